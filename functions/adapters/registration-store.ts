@@ -1,0 +1,92 @@
+/** RegistrationStore on DynamoDB: every seat taken in the same transaction as the registration. */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '#config';
+import { documents } from '#adapters/clients';
+import { tableCall } from '#adapters/dynamo-errors';
+import { keys, registrationsIndex, rosterIndex } from '#adapters/keys';
+import { transactWrite, type TransactItems } from '#adapters/transactions';
+import { emailHash, type StoredRegistration } from '#domain/registration';
+import type { InsertOutcome, RegistrationStore } from '#domain/ports';
+import type { SeatStatus } from '#domain/seats';
+
+const table = () => config().DATA_TABLE;
+
+/** Conditions that make a seat decision hold only if the counters still allow it. */
+const takeSeat = { update: 'SET confirmed = confirmed + :one', condition: 'confirmed < #capacity AND waitlisted = :zero' };
+const joinLine = { update: 'SET waitlisted = waitlisted + :one', condition: 'confirmed >= #capacity OR waitlisted > :zero' };
+const seatWrite = (status: SeatStatus) => (status === 'confirmed' ? takeSeat : joinLine);
+
+export function registrationItem(r: StoredRegistration) {
+  return {
+    ...keys.registration(r.eventId, r.id),
+    type: 'registration',
+    gsi1pk: registrationsIndex(r.eventId),
+    gsi1sk: `${r.createdAt}#${r.id}`,
+    gsi2pk: rosterIndex(r.eventId),
+    gsi2sk: `${r.updatedAt}#${r.id}`,
+    emailHash: emailHash(r.email),
+    ...r,
+  };
+}
+
+export const registrationStore: RegistrationStore = {
+  async insert(r, decision): Promise<InsertOutcome> {
+    const TableName = table();
+    const values = { ':one': 1, ':zero': 0 };
+    // `capacity` is a DynamoDB reserved word.
+    const names = { '#capacity': 'capacity' };
+    const items: TransactItems = [
+      {
+        Put: {
+          TableName,
+          Item: { ...keys.emailGuard(r.eventId, emailHash(r.email)), type: 'email-guard', registrationId: r.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName, Item: registrationItem(r), ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Update: {
+          TableName,
+          Key: keys.eventCounter(r.eventId),
+          UpdateExpression: seatWrite(decision.status).update,
+          ConditionExpression: seatWrite(decision.status).condition,
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        },
+      },
+    ];
+    if (decision.status === 'waitlisted') {
+      items.push({ Put: { TableName, Item: { ...keys.eventLine(r.eventId, r.createdAt, r.id), type: 'line', registrationId: r.id } } });
+    } else {
+      for (const s of decision.sessions) {
+        items.push({
+          Update: {
+            TableName,
+            Key: keys.sessionCounter(r.eventId, s.id),
+            UpdateExpression: seatWrite(s.status).update,
+            ConditionExpression: seatWrite(s.status).condition,
+            ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+          },
+        });
+        if (s.status === 'waitlisted') {
+          items.push({
+            Put: { TableName, Item: { ...keys.sessionLine(r.eventId, s.id, r.createdAt, r.id), type: 'line', registrationId: r.id } },
+          });
+        }
+      }
+    }
+    const outcome = await transactWrite(items);
+    if (outcome.ok) return 'ok';
+    return outcome.failed.includes(0) ? 'duplicate' : 'stale';
+  },
+
+  async read(eventId, registrationId) {
+    const out = await tableCall(() =>
+      documents.send(new GetCommand({ TableName: table(), Key: keys.registration(eventId, registrationId), ConsistentRead: true })),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _pk, sk: _sk, type: _t, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, emailHash: _e, ...r } = out.Item;
+    return r as StoredRegistration;
+  },
+};

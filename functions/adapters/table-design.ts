@@ -1,0 +1,37 @@
+/**
+ * Key design of Gatepass's tables, as plain data: the CDK stack and the local stack both build
+ * their tables from it, so the two cannot drift.
+ *
+ * Data table items (pk / sk):
+ * - event              EVENT#<eventId> / EVENT             (gsi1: EVENTS / <createdAt>#<eventId>)
+ * - event seat counter EVENT#<eventId> / COUNTER#EVENT
+ * - session counter    EVENT#<eventId> / COUNTER#SESSION#<sessionId>
+ * - email guard        EVENT#<eventId>#EMAIL#<sha256(normalised email)> / EMAIL
+ * - registration       EVENT#<eventId>#REG#<registrationId> / REG
+ *                      (gsi1: EVENT#<eventId>#REGS / <createdAt>#<registrationId>, oldest first)
+ *                      (gsi2: EVENT#<eventId>#ROSTER / <updatedAt>#<registrationId>, offline sync)
+ * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
+ * An event's own partition holds the event and its counters, so one Query reads an event page
+ * or an attendance summary whatever the number of registrations.
+ */
+export interface TableIndex {
+  readonly name: string;
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export const dataTable = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLive: 'expiresAt',
+  indexes: [
+    { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ] as readonly TableIndex[],
+} as const;
+
+/** Powertools Idempotency's default layout: its own table keyed by `id` (no hot static partition). */
+export const idempotencyTable = {
+  partitionKey: 'id',
+  timeToLive: 'expiration',
+} as const;

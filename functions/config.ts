@@ -1,0 +1,38 @@
+/**
+ * Configuration, read once from process.env through one zod schema; fails fast with a clear
+ * message naming every missing or malformed variable. Endpoints for local engines come through
+ * the AWS SDK's own variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SES).
+ */
+import * as z from 'zod/mini';
+
+const schema = z.object({
+  DATA_TABLE: z.string().check(z.minLength(3)),
+  IDEMPOTENCY_TABLE: z.optional(z.string().check(z.minLength(3))),
+  /** Deployed: the Secrets Manager secret the manage-token key is derived from. */
+  SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** Local stack and tests: the secret itself (never set in a deployed template). */
+  SERVER_SECRET: z.optional(z.string().check(z.minLength(32))),
+  JWT_ISSUER: z.optional(z.url()),
+  JWT_JWKS_URL: z.optional(z.url()),
+  JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+});
+
+export type Config = z.infer<typeof schema>;
+
+let cached: Config | undefined;
+
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Gatepass configuration is invalid: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests and the local stack change the environment between stacks in one process. */
+export function resetConfig(): void {
+  cached = undefined;
+}

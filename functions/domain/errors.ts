@@ -1,0 +1,25 @@
+/**
+ * The one error type Gatepass raises on purpose. It carries its own HTTP status and stable
+ * `code` (API.md), so a single middleware renders every refusal as problem+json without
+ * knowing which layer raised it.
+ */
+export interface FieldError {
+  /** Dotted path into the request body: `answers.companyType`, `sessions.1`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export class GatepassError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly options: { detail?: string; errors?: readonly FieldError[]; headers?: Record<string, string> } = {},
+  ) {
+    super(options.detail ?? code);
+    this.name = 'GatepassError';
+  }
+}
+
+export const notFound = (detail?: string) => new GatepassError(404, 'not_found', { detail });
+export const validationFailed = (errors: readonly FieldError[]) =>
+  new GatepassError(422, 'validation_failed', { errors });

@@ -1,0 +1,99 @@
+/** Events: defaults, the registration window, and what the public page shows. Pure. */
+import { GatepassError } from '#domain/errors';
+import type { EventInput } from '#schemas/event';
+
+export type Localized = { ko: string; en: string };
+export type FormField = NonNullable<EventInput['fields']>[number];
+export type SessionDef = NonNullable<EventInput['sessions']>[number];
+
+/** An event as stored: every default applied, so readers never guess. */
+export interface StoredEvent {
+  id: string;
+  name: Localized;
+  description: Localized | null;
+  venue: string;
+  timezone: string;
+  startsAt: string;
+  endsAt: string;
+  registration: { opensAt: string; closesAt: string; waitlist: boolean };
+  capacity: number;
+  sessions: SessionDef[];
+  fields: FormField[];
+  createdAt: string;
+  updatedAt: string;
+  /** Optimistic lock for PATCH. */
+  version: number;
+}
+
+/** Seat counters: items of their own (not the event item, which admins edit). */
+export interface SeatCounter {
+  capacity: number;
+  confirmed: number;
+  waitlisted: number;
+}
+export interface EventCounters {
+  event: SeatCounter & { cancelled: number; checkedIn: number };
+  sessions: Record<string, SeatCounter & { checkedIn: number }>;
+}
+
+/** Applies API.md's defaults: registration opens now, closes when the event starts, waitlist on. */
+export function newEvent(id: string, input: EventInput, now: Date): StoredEvent {
+  const at = now.toISOString();
+  return {
+    id,
+    name: input.name,
+    description: input.description ?? null,
+    venue: input.venue,
+    timezone: input.timezone,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    registration: {
+      opensAt: input.registration?.opensAt ?? at,
+      closesAt: input.registration?.closesAt ?? input.startsAt,
+      waitlist: input.registration?.waitlist ?? true,
+    },
+    capacity: input.capacity,
+    sessions: input.sessions ?? [],
+    fields: input.fields ?? [],
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
+
+/** The stored event seen as an input again, so a PATCH can be merged and validated as a whole. */
+export function asInput(event: StoredEvent): EventInput {
+  return {
+    name: event.name,
+    ...(event.description ? { description: event.description } : {}),
+    venue: event.venue,
+    timezone: event.timezone,
+    startsAt: event.startsAt,
+    endsAt: event.endsAt,
+    registration: event.registration,
+    capacity: event.capacity,
+    sessions: event.sessions,
+    fields: event.fields,
+  };
+}
+
+export function assertRegistrationOpen(event: StoredEvent, now: Date): void {
+  const t = now.getTime();
+  if (t < Date.parse(event.registration.opensAt) || t >= Date.parse(event.registration.closesAt)) {
+    throw new GatepassError(409, 'registration_closed', {
+      detail: `Registration is open from ${event.registration.opensAt} until ${event.registration.closesAt}.`,
+    });
+  }
+}
+
+const seatsLeft = (c: SeatCounter | undefined, capacity: number) => Math.max(0, capacity - (c?.confirmed ?? 0));
+
+/** The public view: the event with `seatsLeft` for it and for each session. */
+export function eventView(event: StoredEvent, counters: EventCounters) {
+  const { version: _version, ...rest } = event;
+  return {
+    ...rest,
+    seatsLeft: seatsLeft(counters.event, event.capacity),
+    sessions: event.sessions.map((s) => ({ ...s, seatsLeft: seatsLeft(counters.sessions[s.id], s.capacity) })),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Manage tokens: `<registrationId>.<version>.<mac>`, the mac an HMAC-SHA256 over the event,
+ * the registration and the version under a server secret. Nothing stores the token; bumping the
+ * registration's version rotates it. Compared in constant time.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const mac = (key: Uint8Array, eventId: string, registrationId: string, version: number) =>
+  createHmac('sha256', key).update(`manage:${eventId}:${registrationId}:${version}`).digest();
+
+export function issueManageToken(key: Uint8Array, eventId: string, registrationId: string, version: number): string {
+  return `${registrationId}.${version}.${mac(key, eventId, registrationId, version).toString('base64url')}`;
+}
+
+export interface ManageClaim {
+  registrationId: string;
+  version: number;
+}
+
+/** The claim a token proves for this event, or undefined when it proves nothing. */
+export function verifyManageToken(key: Uint8Array, eventId: string, token: string): ManageClaim | undefined {
+  const m = /^([A-Za-z0-9_-]{22})\.([1-9][0-9]{0,8})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  if (!m) return undefined;
+  const [, registrationId, v, given] = m as unknown as [string, string, string, string];
+  const version = Number(v);
+  // Compare the text, not decoded bytes: base64url's last character has spare bits, and a
+  // token that differs only there must not verify.
+  const expected = Buffer.from(mac(key, eventId, registrationId, version).toString('base64url'));
+  if (!timingSafeEqual(Buffer.from(given), expected)) return undefined;
+  return { registrationId, version };
+}

@@ -1,0 +1,41 @@
+/** Problem titles by stable code, in the two languages Gatepass speaks. */
+export type Locale = 'en' | 'ko';
+
+export const problemTitles: Record<string, Record<Locale, string>> = {
+  invalid_json: { en: 'The request body is not valid JSON', ko: '요청 본문이 올바른 JSON이 아닙니다' },
+  invalid_cursor: { en: 'The cursor was not issued for this list', ko: '이 목록에 발급된 커서가 아닙니다' },
+  unauthorized: { en: 'Missing, expired or invalid credentials', ko: '인증 정보가 없거나 만료되었거나 올바르지 않습니다' },
+  forbidden: { en: 'These credentials may not do this', ko: '이 작업을 수행할 권한이 없습니다' },
+  not_found: { en: 'Not found', ko: '찾을 수 없습니다' },
+  already_registered: { en: 'This email already holds a registration for the event', ko: '이 이메일로 이미 등록되어 있습니다' },
+  registration_closed: { en: 'Registration is not open', ko: '등록 기간이 아닙니다' },
+  sold_out: { en: 'No seat is left', ko: '남은 좌석이 없습니다' },
+  registration_cancelled: { en: 'This registration is cancelled', ko: '취소된 등록입니다' },
+  not_registered_for_session: { en: 'No confirmed seat in this session', ko: '이 세션에 확정된 좌석이 없습니다' },
+  badge_not_issued: { en: 'No badge is issued while waitlisted', ko: '대기 중에는 배지가 발급되지 않습니다' },
+  request_in_progress: { en: 'The same request is still being processed', ko: '같은 요청이 아직 처리 중입니다' },
+  capacity_below_confirmed: { en: 'Capacity is below the seats already confirmed', ko: '정원이 이미 확정된 좌석 수보다 적습니다' },
+  session_in_use: { en: 'A session that holds registrations cannot be removed', ko: '등록이 있는 세션은 삭제할 수 없습니다' },
+  payload_too_large: { en: 'The request body is over 64 KiB', ko: '요청 본문이 64KiB를 넘습니다' },
+  unsupported_media_type: { en: 'The request body must be application/json', ko: '요청 본문은 application/json이어야 합니다' },
+  validation_failed: { en: 'The request has invalid fields', ko: '요청에 올바르지 않은 항목이 있습니다' },
+  idempotency_key_reused: { en: 'This Idempotency-Key was used with another body', ko: '이 Idempotency-Key는 다른 요청 본문에 사용되었습니다' },
+  invalid_badge: { en: 'The badge is not valid for this event', ko: '이 행사에 유효한 배지가 아닙니다' },
+  too_many_requests: { en: 'Too many requests', ko: '요청이 너무 많습니다' },
+  service_unavailable: { en: 'The service is busy; retry shortly', ko: '서비스가 혼잡합니다. 잠시 후 다시 시도하세요' },
+  internal_error: { en: 'Internal error', ko: '내부 오류' },
+};
+
+/** Picks `ko` or `en` from an Accept-Language header, by quality; default `en`. */
+export function negotiateLocale(header: string | undefined): Locale {
+  if (!header) return 'en';
+  let best: { locale: Locale; q: number } | undefined;
+  for (const part of header.split(',')) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    const base = tag.split('-')[0];
+    if ((base === 'ko' || base === 'en') && Number.isFinite(q) && q > 0 && (!best || q > best.q)) best = { locale: base, q };
+  }
+  return best?.locale ?? 'en';
+}

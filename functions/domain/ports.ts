@@ -1,0 +1,33 @@
+/** What the use cases need from storage; adapters implement these against DynamoDB. */
+import type { EventCounters, StoredEvent } from '#domain/event';
+import type { StoredRegistration } from '#domain/registration';
+import type { SeatDecision } from '#domain/seats';
+
+export interface EventPage {
+  event: StoredEvent;
+  counters: EventCounters;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque to callers; the handler layer signs it. */
+  next: Record<string, unknown> | undefined;
+}
+
+export type EventUpdateOutcome = 'ok' | 'stale' | 'capacity_below_confirmed' | 'session_in_use';
+
+export interface EventStore {
+  create(event: StoredEvent): Promise<void>;
+  read(eventId: string): Promise<EventPage | undefined>;
+  list(limit: number, after: Record<string, unknown> | undefined): Promise<Page<StoredEvent>>;
+  /** Writes the new event, its counters' capacities, added and removed session counters, atomically. */
+  update(before: StoredEvent, after: StoredEvent): Promise<EventUpdateOutcome>;
+}
+
+export type InsertOutcome = 'ok' | 'duplicate' | 'stale';
+
+export interface RegistrationStore {
+  /** Registration, email guard, counters and waitlist lines in one transaction. */
+  insert(registration: StoredRegistration, decision: SeatDecision): Promise<InsertOutcome>;
+  read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
+}

@@ -1,0 +1,56 @@
+/** Registrations: identity rules and the participant-facing view. Pure (node:crypto only). */
+import { createHash, randomBytes } from 'node:crypto';
+import type { SeatStatus } from '#domain/seats';
+
+export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+
+export interface StoredRegistration {
+  id: string;
+  eventId: string;
+  status: RegistrationStatus;
+  email: string;
+  name: string;
+  organization: string | null;
+  jobTitle: string | null;
+  locale: 'ko' | 'en';
+  sessions: { id: string; status: SeatStatus }[];
+  answers: Record<string, unknown>;
+  consent: { privacy: true; marketing?: boolean };
+  createdAt: string;
+  updatedAt: string;
+  checkedInAt: string | null;
+  /** Bumped to rotate the manage token (the token itself is never stored). */
+  tokenVersion: number;
+}
+
+/** 128 random bits, URL-safe: unguessable (API.md asks for at least 96). */
+export const newRegistrationId = () => randomBytes(16).toString('base64url');
+export const isRegistrationId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
+export const newEventId = () => randomBytes(9).toString('base64url');
+export const isEventId = (id: string) => /^[A-Za-z0-9_-]{12}$/.test(id);
+
+/** One registration per email per event: trimmed, NFC, case-insensitive. */
+export const normaliseEmail = (email: string) => email.trim().normalize('NFC').toLowerCase();
+export const emailHash = (email: string) => createHash('sha256').update(normaliseEmail(email)).digest('base64url');
+
+/** What the participant, staff and admins see; `manageToken` only where API.md allows it. */
+export function registrationView(r: StoredRegistration, extras: { manageToken?: string } = {}) {
+  return {
+    id: r.id,
+    eventId: r.eventId,
+    status: r.status,
+    email: r.email,
+    name: r.name,
+    organization: r.organization,
+    jobTitle: r.jobTitle,
+    locale: r.locale,
+    sessions: r.sessions,
+    answers: r.answers,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    checkedInAt: r.checkedInAt,
+    ...(extras.manageToken ? { manageToken: extras.manageToken } : {}),
+    // Badges come with the badge work (issue 4): none is issued yet.
+    badge: null,
+  };
+}

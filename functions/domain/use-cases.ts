@@ -1,0 +1,127 @@
+/**
+ * Use cases: each names its steps; handlers call them with adapters, which are the only code
+ * that touches AWS.
+ */
+import { GatepassError, notFound } from '#domain/errors';
+import { asInput, assertRegistrationOpen, newEvent, type StoredEvent } from '#domain/event';
+import { newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
+import { allocateSeats } from '#domain/seats';
+import type { EventStore, RegistrationStore } from '#domain/ports';
+import type { EventInput, EventPatch } from '#schemas/event';
+import type { RegistrationInput } from '#schemas/registration';
+
+/** Stale decisions are rare (only at the full/not-full boundary), but a burst can repeat them. */
+const MAX_DECISIONS = 12;
+
+/**
+ * Creates an event.
+ * 1. Apply defaults (registration window, waitlist).
+ * 2. Write the event and its seat counters (event and each session) in one transaction.
+ */
+export async function createEvent(store: EventStore, input: EventInput, now = new Date()): Promise<StoredEvent> {
+  const event = newEvent(newEventId(), input, now);
+  await store.create(event);
+  return event;
+}
+
+/**
+ * Changes any subset of an event's fields.
+ * 1. Read the event; merge the patch; validate the merged event as a whole (`validate`).
+ * 2. Write it under its version, with the counters' new capacities under `confirmed <= capacity`,
+ *    new sessions' counters created and removed sessions' counters deleted only while empty.
+ * 3. A concurrent PATCH (stale version) is retried from step 1.
+ */
+export async function updateEvent(
+  store: EventStore,
+  eventId: string,
+  patch: EventPatch,
+  validate: (merged: EventInput) => EventInput,
+  now = new Date(),
+): Promise<StoredEvent> {
+  for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+    const page = await store.read(eventId);
+    if (!page) throw notFound();
+    const before = page.event;
+    const merged = validate({
+      ...asInput(before),
+      ...patch,
+      registration: { ...before.registration, ...patch.registration },
+    });
+    const after: StoredEvent = {
+      ...before,
+      ...merged,
+      description: merged.description ?? null,
+      registration: { ...before.registration, ...merged.registration },
+      sessions: merged.sessions ?? [],
+      fields: merged.fields ?? [],
+      updatedAt: now.toISOString(),
+      version: before.version + 1,
+    };
+    const outcome = await store.update(before, after);
+    if (outcome === 'ok') return after;
+    if (outcome === 'capacity_below_confirmed') {
+      throw new GatepassError(422, 'capacity_below_confirmed', {
+        detail: 'A capacity may not go below the seats already confirmed.',
+        errors: [{ path: 'capacity', message: 'below the seats already confirmed' }],
+      });
+    }
+    if (outcome === 'session_in_use') {
+      throw new GatepassError(409, 'session_in_use', { detail: 'A removed session still holds registrations.' });
+    }
+  }
+  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+}
+
+/**
+ * Registers a participant.
+ * 1. Read the event and its counters (one query); 404 if unknown.
+ * 2. Check the registration window (409 registration_closed).
+ * 3. Validate the body against the event's own sessions and fields (`parse`, 422).
+ * 4. Decide seats from the counters (confirmed / waitlisted, or 409 sold_out).
+ * 5. Write registration, email guard, counters and lines in one transaction: a duplicate email
+ *    is 409 already_registered; counters that moved across full/not-full mean a stale decision,
+ *    taken again from step 1.
+ */
+export async function register(
+  events: EventStore,
+  registrations: RegistrationStore,
+  eventId: string,
+  parse: (event: StoredEvent) => RegistrationInput,
+  now = () => new Date(),
+): Promise<StoredRegistration> {
+  const id = newRegistrationId();
+  let input: RegistrationInput | undefined;
+  for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
+    const page = await events.read(eventId);
+    if (!page) throw notFound();
+    const at = now();
+    assertRegistrationOpen(page.event, at);
+    input ??= parse(page.event);
+    const decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
+    const stamp = at.toISOString();
+    const registration: StoredRegistration = {
+      id,
+      eventId,
+      status: decision.status,
+      email: input.email,
+      name: input.name,
+      organization: input.organization || null,
+      jobTitle: input.jobTitle || null,
+      locale: input.locale ?? 'en',
+      sessions: decision.sessions,
+      answers: input.answers ?? {},
+      consent: input.consent,
+      createdAt: stamp,
+      updatedAt: stamp,
+      checkedInAt: null,
+      tokenVersion: 1,
+    };
+    const outcome = await registrations.insert(registration, decision);
+    if (outcome === 'ok') return registration;
+    if (outcome === 'duplicate') {
+      throw new GatepassError(409, 'already_registered', { detail: 'This email already holds a registration for the event.' });
+    }
+  }
+  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+}
+

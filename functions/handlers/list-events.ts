@@ -1,0 +1,16 @@
+import { eventStore } from '#adapters/event-store';
+import { cursorKey } from '#adapters/secrets';
+import { eventView } from '#domain/event';
+import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
+import { httpRoute } from '#http/route';
+import { json } from '#http/respond';
+
+export const handler = httpRoute('list-events', async (req) => {
+  const key = await cursorKey();
+  const after = decodeCursor(key, 'events', req.query.cursor);
+  const page = await eventStore.list(pageLimit(req.query.limit), after);
+  const items = await Promise.all(
+    page.items.map(async (event) => eventView(event, (await eventStore.read(event.id))?.counters ?? { event: { capacity: event.capacity, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 }, sessions: {} })),
+  );
+  return json(200, { items, nextCursor: encodeCursor(key, 'events', page.next) });
+});

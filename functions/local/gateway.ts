@@ -1,0 +1,184 @@
+/**
+ * The local gateway: serves the route table the way API Gateway's HTTP API does. It turns each
+ * request into an API Gateway v2 (payload 2.0) event and calls the same handler in-process;
+ * unmatched requests go to the `$default` handler, as deployed.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { fallbackRoute, routes, type Route } from '#routes';
+
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  route: Pick<Route, 'id' | 'method' | 'path'>;
+  pattern: RegExp;
+  names: string[];
+  literals: number;
+}
+
+const MAX_BODY = 10 * 1024 * 1024; // API Gateway's own limit
+const TIMEOUT_MS = 10_000;
+
+function compile(route: Route): CompiledRoute {
+  const names: string[] = [];
+  const segments = route.path.split('/').filter(Boolean);
+  const pattern = segments
+    .map((s) => {
+      const m = /^\{(\w+)\}$/.exec(s);
+      if (!m) return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(m[1]!);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^/${pattern}$`), names, literals: segments.length - names.length };
+}
+
+// Literal segments win over parameters, as in API Gateway.
+const table = (routes as readonly Route[]).map(compile).sort((a, b) => b.literals - a.literals);
+
+export function matchRoute(method: string, path: string): { id: string; params: Record<string, string>; routeKey: string } {
+  for (const c of table) {
+    if (c.route.method !== method) continue;
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    const params: Record<string, string> = {};
+    try {
+      c.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1]!)));
+    } catch {
+      continue;
+    }
+    return { id: c.route.id, params, routeKey: `${c.route.method} ${c.route.path}` };
+  }
+  return { id: fallbackRoute.id, params: {}, routeKey: '$default' };
+}
+
+const loaded = new Map<string, Promise<LambdaHandler>>();
+function loadHandler(id: string): Promise<LambdaHandler> {
+  let p = loaded.get(id);
+  if (!p) {
+    p = import(`../handlers/${id}.ts`).then((m: { handler: LambdaHandler }) => m.handler);
+    loaded.set(id, p);
+  }
+  return p;
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return 'too_large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const textual = (type: string) => /^(application\/([\w.+-]*json|x-www-form-urlencoded|xml)|text\/)/i.test(type);
+
+export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: ReturnType<typeof matchRoute>): APIGatewayProxyEventV2 {
+  const url = new URL(req.url ?? '/', 'http://local');
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const type = headers['content-type'] ?? '';
+  const binary = body.length > 0 && !textual(type);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: match.routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: headers.cookie?.split(';').map((c) => c.trim()),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: Object.keys(match.params).length ? match.params : undefined,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey: match.routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length ? body.toString(binary ? 'base64' : 'utf8') : undefined,
+    isBase64Encoded: binary,
+  };
+}
+
+function lambdaContext(id: string, requestId: string): Context {
+  const deadline = Date.now() + TIMEOUT_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `gatepass-${id}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:gatepass-${id}`,
+    memoryLimitInMB: '256',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/gatepass-${id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const cors = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'Authorization, Content-Type, X-Manage-Token, Idempotency-Key, Accept-Language',
+  'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+  'access-control-expose-headers': 'Location, Retry-After, Content-Language',
+  'access-control-max-age': '600',
+};
+
+export interface GatewayOptions {
+  /** Extra local-only documents (the issuer's JWKS), served before the route table. */
+  extra?: Record<string, () => unknown>;
+}
+
+export function createGateway(options: GatewayOptions = {}): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const extra = options.extra?.[url.pathname];
+      if (extra && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(extra()));
+        return;
+      }
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, cors).end();
+        return;
+      }
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        res.writeHead(413, { 'content-type': 'application/json', ...cors }).end('{"message":"Request Entity Too Large"}');
+        return;
+      }
+      const match = matchRoute(req.method ?? 'GET', url.pathname);
+      const event = toApiGatewayEvent(req, body, match);
+      const handler = await loadHandler(match.id);
+      const result = await handler(event, lambdaContext(match.id, event.requestContext.requestId));
+      const headers: Record<string, string> = { ...cors };
+      for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
+      const payload = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+      res.writeHead(result.statusCode ?? 200, headers).end(payload);
+    } catch (error) {
+      // As API Gateway does when a function fails: the handler itself never lets this happen.
+      console.error('local gateway: handler failed', error instanceof Error ? error.name : error);
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json', ...cors });
+      res.end('{"message":"Internal Server Error"}');
+    }
+  });
+}

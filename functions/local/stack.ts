@@ -1,0 +1,110 @@
+/**
+ * The whole local stack in one call: engines, tables, the issuer, the environment the handlers
+ * read (the same variables a deployed function gets), and the gateway. `npm start` and the e2e
+ * tests both use it; nothing else in Gatepass knows it is local.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { createTables, localCredentials, localRegion, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes, type TableNames } from '#local/engines';
+import { createGateway } from '#local/gateway';
+import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
+
+/** Keys and secrets of the local stack; GATEPASS_STATE_DIR moves it (tests). */
+export const defaultStateDir = process.env.GATEPASS_STATE_DIR ?? new URL('../../.gatepass/', import.meta.url).pathname;
+
+export interface StackOptions {
+  port: number;
+  /** Start DynamoDB Local on this port, or use one already running at `dynamoEndpoint`. */
+  dynamoPort?: number;
+  dynamoEndpoint?: string;
+  sesPort?: number;
+  sesEndpoint?: string;
+  stateDir?: string;
+  /** Keep DynamoDB data under the state directory between runs. */
+  persist?: boolean;
+  tables?: TableNames;
+}
+
+export interface LocalStack {
+  url: string;
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  tables: TableNames;
+  stateDir: string;
+  stop(): Promise<void>;
+}
+
+/** A random secret generated once into the state directory (the deployed one is in Secrets Manager). */
+export function localSecret(stateDir: string): string {
+  const file = join(stateDir, 'server-secret');
+  if (!existsSync(file)) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
+  const stateDir = options.stateDir ?? defaultStateDir;
+  mkdirSync(stateDir, { recursive: true });
+  const tables = options.tables ?? { data: 'gatepass-data', idempotency: 'gatepass-idempotency' };
+  const started: { stop(): Promise<void> }[] = [];
+  const stopAll = async () => {
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+  };
+  try {
+    let dynamo: Pick<RunningDynamo, 'endpoint'>;
+    if (options.dynamoEndpoint) dynamo = { endpoint: options.dynamoEndpoint };
+    else {
+      const running = await startDynamoDbLocal(options.dynamoPort ?? 8000, { dbPath: options.persist ? join(stateDir, 'dynamodb') : undefined });
+      if (options.persist) mkdirSync(join(stateDir, 'dynamodb'), { recursive: true });
+      started.push(running);
+      dynamo = running;
+    }
+    let ses: Pick<RunningSes, 'endpoint'>;
+    if (options.sesEndpoint) ses = { endpoint: options.sesEndpoint };
+    else {
+      const running = await startSesEmulator(options.sesPort ?? 8005);
+      started.push(running);
+      ses = running;
+    }
+    await createTables(dynamo.endpoint, tables);
+    const { publicJwk } = await issuerKey(stateDir);
+    const url = `http://127.0.0.1:${options.port}`;
+    Object.assign(process.env, {
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_LAMBDA_FUNCTION_NAME: 'gatepass-local',
+      DATA_TABLE: tables.data,
+      IDEMPOTENCY_TABLE: tables.idempotency,
+      SERVER_SECRET: localSecret(stateDir),
+      JWT_ISSUER: localIssuer,
+      JWT_JWKS_URL: `${url}${jwksPath}`,
+      JWT_CLIENT_ID: localClientId,
+      POWERTOOLS_SERVICE_NAME: 'gatepass',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'true',
+    });
+    const server: Server = createGateway({ extra: { [jwksPath]: () => ({ keys: [publicJwk] }) } });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => resolve());
+    });
+    started.push({
+      stop: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    });
+    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,118 @@
+/** Event request and response schemas: the single definition, also of the OpenAPI document. */
+import * as z from 'zod/mini';
+import { dateTime, identifier, localizedText } from '#schemas/common';
+
+export const fieldTypes = ['text', 'textarea', 'select', 'multiselect', 'checkbox', 'country', 'phone', 'url'] as const;
+
+const option = z.strictObject({
+  value: z.string().check(z.minLength(1), z.maxLength(100)),
+  label: localizedText(200),
+});
+
+export const formField = z
+  .strictObject({
+    id: identifier,
+    type: z.enum(fieldTypes),
+    required: z._default(z.boolean(), false),
+    label: localizedText(200),
+    options: z.optional(z.array(option).check(z.minLength(1), z.maxLength(100))),
+  })
+  .check(
+    z.refine((f) => (f.type === 'select' || f.type === 'multiselect') === (f.options !== undefined), {
+      message: 'options are required for select and multiselect fields, and only for them',
+      path: ['options'],
+    }),
+    z.refine((f) => !f.options || new Set(f.options.map((o) => o.value)).size === f.options.length, {
+      message: 'option values must be unique',
+      path: ['options'],
+    }),
+  );
+
+export const sessionInput = z
+  .strictObject({
+    id: identifier,
+    name: localizedText(200),
+    startsAt: dateTime,
+    endsAt: dateTime,
+    capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+  })
+  .check(z.refine((s) => Date.parse(s.startsAt) < Date.parse(s.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] }));
+
+export const registrationWindow = z
+  .strictObject({
+    opensAt: z.optional(dateTime),
+    closesAt: z.optional(dateTime),
+    waitlist: z.optional(z.boolean()),
+  });
+
+const eventShape = {
+  name: localizedText(200),
+  description: z.optional(localizedText(2000)),
+  venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
+  timezone: z.string().check(z.refine(isTimeZone, 'an IANA time zone such as Asia/Seoul')),
+  startsAt: dateTime,
+  endsAt: dateTime,
+  registration: z.optional(registrationWindow),
+  capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+  sessions: z.optional(z.array(sessionInput).check(z.maxLength(50))),
+  fields: z.optional(z.array(formField).check(z.maxLength(50))),
+};
+
+/** Rules that span fields, checked on a whole event (after a PATCH is merged, too). */
+const eventRules = [
+  z.refine<EventLike>((e) => Date.parse(e.startsAt) < Date.parse(e.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] }),
+  z.refine<EventLike>(
+    (e) =>
+      !e.registration?.opensAt || !e.registration?.closesAt || Date.parse(e.registration.opensAt) < Date.parse(e.registration.closesAt),
+    { message: 'closesAt must be after opensAt', path: ['registration', 'closesAt'] },
+  ),
+  z.refine<EventLike>((e) => unique(e.sessions?.map((s) => s.id)), { message: 'session ids must be unique', path: ['sessions'] }),
+  z.refine<EventLike>((e) => unique(e.fields?.map((f) => f.id)), { message: 'field ids must be unique', path: ['fields'] }),
+];
+
+interface EventLike {
+  startsAt: string;
+  endsAt: string;
+  registration?: { opensAt?: string; closesAt?: string };
+  sessions?: { id: string }[];
+  fields?: { id: string }[];
+}
+
+export const eventInput = z.strictObject(eventShape).check(...eventRules);
+export type EventInput = z.output<typeof eventInput>;
+
+/** PATCH: any subset of the event's fields; the merged event is validated again with eventInput. */
+export const eventPatch = z.partial(z.strictObject(eventShape)).check(
+  z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
+);
+export type EventPatch = z.output<typeof eventPatch>;
+
+function unique(ids: string[] | undefined): boolean {
+  return !ids || new Set(ids).size === ids.length;
+}
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz.length <= 64;
+  } catch {
+    return false;
+  }
+}
+
+const seats = z.object({ seatsLeft: z.int() });
+
+/** What GET /events/{id} and friends answer. */
+export const eventOutput = z.object({
+  id: z.string(),
+  ...eventShape,
+  description: z.nullable(localizedText(2000)),
+  registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean() }),
+  sessions: z.array(z.object({ ...sessionInput.def.shape, ...seats.def.shape })),
+  fields: z.array(formField),
+  seatsLeft: z.int(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+export const eventList = z.object({ items: z.array(eventOutput), nextCursor: z.nullable(z.string()) });

@@ -1,0 +1,70 @@
+/** Builds the OpenAPI 3.1 document: routes from the route table, bodies from the zod schemas. */
+import * as z from 'zod/mini';
+import { routes, type Route } from '#routes';
+import { schemas } from '#schemas/openapi-registry';
+
+const errorCodes: Record<number, string> = {
+  400: 'Bad request (invalid_json, invalid_cursor)',
+  401: 'Missing, expired or invalid credentials (unauthorized)',
+  403: 'Valid credentials that may not do this (forbidden)',
+  404: 'Unknown event, registration or route (not_found)',
+  409: 'Conflict (already_registered, registration_closed, sold_out, request_in_progress, …)',
+  413: 'Body over 64 KiB (payload_too_large)',
+  415: 'Body is not application/json (unsupported_media_type)',
+  422: 'Validation failed (validation_failed, idempotency_key_reused, capacity_below_confirmed)',
+  503: 'Database busy after retries (service_unavailable)',
+};
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+export function buildOpenApi() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes as readonly Route[]) {
+    const security = route.who.includes('anyone')
+      ? []
+      : [
+          ...(route.who.some((w) => w === 'admin' || w === 'staff') ? [{ cognito: [] }] : []),
+          ...(route.who.includes('participant') ? [{ manageToken: [] }] : []),
+        ];
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const responses: Record<string, unknown> = {
+      [route.status]: {
+        description: 'Success',
+        ...(route.response ? { content: { 'application/json': { schema: ref(route.response) } } } : {}),
+      },
+    };
+    for (const [status, description] of Object.entries(errorCodes)) {
+      responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
+    }
+    (paths[route.path] ??= {})[route.method.toLowerCase()] = {
+      operationId: route.id,
+      summary: route.summary,
+      'x-gatepass-who': route.who,
+      security,
+      parameters: [
+        ...params,
+        ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+        { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', examples: ['ko', 'en'] } },
+      ],
+      ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.request) } } } } : {}),
+      responses,
+    };
+  }
+  const components: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    const { $schema: _s, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+    components[name] = json;
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Gatepass', version: '0.1.0', description: 'Registration, badge and check-in API for conferences and forums.' },
+    paths,
+    components: {
+      schemas: components,
+      securitySchemes: {
+        cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token; groups admin / staff' },
+        manageToken: { type: 'apiKey', in: 'header', name: 'X-Manage-Token', description: "A registration's manage token" },
+      },
+    },
+  };
+}

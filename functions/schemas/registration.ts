@@ -1,0 +1,108 @@
+/**
+ * Registration schemas. The request schema is built from the event's own sessions and form
+ * fields, so every answer is checked against what the organiser asked.
+ */
+import * as z from 'zod/mini';
+import { dateTime, locale, text } from '#schemas/common';
+import type { FormField, StoredEvent } from '#domain/event';
+
+const email = z.pipe(
+  z.string().check(z.trim(), z.maxLength(254)),
+  z.transform((s: string) => s.normalize('NFC')),
+).check(z.email());
+
+function answerSchema(field: FormField) {
+  const values = field.options?.map((o) => o.value) ?? [];
+  switch (field.type) {
+    case 'text':
+      return text(field.required ? 1 : 0, 500);
+    case 'textarea':
+      return text(field.required ? 1 : 0, 5000);
+    case 'select':
+      return z.enum(values as [string, ...string[]]);
+    case 'multiselect':
+      return z
+        .array(z.enum(values as [string, ...string[]]))
+        .check(
+          z.minLength(field.required ? 1 : 0),
+          z.refine((a) => new Set(a).size === a.length, 'each option at most once'),
+        );
+    case 'checkbox':
+      return field.required ? z.literal(true) : z.boolean();
+    case 'country':
+      return z.string().check(z.regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 country code such as KR'));
+    case 'phone':
+      return z.string().check(z.regex(/^\+?[0-9][0-9 ().-]{3,24}$/, 'a phone number such as +82 62 123 4567'));
+    case 'url':
+      return z.url({ protocol: /^https?$/, hostname: z.regexes.domain }).check(z.maxLength(2000));
+  }
+}
+
+/** Answers: one optional or required entry per form field, nothing else. */
+function answersSchema(fields: readonly FormField[]) {
+  const shape: Record<string, z.ZodMiniType> = {};
+  for (const f of fields) shape[f.id] = f.required ? answerSchema(f) : z.optional(answerSchema(f));
+  return z.strictObject(shape);
+}
+
+function sessionsSchema(event: StoredEvent) {
+  const ids = event.sessions.map((s) => s.id);
+  const id = ids.length ? z.enum(ids as [string, ...string[]]) : z.never();
+  return z.array(id).check(
+    z.maxLength(Math.max(ids.length, 0)),
+    z.refine((a) => new Set(a).size === a.length, 'each session at most once'),
+  );
+}
+
+/** Details a participant may change later (PATCH); `email` never changes. */
+function detailsShape(event: StoredEvent) {
+  return {
+    name: text(1, 200),
+    organization: z.optional(text(0, 200)),
+    jobTitle: z.optional(text(0, 200)),
+    locale: z.optional(locale),
+    sessions: z.optional(sessionsSchema(event)),
+    answers: event.fields.some((f) => f.required) ? answersSchema(event.fields) : z.optional(answersSchema(event.fields)),
+  };
+}
+
+export function registrationInput(event: StoredEvent) {
+  return z.strictObject({
+    email,
+    ...detailsShape(event),
+    consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
+  });
+}
+export type RegistrationInput = z.output<ReturnType<typeof registrationInput>>;
+
+/** The OpenAPI document's view of the request (the event-specific parts stay open). */
+export const registrationInputDoc = z.strictObject({
+  email: z.email(),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  organization: z.optional(z.string().check(z.maxLength(200))),
+  jobTitle: z.optional(z.string().check(z.maxLength(200))),
+  locale: z.optional(locale),
+  sessions: z.optional(z.array(z.string())),
+  answers: z.optional(z.record(z.string(), z.unknown())),
+  consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
+});
+
+const seatStatus = z.enum(['confirmed', 'waitlisted']);
+
+export const registrationOutput = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  email: z.string(),
+  name: z.string(),
+  organization: z.nullable(z.string()),
+  jobTitle: z.nullable(z.string()),
+  locale,
+  sessions: z.array(z.object({ id: z.string(), status: seatStatus })),
+  answers: z.record(z.string(), z.unknown()),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  checkedInAt: z.nullable(dateTime),
+  manageToken: z.optional(z.string()),
+  badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
+});

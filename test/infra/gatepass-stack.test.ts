@@ -1,0 +1,422 @@
+/**
+ * The synthesized Gatepass template against its sources of truth: the route table
+ * (functions/routes.ts), the key design (functions/adapters/table-design.ts), the env names
+ * functions/config.ts reads, and cdk-nag's AwsSolutions pack. One synth (no bundling) per file.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dataTable as dataDesign, idempotencyTable as idempotencyDesign } from '#adapters/table-design';
+import { fallbackRoute, routes, type Route } from '#routes';
+import { CORS_ALLOW_HEADERS, GatepassStack } from '../../lib/gatepass-stack.ts';
+import {
+  acknowledgements,
+  actionsOf,
+  allFindings,
+  appWithoutBundling,
+  functionOfRoute,
+  ofType,
+  refId,
+  referencedIds,
+  render,
+  statementsOfRole,
+  synth,
+  type CfnResource,
+  type Resources,
+  type Statement,
+  type Synthesized,
+} from './template-helpers.ts';
+
+const DYNAMODB_WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:*',
+];
+
+type RouteLike = Pick<Route, 'id' | 'who' | 'table' | 'idempotent' | 'serverSecret'>;
+const allRouteLikes: RouteLike[] = [...(routes as readonly Route[]), fallbackRoute];
+const needsJwt = (r: RouteLike) => r.who.some((who) => who !== 'anyone');
+
+let stack: GatepassStack;
+let out: Synthesized;
+let resources: Resources;
+let ids: { dataTable: string; idempotencyTable: string; secret: string; userPool: string; client: string; dlq: string };
+
+function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
+  return stack.getLogicalId(construct.node.defaultChild as never);
+}
+
+/** The Lambda resource and its statements for a route id, found through the construct tree. */
+function fnOf(routeId: string): { id: string; resource: CfnResource; env: Record<string, unknown>; statements: Statement[] } {
+  const gf = stack.functions.get(routeId);
+  if (!gf) throw new Error(`no function for route ${routeId}`);
+  const id = logicalIdOf(gf.fn);
+  const resource = resources[id]!;
+  const roleId = refId(resource.Properties!.Role)!;
+  return { id, resource, env: resource.Properties!.Environment?.Variables ?? {}, statements: statementsOfRole(resources, roleId) };
+}
+
+const statementsOn = (statements: Statement[], logicalId: string) =>
+  statements.filter((s) => referencedIds(s.Resource).has(logicalId));
+
+beforeAll(() => {
+  // Prepare
+  const app = appWithoutBundling();
+  stack = new GatepassStack(app, 'Gatepass');
+  // Act
+  out = synth(stack);
+  resources = out.json.Resources;
+  ids = {
+    dataTable: logicalIdOf(stack.dataTable),
+    idempotencyTable: logicalIdOf(stack.idempotencyTable),
+    secret: logicalIdOf(stack.serverSecret),
+    userPool: logicalIdOf(stack.userPool),
+    client: logicalIdOf(stack.userPoolClient),
+    dlq: logicalIdOf(stack.streamDlq),
+  };
+});
+
+describe('HTTP API routes match the route table', () => {
+  it('has exactly one Lambda-integrated route per route-table entry, plus $default, and nothing else', () => {
+    // Prepare
+    const expectedKeys = [...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort();
+    // Act
+    const apiRoutes = ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r);
+    const keys = apiRoutes.map((r) => r.Properties!.RouteKey as string).sort();
+    // Assess
+    expect(keys).toEqual(expectedKeys);
+    for (const route of apiRoutes) expect(functionOfRoute(resources, route), `route ${route.Properties!.RouteKey}`).toBeDefined();
+  });
+
+  const routeKeys = [...routes.map((r) => [r.id, `${r.method} ${r.path}`] as const), [fallbackRoute.id, '$default'] as const];
+  it.each(routeKeys)('%s is served by its own function (handlers/<id>.ts) on "%s"', (routeId, key) => {
+    // Prepare
+    const route = ofType(resources, 'AWS::ApiGatewayV2::Route').find(([, res]) => res.Properties!.RouteKey === key)![1];
+    // Act
+    const integrated = functionOfRoute(resources, route);
+    // Assess
+    expect(integrated).toBe(fnOf(routeId).id);
+    expect(stack.functions.get(routeId)!.handlerName).toBe(routeId);
+  });
+
+  it('lets API Gateway invoke each route function, and only through this API', () => {
+    // Prepare
+    const apiId = logicalIdOf(stack.api);
+    const permissions = ofType(resources, 'AWS::Lambda::Permission').map(([, p]) => p.Properties!);
+    // Act / Assess
+    for (const r of allRouteLikes) {
+      const fnId = fnOf(r.id).id;
+      const mine = permissions.filter((p) => refId(p.FunctionName) === fnId);
+      expect(mine.length, r.id).toBeGreaterThan(0);
+      for (const p of mine) {
+        expect(p.Principal).toBe('apigateway.amazonaws.com');
+        expect(referencedIds(p.SourceArn).has(apiId)).toBe(true);
+      }
+    }
+  });
+
+  it('has no gateway authorizer (the service verifies JWTs itself)', () => {
+    // Act
+    const authTypes = ofType(resources, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties!.AuthorizationType ?? 'NONE');
+    // Assess
+    expect(new Set(authTypes)).toEqual(new Set(['NONE']));
+    expect(ofType(resources, 'AWS::ApiGatewayV2::Authorizer')).toHaveLength(0);
+  });
+
+  it('answers CORS preflight for the headers and methods the API uses, any origin by default', () => {
+    // Assess
+    out.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      ProtocolType: 'HTTP',
+      CorsConfiguration: {
+        AllowOrigins: ['*'],
+        AllowHeaders: Match.arrayEquals([...CORS_ALLOW_HEADERS]),
+        AllowMethods: Match.arrayEquals(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']),
+      },
+    });
+    for (const header of ['Authorization', 'Content-Type', 'X-Manage-Token', 'Idempotency-Key']) {
+      expect(CORS_ALLOW_HEADERS).toContain(header);
+    }
+  });
+
+  it('has one auto-deployed $default stage with throttling and JSON access logs', () => {
+    // Act
+    const stages = ofType(resources, 'AWS::ApiGatewayV2::Stage').map(([, s]) => s.Properties!);
+    // Assess
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 });
+    const logGroup = resources[refId(stage.AccessLogSettings.DestinationArn)!]!;
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties!.RetentionInDays).toBeGreaterThan(0);
+    const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format.requestId).toBe('$context.requestId');
+    expect(format.routeKey).toBe('$context.routeKey');
+    expect(format.status).toBe('$context.status');
+  });
+
+  it('takes CORS origins and throttling from context', () => {
+    // Prepare
+    const app = appWithoutBundling({ corsOrigins: 'https://forum.example, https://admin.forum.example', throttleRate: '20', throttleBurst: 40 });
+    // Act
+    const other = synth(new GatepassStack(app, 'GatepassContext'));
+    // Assess
+    other.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://forum.example', 'https://admin.forum.example'] }),
+    });
+    other.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+    });
+  });
+});
+
+describe('functions: defaults and least privilege, per route', () => {
+  it.each(allRouteLikes.map((r) => [r.id] as const))('%s: Node.js 24 on arm64, traced, own log group, own role', (routeId) => {
+    // Act
+    const { resource, env } = fnOf(routeId);
+    const p = resource.Properties!;
+    // Assess
+    expect(p.Runtime).toBe('nodejs24.x');
+    expect(p.Architectures).toEqual(['arm64']);
+    expect(p.MemorySize).toBe(256);
+    expect(p.Timeout).toBe(10);
+    expect(p.Handler).toBe('index.handler');
+    expect(p.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe('gatepass');
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    const logGroup = resources[refId(p.LoggingConfig?.LogGroup)!]!;
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(logGroup.Properties!.RetentionInDays).toBe(30);
+    const role = resources[refId(p.Role)!]!;
+    expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+  });
+
+  it.each(allRouteLikes.map((r) => [r.id, r] as const))('%s: env and grants follow its table / idempotent / serverSecret / who flags', (_id, r) => {
+    // Act
+    const { env, statements } = fnOf(r.id);
+    const onData = statementsOn(statements, ids.dataTable);
+    const dataActions = onData.flatMap(actionsOf);
+    const dynamoActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'));
+    // Assess: nothing is granted as a wildcard action
+    expect(statements.flatMap(actionsOf).filter((a) => a === '*' || a.endsWith(':*'))).toEqual([]);
+
+    // Assess: data table
+    if (r.table === 'none') {
+      expect(dynamoActions).toEqual([]);
+      expect(env.DATA_TABLE).toBeUndefined();
+    } else {
+      expect(refId(env.DATA_TABLE)).toBe(ids.dataTable);
+      expect(dataActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      if (r.table === 'read') expect(dataActions.filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
+      else expect(dataActions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+    }
+
+    // Assess: idempotency table
+    const onIdempotency = statementsOn(statements, ids.idempotencyTable).flatMap(actionsOf);
+    if (r.idempotent) {
+      expect(refId(env.IDEMPOTENCY_TABLE)).toBe(ids.idempotencyTable);
+      expect(onIdempotency).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
+    } else {
+      expect(env.IDEMPOTENCY_TABLE).toBeUndefined();
+      expect(onIdempotency).toEqual([]);
+    }
+
+    // Assess: manage-token secret (its ARN, never its value)
+    const onSecret = statementsOn(statements, ids.secret).flatMap(actionsOf);
+    const secretsActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('secretsmanager:'));
+    expect(env.SERVER_SECRET).toBeUndefined();
+    if (r.serverSecret) {
+      expect(refId(env.SERVER_SECRET_ARN)).toBe(ids.secret);
+      expect(onSecret).toContain('secretsmanager:GetSecretValue');
+    } else {
+      expect(env.SERVER_SECRET_ARN).toBeUndefined();
+      expect(onSecret).toEqual([]);
+      expect(secretsActions).toEqual([]);
+    }
+
+    // Assess: JWT verification settings
+    if (needsJwt(r)) {
+      const issuer = `https://cognito-idp.<AWS::Region>.amazonaws.com/<${ids.userPool}>`;
+      expect(render(env.JWT_ISSUER)).toBe(issuer);
+      expect(render(env.JWT_JWKS_URL)).toBe(`${issuer}/.well-known/jwks.json`);
+      expect(refId(env.JWT_CLIENT_ID)).toBe(ids.client);
+    } else {
+      expect([env.JWT_ISSUER, env.JWT_JWKS_URL, env.JWT_CLIENT_ID]).toEqual([undefined, undefined, undefined]);
+    }
+  });
+
+  it('covers every kind of route in the table (so the least-privilege checks are not vacuous)', () => {
+    // Assess
+    const kinds = new Set(allRouteLikes.map((r) => r.table));
+    expect(kinds).toEqual(new Set(['none', 'read', 'readwrite']));
+    expect(allRouteLikes.some((r) => r.idempotent)).toBe(true);
+    expect(allRouteLikes.some((r) => r.serverSecret)).toBe(true);
+    expect(allRouteLikes.some(needsJwt)).toBe(true);
+  });
+
+  it('creates exactly one function per route plus not-found (no stray Lambdas)', () => {
+    // Assess
+    expect(ofType(resources, 'AWS::Lambda::Function')).toHaveLength(allRouteLikes.length);
+  });
+});
+
+describe('tables', () => {
+  it('data table: keys, GSIs, on-demand, stream with both images, PITR, deletion protection, TTL, encryption', () => {
+    // Act
+    const table = resources[ids.dataTable]!;
+    const p = table.Properties!;
+    // Assess
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(p.KeySchema).toEqual([
+      { AttributeName: dataDesign.partitionKey, KeyType: 'HASH' },
+      { AttributeName: dataDesign.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: dataDesign.timeToLive, Enabled: true });
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true }); // AWS-managed (owned) key, no CMK
+    const gsis = (p.GlobalSecondaryIndexes as Array<Record<string, any>>).map((g) => ({
+      name: g.IndexName,
+      partitionKey: g.KeySchema.find((k: any) => k.KeyType === 'HASH').AttributeName,
+      sortKey: g.KeySchema.find((k: any) => k.KeyType === 'RANGE').AttributeName,
+      projection: g.Projection.ProjectionType,
+    }));
+    expect(gsis).toEqual(dataDesign.indexes.map((i) => ({ ...i, projection: 'ALL' })));
+    const keyNames = [dataDesign.partitionKey, dataDesign.sortKey, ...dataDesign.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+    expect(p.AttributeDefinitions).toEqual(expect.arrayContaining(keyNames.map((n) => ({ AttributeName: n, AttributeType: 'S' }))));
+    expect(p.AttributeDefinitions).toHaveLength(keyNames.length);
+  });
+
+  it('idempotency table: Powertools layout keyed by id, TTL on expiration, on-demand, PITR', () => {
+    // Act
+    const p = resources[ids.idempotencyTable]!.Properties!;
+    // Assess
+    expect(p.KeySchema).toEqual([{ AttributeName: idempotencyDesign.partitionKey, KeyType: 'HASH' }]);
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: idempotencyDesign.timeToLive, Enabled: true });
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.GlobalSecondaryIndexes).toBeUndefined();
+  });
+});
+
+describe('secret and user pool', () => {
+  it('generates the manage-token secret at deploy time (≥ 48 chars, no value in the template)', () => {
+    // Act
+    const secret = resources[ids.secret]!;
+    // Assess
+    expect(secret.Properties!.SecretString).toBeUndefined();
+    expect(secret.Properties!.GenerateSecretString.PasswordLength).toBeGreaterThanOrEqual(48);
+    expect(secret.DeletionPolicy).toBe('Retain');
+  });
+
+  it('user pool: admin-created accounts only, strong passwords, groups admin and staff', () => {
+    // Act
+    const p = resources[ids.userPool]!.Properties!;
+    const groups = ofType(resources, 'AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties!);
+    // Assess
+    expect(p.AdminCreateUserConfig).toEqual({ AllowAdminCreateUserOnly: true });
+    expect(p.Policies.PasswordPolicy).toMatchObject({
+      RequireLowercase: true,
+      RequireUppercase: true,
+      RequireNumbers: true,
+      RequireSymbols: true,
+    });
+    expect(p.Policies.PasswordPolicy.MinimumLength).toBeGreaterThanOrEqual(12);
+    expect(p.MfaConfiguration).toBe('OPTIONAL');
+    expect(groups.map((g) => g.GroupName).sort()).toEqual(['admin', 'staff']);
+    for (const g of groups) expect(refId(g.UserPoolId)).toBe(ids.userPool);
+  });
+
+  it('app client: public (no secret), password and SRP flows, no OAuth', () => {
+    // Act
+    const p = resources[ids.client]!.Properties!;
+    // Assess
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
+    expect(p.AllowedOAuthFlowsUserPoolClient).toBe(false);
+    expect(refId(p.UserPoolId)).toBe(ids.userPool);
+  });
+});
+
+describe('stream dead-letter queue and alarm', () => {
+  it('encrypts the DLQ and refuses non-TLS requests', () => {
+    // Act
+    const queue = resources[ids.dlq]!.Properties!;
+    const policies = ofType(resources, 'AWS::SQS::QueuePolicy').filter(([, p]) =>
+      (p.Properties!.Queues as unknown[]).some((q) => refId(q) === ids.dlq),
+    );
+    const statements = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as Statement[]);
+    // Assess
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+  });
+
+  it('alarms as soon as one message is visible in the DLQ', () => {
+    // Act
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    const onDlq = alarms.filter((a) => (a.Dimensions ?? []).some((d: any) => d.Name === 'QueueName' && refId(d.Value) === ids.dlq));
+    // Assess
+    expect(onDlq).toHaveLength(1);
+    expect(onDlq[0]).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      EvaluationPeriods: 1,
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('exports the API URL, user pool id, client id and table name', () => {
+    // Act
+    const outputs = out.json.Outputs ?? {};
+    // Assess
+    expect(render(outputs.ApiUrl?.Value)).toBe(`https://<${logicalIdOf(stack.api)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>/`);
+    expect(refId(outputs.UserPoolId?.Value)).toBe(ids.userPool);
+    expect(refId(outputs.UserPoolClientId?.Value)).toBe(ids.client);
+    expect(refId(outputs.DataTableName?.Value)).toBe(ids.dataTable);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports no unacknowledged finding', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(stack);
+    // Assess
+    const findings = report.violations.map((v) => `${v.ruleName} at ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it('every acknowledgement names an AwsSolutions rule, gives a reason, and still matches a real finding', () => {
+    // Prepare
+    const acks = acknowledgements(stack);
+    // Act
+    const raw = allFindings(stack);
+    // Assess
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.id, ack.path).toMatch(/^AwsSolutions-[A-Z]+\d+/);
+      expect(ack.reason.trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(40);
+      const matched = raw.some((f) => f.ruleName === ack.id && (f.constructPath === ack.path || f.constructPath.startsWith(`${ack.path}/`)));
+      expect(matched, `stale acknowledgement ${ack.id} at ${ack.path}`).toBe(true);
+    }
+  });
+
+  it('acknowledges only the reviewed rules', () => {
+    // Act
+    const rules = new Set(acknowledgements(stack).map((a) => a.id.replace(/\[.*$/, '')));
+    // Assess
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+  });
+});

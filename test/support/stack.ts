@@ -1,0 +1,124 @@
+/** A local stack for one test file: its own tables and state, the run's shared engines. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inject } from 'vitest';
+import { createTables, freePort } from '#local/engines';
+import { signToken, type TokenRole } from '#local/issuer';
+import { startLocalStack, type LocalStack } from '#local/stack';
+
+export const uniqueTables = () => {
+  const id = randomBytes(4).toString('hex');
+  return { data: `data-${id}`, idempotency: `idem-${id}` };
+};
+
+/** Points the handlers' environment at fresh tables on the shared engines (no gateway). */
+export async function useTables(): Promise<{ endpoint: string; tables: ReturnType<typeof uniqueTables>; stateDir: string }> {
+  const endpoint = inject('dynamoEndpoint');
+  const tables = uniqueTables();
+  await createTables(endpoint, tables);
+  const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-test-'));
+  Object.assign(process.env, {
+    AWS_REGION: 'ap-northeast-2',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+    AWS_ENDPOINT_URL_SES: inject('sesEndpoint'),
+    DATA_TABLE: tables.data,
+    IDEMPOTENCY_TABLE: tables.idempotency,
+    SERVER_SECRET: randomBytes(32).toString('base64url'),
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+  });
+  return { endpoint, tables, stateDir };
+}
+
+export interface TestStack extends LocalStack {
+  token(role: TokenRole, options?: Parameters<typeof signToken>[2]): Promise<string>;
+  call(method: string, path: string, options?: CallOptions): Promise<CallResult>;
+}
+
+export interface CallOptions {
+  body?: unknown;
+  raw?: string | Buffer;
+  token?: string;
+  headers?: Record<string, string>;
+}
+
+export interface CallResult {
+  status: number;
+  type: string;
+  headers: Headers;
+  text: string;
+  json: any;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-e2e-'));
+  const stack = await startLocalStack({
+    port: await freePort(),
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    sesEndpoint: inject('sesEndpoint'),
+    stateDir,
+    tables: uniqueTables(),
+  });
+  const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | Buffer | undefined = options.raw;
+    if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const r = await fetch(stack.url + path, { method, headers, body });
+    const text = await r.text();
+    const type = r.headers.get('content-type') ?? '';
+    let json: unknown = null;
+    if (type.includes('json')) json = JSON.parse(text);
+    return { status: r.status, type, headers: r.headers, text, json };
+  };
+  return { ...stack, token: (role, options) => signToken(stateDir, role, options), call };
+}
+
+/** An event whose registration is open now, in API.md's shape. */
+export function openEvent(overrides: Record<string, unknown> = {}) {
+  const day = 86_400_000;
+  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
+  return {
+    name: { ko: '테스트 포럼', en: 'Test Forum' },
+    venue: 'Gwangju',
+    timezone: 'Asia/Seoul',
+    startsAt: at(7 * day),
+    endsAt: at(7 * day + 8 * 3600_000),
+    registration: { opensAt: at(-day), closesAt: at(6 * day), waitlist: true },
+    capacity: 100,
+    sessions: [
+      { id: 'bio', name: { ko: '바이오', en: 'Bio' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
+      { id: 'energy', name: { ko: '에너지', en: 'Energy' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
+    ],
+    fields: [
+      {
+        id: 'companyType',
+        type: 'select',
+        required: true,
+        label: { ko: '기업 유형', en: 'Company type' },
+        options: [
+          { value: 'global', label: { ko: '글로벌', en: 'Global' } },
+          { value: 'domestic', label: { ko: '국내', en: 'Domestic' } },
+        ],
+      },
+      { id: 'website', type: 'url', label: { ko: '웹사이트', en: 'Website' } },
+    ],
+    ...overrides,
+  };
+}
+
+export const participant = (i: number, overrides: Record<string, unknown> = {}) => ({
+  email: `person${i}@example.com`,
+  name: i % 2 ? `김민지${i}` : `Hannah Müller ${i}`,
+  organization: 'Gwangju Bio Co.',
+  locale: i % 2 ? 'ko' : 'en',
+  answers: { companyType: 'global' },
+  consent: { privacy: true },
+  ...overrides,
+});
