@@ -81,6 +81,13 @@ export const registrationStore: RegistrationStore = {
     return outcome.failed.includes(0) ? 'duplicate' : 'stale';
   },
 
+  async holdsEmail(eventId, email) {
+    const out = await tableCall(() =>
+      documents.send(new GetCommand({ TableName: table(), Key: keys.emailGuard(eventId, emailHash(email)), ConsistentRead: true })),
+    );
+    return out.Item !== undefined;
+  },
+
   async read(eventId, registrationId) {
     const out = await tableCall(() =>
       documents.send(new GetCommand({ TableName: table(), Key: keys.registration(eventId, registrationId), ConsistentRead: true })),

@@ -30,4 +30,6 @@ export interface RegistrationStore {
   /** Registration, email guard, counters and waitlist lines in one transaction. */
   insert(registration: StoredRegistration, decision: SeatDecision): Promise<InsertOutcome>;
   read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
+  /** Whether this email (normalised) already holds an active registration for the event. */
+  holdsEmail(eventId: string, email: string): Promise<boolean>;
 }

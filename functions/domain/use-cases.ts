@@ -10,6 +10,9 @@ import type { EventStore, RegistrationStore } from '#domain/ports';
 import type { EventInput, EventPatch } from '#schemas/event';
 import type { RegistrationInput } from '#schemas/registration';
 
+const alreadyRegistered = () =>
+  new GatepassError(409, 'already_registered', { detail: 'This email already holds a registration for the event.' });
+
 /** Stale decisions are rare (only at the full/not-full boundary), but a burst can repeat them. */
 const MAX_DECISIONS = 12;
 
@@ -77,7 +80,8 @@ export async function updateEvent(
  * 1. Read the event and its counters (one query); 404 if unknown.
  * 2. Check the registration window (409 registration_closed).
  * 3. Validate the body against the event's own sessions and fields (`parse`, 422).
- * 4. Decide seats from the counters (confirmed / waitlisted, or 409 sold_out).
+ * 4. Decide seats from the counters (confirmed / waitlisted, or 409 sold_out, unless the email
+ *    already holds a registration: then 409 already_registered).
  * 5. Write registration, email guard, counters and lines in one transaction: a duplicate email
  *    is 409 already_registered; counters that moved across full/not-full mean a stale decision,
  *    taken again from step 1.
@@ -97,7 +101,14 @@ export async function register(
     const at = now();
     assertRegistrationOpen(page.event, at);
     input ??= parse(page.event);
-    const decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
+    let decision;
+    try {
+      decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
+    } catch (soldOut) {
+      // Someone who already holds a registration hears that, not that the event is full.
+      if (await registrations.holdsEmail(eventId, input.email)) throw alreadyRegistered();
+      throw soldOut;
+    }
     const stamp = at.toISOString();
     const registration: StoredRegistration = {
       id,
@@ -118,9 +129,7 @@ export async function register(
     };
     const outcome = await registrations.insert(registration, decision);
     if (outcome === 'ok') return registration;
-    if (outcome === 'duplicate') {
-      throw new GatepassError(409, 'already_registered', { detail: 'This email already holds a registration for the event.' });
-    }
+    if (outcome === 'duplicate') throw alreadyRegistered();
   }
   throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
 }
