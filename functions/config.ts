@@ -12,6 +12,16 @@ const schema = z.object({
   SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Local stack and tests: the secret itself (never set in a deployed template). */
   SERVER_SECRET: z.optional(z.string().check(z.minLength(32))),
+  /** Deployed: the secret the badge signing keys derive from (current and previous versions). */
+  BADGE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** Local stack and tests: comma-separated seeds, newest (signing) first. */
+  BADGE_KEY_SEEDS: z.optional(z.string().check(z.minLength(32))),
+  /** Sender of participant emails (a verified SES identity when deployed). */
+  MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+  /** The organiser's page that manages a registration; the token goes in its URL fragment. */
+  MANAGE_PAGE_URL: z.optional(z.url()),
+  /** The API's public base URL, for links in emails when no manage page is configured. */
+  PUBLIC_API_URL: z.optional(z.url()),
   JWT_ISSUER: z.optional(z.url()),
   JWT_JWKS_URL: z.optional(z.url()),
   JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),

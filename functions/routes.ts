@@ -23,6 +23,8 @@ export interface Route {
   readonly idempotent?: boolean;
   /** Needs the server secret (manage tokens, signed list cursors). */
   readonly serverSecret?: boolean;
+  /** Signs or verifies badges (reads the badge key ring). */
+  readonly badgeKeys?: boolean;
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
   readonly request?: string;
   readonly response?: string;
@@ -37,9 +39,30 @@ export const routes = [
   { id: 'create-event', method: 'POST', path: '/events', who: ['admin'], table: 'readwrite', status: 201, request: 'EventInput', response: 'Event', summary: 'Create an event with its sessions and form fields' },
   { id: 'get-event', method: 'GET', path: '/events/{eventId}', who: ['anyone'], table: 'read', status: 200, response: 'Event', summary: 'Public event page: sessions and seats left' },
   { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
-  { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
-  { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, status: 200, response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
+  { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, badgeKeys: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
+  { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
+  { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
 ] as const satisfies readonly Route[];
+
+/**
+ * Functions that no HTTP route calls: the stack wires them to the table's stream (outbox items)
+ * or to a schedule; the local stack polls the stream and runs the timer with the same handlers.
+ */
+export interface Worker {
+  readonly id: string;
+  readonly trigger: 'outbox-stream' | 'schedule';
+  readonly everyMinutes?: number;
+  readonly table: TableAccess;
+  readonly serverSecret?: boolean;
+  readonly badgeKeys?: boolean;
+  readonly sendsEmail?: boolean;
+  readonly summary: string;
+}
+
+export const workers = [
+  { id: 'mailer', trigger: 'outbox-stream', table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Sends the emails owed by outbox items' },
+  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due' },
+] as const satisfies readonly Worker[];
 
 export type RouteId = (typeof routes)[number]['id'];
 

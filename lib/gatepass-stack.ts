@@ -7,7 +7,7 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import {
   AccountRecovery,
   FeaturePlan,
@@ -17,6 +17,9 @@ import {
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -24,7 +27,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dataTable as dataTableDesign, idempotencyTable as idempotencyTableDesign } from '#adapters/table-design';
-import { fallbackRoute, routes, type Route } from '#routes';
+import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
 import { GatepassFunction, type JwtVerification } from './gatepass-function.ts';
 
 /** Outbox items (pk `OUTBOX#…`) are the only stream records a stream worker is invoked for. */
@@ -37,12 +40,17 @@ export interface GatepassStackProps extends StackProps {
   readonly corsOrigins?: readonly string[];
   /** Stage throttling; default: context `throttleRate` / `throttleBurst`, else 100 / 200. */
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Sender of participant emails, a verified SES identity; default: context `mailFrom`. */
+  readonly mailFrom?: string;
+  /** The organiser's manage page (token in the URL fragment); default: context `managePageUrl`. */
+  readonly managePageUrl?: string;
 }
 
 export class GatepassStack extends Stack {
   readonly dataTable: Table;
   readonly idempotencyTable: Table;
   readonly serverSecret: Secret;
+  readonly badgeKeySecret: Secret;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly api: HttpApi;
@@ -52,6 +60,8 @@ export class GatepassStack extends Stack {
   /** Where stream batches that keep failing are recorded (metadata only; the outbox holds what is owed). */
   readonly streamDlq: Queue;
   readonly streamDlqAlarm: Alarm;
+  /** Fires when an email has failed its last attempt (`npm run redrive` puts it back). */
+  readonly emailsFailedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: GatepassStackProps = {}) {
     super(scope, id, props);
@@ -103,6 +113,20 @@ export class GatepassStack extends Stack {
         'Not a credential of another service: it is key material for manage tokens already emailed to participants. Rotation is a deliberate operator action (a new version adds a key while the previous one keeps verifying until retired, DESIGN.md), not a scheduled rotation Lambda.',
     });
 
+    // The badge signing key material: Ed25519 keys derive from it (SHA-256 → seed). Rotating the
+    // secret adds a key (AWSCURRENT signs); the previous version keeps verifying until the next
+    // rotation retires it.
+    this.badgeKeySecret = new Secret(this, 'BadgeKeySecret', {
+      description: 'Gatepass badge signing key material (generated; Ed25519 keys derive from it)',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.badgeKeySecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Badge signing key material, not a credential of another service: printed badges must keep verifying, so rotation is a deliberate operator action (the previous version keeps verifying until the next rotation), not a scheduled rotation Lambda.',
+    });
+
     // ---- auth ------------------------------------------------------------------------------
     // Staff and admins only (participants use manage tokens): accounts are created by admins.
     this.userPool = new UserPool(this, 'UserPool', {
@@ -150,13 +174,15 @@ export class GatepassStack extends Stack {
 
     // ---- functions -------------------------------------------------------------------------
     const functions = new Map<string, GatepassFunction>();
-    const routeFunction = (route: Pick<Route, 'id' | 'who' | 'table' | 'idempotent' | 'serverSecret'>, description: string) => {
+    type Needs = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys'> & { who?: Route['who'] };
+    const routeFunction = (route: Needs, description: string) => {
       const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description });
       if (route.table === 'read') fn.readTable(this.dataTable);
       if (route.table === 'readwrite') fn.writeTable(this.dataTable);
       if (route.idempotent) fn.useIdempotency(this.idempotencyTable);
       if (route.serverSecret) fn.readSecret(this.serverSecret);
-      if (route.who.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
+      if (route.badgeKeys) fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
+      if (route.who?.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
       functions.set(route.id, fn);
       return fn;
     };
@@ -253,6 +279,47 @@ export class GatepassStack extends Stack {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
+    // ---- workers: the mailer on the outbox stream, the sweeper on a schedule ----------------
+    const mailFrom = props.mailFrom ?? stringContext(this, 'mailFrom') ?? 'Gatepass <no-reply@example.org>';
+    const managePageUrl = props.managePageUrl ?? stringContext(this, 'managePageUrl');
+    const senderDomain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1];
+    if (!senderDomain) throw new Error(`mailFrom must be an email address, got ${mailFrom}`);
+    for (const worker of workers as readonly Worker[]) {
+      const fn = routeFunction(worker, worker.summary);
+      if (worker.sendsEmail) {
+        // Only as the configured sender, through its verified identity (domain or address).
+        fn.role.addToPolicy(
+          new PolicyStatement({
+            effect: Effect.ALLOW,
+            actions: ['ses:SendRawEmail'],
+            resources: [
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain }),
+              this.formatArn({ service: 'ses', resource: 'identity', resourceName: mailFrom.replace(/^.*<|>.*$/g, '') }),
+            ],
+          }),
+        );
+        fn.fn.addEnvironment('MAIL_FROM', mailFrom);
+        fn.fn.addEnvironment('PUBLIC_API_URL', this.api.apiEndpoint);
+        if (managePageUrl) fn.fn.addEnvironment('MANAGE_PAGE_URL', managePageUrl);
+      }
+      if (worker.trigger === 'outbox-stream') this.addStreamWorker(fn);
+      if (worker.trigger === 'schedule') {
+        new Rule(this, `Schedule-${worker.id}`, {
+          description: worker.summary,
+          schedule: Schedule.rate(Duration.minutes(worker.everyMinutes ?? 1)),
+          targets: [new LambdaFunction(fn.fn, { retryAttempts: 0 })],
+        });
+      }
+    }
+    this.emailsFailedAlarm = new Alarm(this, 'EmailsFailedAlarm', {
+      alarmDescription: 'An email failed its last attempt and is marked failed in the outbox: fix the cause, then `npm run redrive` (or POST /outbox/redrive).',
+      metric: new Metric({ namespace: 'Gatepass', metricName: 'EmailsFailed', dimensionsMap: { service: 'gatepass' }, period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+
     // ---- outputs ---------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
@@ -284,6 +351,11 @@ export class GatepassStack extends Stack {
     });
     return this;
   }
+}
+
+function stringContext(scope: Construct, key: string): string | undefined {
+  const raw: unknown = scope.node.tryGetContext(key);
+  return typeof raw === 'string' && raw.trim() ? raw.trim() : undefined;
 }
 
 function corsOriginsFromContext(scope: Construct): string[] {

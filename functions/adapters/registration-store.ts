@@ -4,6 +4,7 @@ import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { keys, registrationsIndex, rosterIndex } from '#adapters/keys';
+import { newOutboxItem } from '#adapters/outbox-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { emailHash, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
@@ -44,6 +45,8 @@ export const registrationStore: RegistrationStore = {
         },
       },
       { Put: { TableName, Item: registrationItem(r), ConditionExpression: 'attribute_not_exists(pk)' } },
+      // The email this change owes, in the change's own transaction.
+      { Put: { TableName, Item: newOutboxItem(decision.status, r.eventId, r.id, r.createdAt) } },
       {
         Update: {
           TableName,

@@ -34,7 +34,20 @@ export const normaliseEmail = (email: string) => email.trim().normalize('NFC').t
 export const emailHash = (email: string) => createHash('sha256').update(normaliseEmail(email)).digest('base64url');
 
 /** What the participant, staff and admins see; `manageToken` only where API.md allows it. */
-export function registrationView(r: StoredRegistration, extras: { manageToken?: string } = {}) {
+export interface ViewExtras {
+  manageToken?: string;
+  /** The signed badge token (only a confirmed registration has a badge). */
+  badgeToken?: string;
+  /** Base URL of the API, for the badge image URLs. */
+  baseUrl?: string;
+}
+
+/** A confirmed registration holds a badge; a waitlisted one not yet, a cancelled one no longer. */
+export const holdsBadge = (r: StoredRegistration) => r.status === 'confirmed';
+
+export function registrationView(r: StoredRegistration, extras: ViewExtras = {}) {
+  const badgeUrl = (format: string) =>
+    `${extras.baseUrl ?? ''}/events/${encodeURIComponent(r.eventId)}/registrations/${encodeURIComponent(r.id)}/badge?format=${format}`;
   return {
     id: r.id,
     eventId: r.eventId,
@@ -50,7 +63,9 @@ export function registrationView(r: StoredRegistration, extras: { manageToken?: 
     updatedAt: r.updatedAt,
     checkedInAt: r.checkedInAt,
     ...(extras.manageToken ? { manageToken: extras.manageToken } : {}),
-    // Badges come with the badge work (issue 4): none is issued yet.
-    badge: null,
+    badge:
+      holdsBadge(r) && extras.badgeToken
+        ? { token: extras.badgeToken, svgUrl: badgeUrl('svg'), pngUrl: badgeUrl('png'), pdfUrl: badgeUrl('pdf') }
+        : null,
   };
 }

@@ -1,10 +1,13 @@
+import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
+import { signBadge } from '#domain/badge-token';
 import { notFound } from '#domain/errors';
 import { issueManageToken } from '#domain/manage-token';
-import { isEventId, registrationView } from '#domain/registration';
+import { holdsBadge, isEventId, registrationView } from '#domain/registration';
 import { register } from '#domain/use-cases';
+import { baseUrl } from '#http/base-url';
 import { idempotentRequests } from '#http/idempotency';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
@@ -18,7 +21,10 @@ export const handler = httpRoute(
     if (!isEventId(eventId)) throw notFound('No such event.');
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale));
     const manageToken = issueManageToken(await manageTokenKey(), eventId, registration.id, registration.tokenVersion);
-    return json(201, registrationView(registration, { manageToken }), { Location: `/events/${eventId}/registrations/${registration.id}` });
+    const badgeToken = holdsBadge(registration) ? await signBadge(await badgeKeyRing(), { eventId, registrationId: registration.id }) : undefined;
+    return json(201, registrationView(registration, { manageToken, badgeToken, baseUrl: baseUrl(req.event) }), {
+      Location: `/events/${eventId}/registrations/${registration.id}`,
+    });
   },
   { manageTokenKey, use: [idempotentRequests()] },
 );

@@ -1,7 +1,10 @@
+import { badgeKeyRing } from '#adapters/badge-keys';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { GatepassError, notFound } from '#domain/errors';
-import { isEventId, isRegistrationId, registrationView } from '#domain/registration';
+import { signBadge } from '#domain/badge-token';
+import { holdsBadge, isEventId, isRegistrationId, registrationView } from '#domain/registration';
+import { baseUrl } from '#http/base-url';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
 
@@ -16,7 +19,8 @@ export const handler = httpRoute(
     if (req.principal.kind === 'participant' && req.principal.tokenVersion !== registration.tokenVersion) {
       throw new GatepassError(401, 'unauthorized', { detail: 'This manage link has been replaced by a newer one.' });
     }
-    return json(200, registrationView(registration));
+    const badgeToken = holdsBadge(registration) ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
+    return json(200, registrationView(registration, { badgeToken, baseUrl: baseUrl(req.event) }));
   },
   { manageTokenKey },
 );

@@ -7,9 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createTables, localCredentials, localRegion, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes, type TableNames } from '#local/engines';
+import { createTables, dynamoClient, localCredentials, localRegion, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes, type TableNames } from '#local/engines';
 import { createGateway } from '#local/gateway';
 import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
+import { startWorkers, type RunningWorkers } from '#local/workers';
 
 /** Keys and secrets of the local stack; GATEPASS_STATE_DIR moves it (tests). */
 export const defaultStateDir = process.env.GATEPASS_STATE_DIR ?? new URL('../../.gatepass/', import.meta.url).pathname;
@@ -25,6 +26,8 @@ export interface StackOptions {
   /** Keep DynamoDB data under the state directory between runs. */
   persist?: boolean;
   tables?: TableNames;
+  /** Seconds between runs of the scheduled workers (the outbox sweeper); deployed: a minute. */
+  sweepSeconds?: number;
 }
 
 export interface LocalStack {
@@ -33,12 +36,13 @@ export interface LocalStack {
   sesEndpoint: string;
   tables: TableNames;
   stateDir: string;
+  workers: RunningWorkers;
   stop(): Promise<void>;
 }
 
-/** A random secret generated once into the state directory (the deployed one is in Secrets Manager). */
-export function localSecret(stateDir: string): string {
-  const file = join(stateDir, 'server-secret');
+/** A random secret generated once into the state directory (deployed ones are in Secrets Manager). */
+export function localSecret(stateDir: string, name = 'server-secret'): string {
+  const file = join(stateDir, name);
   if (!existsSync(file)) {
     mkdirSync(stateDir, { recursive: true });
     writeFileSync(file, randomBytes(48).toString('base64url'), { mode: 0o600 });
@@ -83,12 +87,24 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       DATA_TABLE: tables.data,
       IDEMPOTENCY_TABLE: tables.idempotency,
       SERVER_SECRET: localSecret(stateDir),
+      // Newest first: put a new seed in front to rotate; a seed removed is a key retired.
+      BADGE_KEY_SEEDS: localSecret(stateDir, 'badge-key-seeds'),
+      MAIL_FROM: 'Gatepass <no-reply@gatepass.local>',
+      PUBLIC_API_URL: url,
       JWT_ISSUER: localIssuer,
       JWT_JWKS_URL: `${url}${jwksPath}`,
       JWT_CLIENT_ID: localClientId,
       POWERTOOLS_SERVICE_NAME: 'gatepass',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
+    });
+    const dynamoForWorkers = dynamoClient(dynamo.endpoint);
+    const workers = await startWorkers({ dynamo: dynamoForWorkers, endpoint: dynamo.endpoint, table: tables.data, stateDir, sweepSeconds: options.sweepSeconds });
+    started.push({
+      stop: async () => {
+        await workers.stop();
+        dynamoForWorkers.destroy();
+      },
     });
     const server: Server = createGateway({ extra: { [jwksPath]: () => ({ keys: [publicJwk] }) } });
     await new Promise<void>((resolve, reject) => {
@@ -102,7 +118,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           server.close(() => resolve());
         }),
     });
-    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, stop: stopAll };
+    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, workers, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -21,4 +21,5 @@ export const schemas: Record<string, z.ZodMiniType> = {
   RegistrationInput: registrationInputDoc,
   Registration: registrationOutput,
   Problem: problemDoc,
+  Redrive: z.object({ redriven: z.int() }),
 };

@@ -86,7 +86,9 @@ describe('registration', () => {
     const event = await createEvent();
     const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(1, { sessions: ['bio'] }) });
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ status: 'confirmed', sessions: [{ id: 'bio', status: 'confirmed' }], badge: null, checkedInAt: null });
+    expect(r.json).toMatchObject({ status: 'confirmed', sessions: [{ id: 'bio', status: 'confirmed' }], checkedInAt: null });
+    expect(r.json.badge.token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(r.json.badge.pdfUrl).toBe(`${stack.url}/events/${event.id}/registrations/${r.json.id}/badge?format=pdf`);
     expect(r.json.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     const other = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(2) });
     const path = `/events/${event.id}/registrations/${r.json.id}`;
@@ -100,6 +102,7 @@ describe('registration', () => {
 
     expect(own.status).toBe(200);
     expect(own.json.manageToken).toBeUndefined();
+    expect(own.json.badge.token).toBe(r.json.badge.token);
     expect(own.json.email).toBe('person1@example.com');
     expect(viaQuery.status).toBe(200);
     expect(byStaff.status).toBe(200);

@@ -7,7 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataTable as dataDesign, idempotencyTable as idempotencyDesign } from '#adapters/table-design';
-import { fallbackRoute, routes, type Route } from '#routes';
+import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
 import { CORS_ALLOW_HEADERS, GatepassStack } from '../../lib/gatepass-stack.ts';
 import {
   acknowledgements,
@@ -38,14 +38,15 @@ const DYNAMODB_WRITE_ACTIONS = [
   'dynamodb:*',
 ];
 
-type RouteLike = Pick<Route, 'id' | 'who' | 'table' | 'idempotent' | 'serverSecret'>;
-const allRouteLikes: RouteLike[] = [...(routes as readonly Route[]), fallbackRoute];
-const needsJwt = (r: RouteLike) => r.who.some((who) => who !== 'anyone');
+type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys'> & { who?: Route['who'] };
+/** Every function: the routes, the $default route and the workers. */
+const allRouteLikes: RouteLike[] = [...(routes as readonly Route[]), fallbackRoute, ...(workers as readonly Worker[])];
+const needsJwt = (r: RouteLike) => r.who?.some((who) => who !== 'anyone') ?? false;
 
 let stack: GatepassStack;
 let out: Synthesized;
 let resources: Resources;
-let ids: { dataTable: string; idempotencyTable: string; secret: string; userPool: string; client: string; dlq: string };
+let ids: { dataTable: string; idempotencyTable: string; secret: string; badgeSecret: string; userPool: string; client: string; dlq: string };
 
 function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
@@ -75,6 +76,7 @@ beforeAll(() => {
     dataTable: logicalIdOf(stack.dataTable),
     idempotencyTable: logicalIdOf(stack.idempotencyTable),
     secret: logicalIdOf(stack.serverSecret),
+    badgeSecret: logicalIdOf(stack.badgeKeySecret),
     userPool: logicalIdOf(stack.userPool),
     client: logicalIdOf(stack.userPoolClient),
     dlq: logicalIdOf(stack.streamDlq),
@@ -109,7 +111,7 @@ describe('HTTP API routes match the route table', () => {
     const apiId = logicalIdOf(stack.api);
     const permissions = ofType(resources, 'AWS::Lambda::Permission').map(([, p]) => p.Properties!);
     // Act / Assess
-    for (const r of allRouteLikes) {
+    for (const r of [...(routes as readonly Route[]), fallbackRoute]) {
       const fnId = fnOf(r.id).id;
       const mine = permissions.filter((p) => refId(p.FunctionName) === fnId);
       expect(mine.length, r.id).toBeGreaterThan(0);
@@ -237,7 +239,27 @@ describe('functions: defaults and least privilege, per route', () => {
     } else {
       expect(env.SERVER_SECRET_ARN).toBeUndefined();
       expect(onSecret).toEqual([]);
-      expect(secretsActions).toEqual([]);
+    }
+
+    // Assess: badge signing secret (its ARN, never its value), only where badges are signed or verified
+    const onBadgeSecret = statementsOn(statements, ids.badgeSecret).flatMap(actionsOf);
+    expect(env.BADGE_KEY_SEEDS).toBeUndefined();
+    if (r.badgeKeys) {
+      expect(refId(env.BADGE_KEY_SECRET_ARN)).toBe(ids.badgeSecret);
+      expect(onBadgeSecret).toContain('secretsmanager:GetSecretValue');
+    } else {
+      expect(env.BADGE_KEY_SECRET_ARN).toBeUndefined();
+      expect(onBadgeSecret).toEqual([]);
+    }
+    if (!r.serverSecret && !r.badgeKeys) expect(secretsActions).toEqual([]);
+
+    // Assess: only the workers that send email may, and only as the configured sender
+    const sesActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'));
+    if ((r as Worker).sendsEmail) {
+      expect(sesActions).toEqual(['ses:SendRawEmail']);
+      expect(env.MAIL_FROM).toBe('Gatepass <no-reply@example.org>');
+    } else {
+      expect(sesActions).toEqual([]);
     }
 
     // Assess: JWT verification settings
@@ -257,12 +279,29 @@ describe('functions: defaults and least privilege, per route', () => {
     expect(kinds).toEqual(new Set(['none', 'read', 'readwrite']));
     expect(allRouteLikes.some((r) => r.idempotent)).toBe(true);
     expect(allRouteLikes.some((r) => r.serverSecret)).toBe(true);
+    expect(allRouteLikes.some((r) => r.badgeKeys)).toBe(true);
+    expect(allRouteLikes.some((r) => (r as Worker).sendsEmail)).toBe(true);
     expect(allRouteLikes.some(needsJwt)).toBe(true);
   });
 
   it('creates exactly one function per route plus not-found (no stray Lambdas)', () => {
     // Assess
     expect(ofType(resources, 'AWS::Lambda::Function')).toHaveLength(allRouteLikes.length);
+  });
+});
+
+describe('workers', () => {
+  it('the mailer reads the outbox stream; the sweeper runs every minute; a failed email raises an alarm', () => {
+    // Act
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties!);
+    const rules = ofType(resources, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    // Assess
+    expect(mappings.map((m) => refId(m.FunctionName))).toEqual([fnOf('mailer').id]);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.ScheduleExpression).toBe('rate(1 minute)');
+    expect(JSON.stringify(rules[0]!.Targets)).toContain(fnOf('outbox-sweeper').id);
+    expect(alarms.find((a) => a.MetricName === 'EmailsFailed')).toMatchObject({ Namespace: 'Gatepass', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 });
 

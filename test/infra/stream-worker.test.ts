@@ -1,6 +1,6 @@
 /**
- * addStreamWorker: how the mailer (still to come) will be wired to the data table's stream.
- * A stack subclass adds a test worker, exactly as the real stack will once the mailer exists.
+ * addStreamWorker: how a worker (the mailer) is wired to the data table's stream. A stack
+ * subclass adds a test worker beside the mailer, exactly as the stack wires its own.
  */
 import type { App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -35,7 +35,9 @@ beforeAll(() => {
 describe('addStreamWorker', () => {
   it('maps the data table stream to the worker: LATEST, batches of 10, bisect, 3 retries, partial failures, DLQ', () => {
     // Act
-    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties!);
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping')
+      .map(([, m]) => m.Properties!)
+      .filter((m) => refId(m.FunctionName) === ids.worker);
     // Assess
     expect(mappings).toHaveLength(1);
     const m = mappings[0]!;
@@ -53,7 +55,8 @@ describe('addStreamWorker', () => {
 
   it('invokes the worker only for outbox items (stream record key pk begins with OUTBOX#)', () => {
     // Act
-    const filters = ofType(resources, 'AWS::Lambda::EventSourceMapping')[0]![1].Properties!.FilterCriteria.Filters as Array<{ Pattern: string }>;
+    const mapping = ofType(resources, 'AWS::Lambda::EventSourceMapping').find(([, m]) => refId(m.Properties!.FunctionName) === ids.worker)!;
+    const filters = mapping[1].Properties!.FilterCriteria.Filters as Array<{ Pattern: string }>;
     // Assess: Keys are present on INSERT, MODIFY and REMOVE records alike
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([{ dynamodb: { Keys: { pk: { S: [{ prefix: OUTBOX_PK_PREFIX }] } } } }]);
     expect(OUTBOX_PK_PREFIX).toBe('OUTBOX#');

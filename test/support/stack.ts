@@ -53,7 +53,7 @@ export interface CallResult {
   json: any;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+export async function startTestStack(options: { sweepSeconds?: number } = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-e2e-'));
   const stack = await startLocalStack({
     port: await freePort(),
@@ -61,6 +61,7 @@ export async function startTestStack(): Promise<TestStack> {
     sesEndpoint: inject('sesEndpoint'),
     stateDir,
     tables: uniqueTables(),
+    ...options,
   });
   const call = async (method: string, path: string, options: CallOptions = {}): Promise<CallResult> => {
     const headers: Record<string, string> = { ...options.headers };

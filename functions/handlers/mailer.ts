@@ -1,0 +1,49 @@
+/**
+ * The mailer: reacts to outbox items on the table's stream (new items, and failed items put back
+ * by redrive) and delivers each once. Retries after a failed send are the sweeper's; a record
+ * that cannot even be processed is reported as a batch item failure (bisect, retry, then the DLQ).
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { deliver } from '#mail/deliver';
+import { deliveryPorts } from '#mail/ports';
+
+const logger = new Logger({ serviceName: 'gatepass' });
+const metrics = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' });
+const ports = deliveryPorts();
+
+/** New items, or failed items that redrive put back; retries of pending items are the sweeper's. */
+export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string | undefined {
+  const image = record.dynamodb?.NewImage;
+  if (image?.type?.S !== 'outbox' || image.status?.S !== 'pending') return undefined;
+  const before = record.dynamodb?.OldImage?.status?.S;
+  if (record.eventName === 'INSERT' || (record.eventName === 'MODIFY' && before === 'failed')) return image.id?.S;
+  return undefined;
+}
+
+export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
+  let measured = false;
+  const count = (name: string) => {
+    metrics.addMetric(name, MetricUnit.Count, 1);
+    measured = true;
+  };
+  for (const record of event.Records) {
+    const id = owedNow(record);
+    if (!id) continue;
+    try {
+      const outcome = await deliver(ports, id);
+      if (outcome === 'sent') count('EmailsSent');
+      if (outcome === 'failed') count('EmailsFailed');
+      if (outcome === 'retry') count('EmailAttemptsFailed');
+    } catch (error) {
+      logger.error('outbox record not processed', { outboxId: id, errorName: error instanceof Error ? error.name : 'unknown' });
+      failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
+      // Stop here: the stream resumes from the first failure, so later records are retried too.
+      break;
+    }
+  }
+  if (measured) metrics.publishStoredMetrics();
+  return { batchItemFailures: failures };
+};

@@ -1,0 +1,162 @@
+/**
+ * The workers, locally, as deployed: the table's stream is polled and the same handlers get the
+ * same event shape (Lambda's DynamoDB stream event, filtered to outbox items, batches of 10,
+ * partial batch failures honoured); a batch that keeps failing is retried, then recorded as the
+ * deployed DLQ records it (where it failed, not the records). Scheduled workers run on a timer.
+ */
+import { appendFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { workers, type Worker } from '#routes';
+import { localCredentials, localRegion } from '#local/engines';
+
+const BATCH_SIZE = 10;
+const RETRY_ATTEMPTS = 3;
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+type ScheduledHandler = () => Promise<unknown>;
+
+export interface WorkerOptions {
+  dynamo: DynamoDBClient;
+  endpoint: string;
+  table: string;
+  stateDir: string;
+  sweepSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningWorkers {
+  stop(): Promise<void>;
+  /** Resolves once every record written so far has been handed to the stream workers. */
+  drain(): Promise<void>;
+  /** Runs the scheduled workers now (tests). */
+  tick(): Promise<void>;
+}
+
+const isOutbox = (r: _Record) => String(r.dynamodb?.Keys?.pk?.S ?? '').startsWith('OUTBOX#');
+
+export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
+  const log = options.log ?? ((line: string) => console.warn(line));
+  const streams = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: localRegion, credentials: localCredentials });
+  const table = await options.dynamo.send(new DescribeTableCommand({ TableName: options.table }));
+  const streamArn = table.Table?.LatestStreamArn;
+  if (!streamArn) throw new Error(`table ${options.table} has no stream`);
+  const load = async <T>(id: string) => ((await import(`../handlers/${id}.ts`)) as { handler: T }).handler;
+  const streamWorkers = await Promise.all(
+    (workers as readonly Worker[]).filter((w) => w.trigger === 'outbox-stream').map(async (w) => ({ id: w.id, handler: await load<StreamHandler>(w.id) })),
+  );
+  const scheduled = await Promise.all(
+    (workers as readonly Worker[]).filter((w) => w.trigger === 'schedule').map(async (w) => ({ id: w.id, handler: await load<ScheduledHandler>(w.id) })),
+  );
+
+  let stopped = false;
+  const iterators = new Map<string, string | undefined>();
+  // A waiter resolves after a pass that began after it was registered and found nothing new.
+  let passes = 0;
+  const idleWaiters: { after: number; resolve: () => void }[] = [];
+
+  async function deliverBatch(shardId: string, records: _Record[]): Promise<void> {
+    const asLambda = (r: _Record): DynamoDBRecord => ({ ...(r as DynamoDBRecord), eventSourceARN: streamArn });
+    for (const worker of streamWorkers) {
+      let pending = records;
+      for (let attempt = 1; pending.length; attempt++) {
+        let failedFrom: number;
+        try {
+          const result = await worker.handler({ Records: pending.map(asLambda) });
+          const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+          failedFrom = failed === undefined ? -1 : pending.findIndex((r) => r.dynamodb?.SequenceNumber === failed);
+        } catch {
+          failedFrom = 0;
+        }
+        if (failedFrom < 0) break;
+        pending = pending.slice(failedFrom);
+        if (attempt > RETRY_ATTEMPTS) {
+          // As the deployed DLQ: where it failed (shard, sequence numbers), not the records.
+          const entry = { at: new Date().toISOString(), worker: worker.id, streamArn, shardId, startSequenceNumber: pending[0]?.dynamodb?.SequenceNumber, endSequenceNumber: pending.at(-1)?.dynamodb?.SequenceNumber, batchSize: pending.length };
+          appendFileSync(join(options.stateDir, 'stream-dlq.jsonl'), `${JSON.stringify(entry)}\n`);
+          log(`stream worker ${worker.id} gave up on ${pending.length} record(s); recorded in .gatepass/stream-dlq.jsonl`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  async function refreshShards(): Promise<void> {
+    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of described.StreamDescription?.Shards ?? []) {
+      if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
+      const it = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      iterators.set(shard.ShardId, it.ShardIterator);
+    }
+  }
+
+  /** One pass over every shard; true when some shard returned records. */
+  async function pollOnce(): Promise<boolean> {
+    let any = false;
+    for (const [shardId, iterator] of iterators) {
+      if (!iterator) continue;
+      const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      iterators.set(shardId, out.NextShardIterator);
+      const records = (out.Records ?? []).filter(isOutbox);
+      if (out.Records?.length) any = true;
+      for (let i = 0; i < records.length; i += BATCH_SIZE) await deliverBatch(shardId, records.slice(i, i + BATCH_SIZE));
+    }
+    return any;
+  }
+
+  const loop = (async () => {
+    let lastRefresh = 0;
+    while (!stopped) {
+      const pass = ++passes;
+      let any = false;
+      try {
+        if (Date.now() - lastRefresh > 5000) {
+          await refreshShards();
+          lastRefresh = Date.now();
+        }
+        any = await pollOnce();
+      } catch (error) {
+        if (!stopped) log(`stream poller: ${error instanceof Error ? error.name : String(error)}`);
+      }
+      if (!any) {
+        for (const w of idleWaiters.filter((w) => w.after < pass)) {
+          idleWaiters.splice(idleWaiters.indexOf(w), 1);
+          w.resolve();
+        }
+      }
+      await new Promise((r) => setTimeout(r, any ? 20 : 200));
+    }
+  })();
+
+  const tick = async () => {
+    for (const s of scheduled) {
+      try {
+        await s.handler();
+      } catch (error) {
+        log(`scheduled worker ${s.id} failed: ${error instanceof Error ? error.name : String(error)}`);
+      }
+    }
+  };
+  const timer = setInterval(() => void tick(), (options.sweepSeconds ?? 10) * 1000);
+  timer.unref();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await loop;
+      streams.destroy();
+    },
+    drain: () => new Promise<void>((resolve) => idleWaiters.push({ after: passes, resolve })),
+    tick,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Raw MIME for one email, composed by nodemailer's MailComposer: HTML and text alternatives,
+ * the QR badge inline (CID) and an .ics calendar file for the event and the sessions with a seat.
+ */
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { createEvents, type EventAttributes } from 'ics';
+import type { StoredEvent } from '#domain/event';
+import type { StoredRegistration } from '#domain/registration';
+import type { EmailContent } from '#mail/content';
+
+export const BADGE_CID = 'badge-qr@gatepass';
+
+/** The event and each session the participant holds a seat in, as one calendar. */
+export function calendar(event: StoredEvent, registration: StoredRegistration, manageUrl: string): string {
+  const locale = registration.locale;
+  const base = { startInputType: 'utc', startOutputType: 'utc', endInputType: 'utc', endOutputType: 'utc', location: event.venue } as const;
+  const items: EventAttributes[] = [
+    {
+      ...base,
+      uid: `${event.id}@gatepass`,
+      title: event.name[locale],
+      description: event.description?.[locale] ?? '',
+      start: Date.parse(event.startsAt),
+      end: Date.parse(event.endsAt),
+      url: manageUrl,
+      status: 'CONFIRMED',
+    },
+    ...registration.sessions
+      .filter((s) => s.status === 'confirmed')
+      .flatMap((s) => {
+        const session = event.sessions.find((x) => x.id === s.id);
+        return session
+          ? [{ ...base, uid: `${event.id}.${session.id}@gatepass`, title: `${session.name[locale]} · ${event.name[locale]}`, start: Date.parse(session.startsAt), end: Date.parse(session.endsAt), status: 'CONFIRMED' as const }]
+          : [];
+      }),
+  ];
+  const { error, value } = createEvents(items, { productId: 'gatepass', method: 'PUBLISH', calName: event.name[locale] });
+  if (error || !value) throw error ?? new Error('calendar could not be built');
+  return value;
+}
+
+export interface ComposeInput {
+  from: string;
+  to: string;
+  content: EmailContent;
+  badgePng?: Uint8Array;
+  ics?: string;
+}
+
+export async function composeMime(input: ComposeInput): Promise<Buffer> {
+  const mail = new MailComposer({
+    from: input.from,
+    to: input.to,
+    subject: input.content.subject,
+    text: input.content.text,
+    html: input.content.html,
+    textEncoding: 'base64',
+    attachments: [
+      ...(input.badgePng ? [{ filename: 'badge.png', content: Buffer.from(input.badgePng), contentType: 'image/png', cid: BADGE_CID, contentDisposition: 'inline' as const }] : []),
+      ...(input.ics ? [{ filename: 'event.ics', content: input.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : []),
+    ],
+  });
+  return mail.compile().build();
+}

@@ -1,0 +1,71 @@
+/**
+ * Delivers one owed email.
+ * 1. Claim the outbox item (conditional write): an item already claimed or sent is skipped, so a
+ *    replayed stream batch or a sweeper racing the stream sends nothing twice.
+ * 2. Read the registration and event; compose in the registration's locale, with the badge QR
+ *    and the calendar when the email confirms a seat, and the manage link.
+ * 3. Send as raw email; mark sent. A failure leaves the item pending with its attempt count and
+ *    a backoff (the sweeper retries it), or failed after the last attempt.
+ */
+import { issueManageToken } from '#domain/manage-token';
+import type { StoredEvent } from '#domain/event';
+import type { EmailKind, OutboxItem } from '#domain/outbox';
+import type { StoredRegistration } from '#domain/registration';
+import { emailContent } from '#mail/content';
+import { BADGE_CID, calendar, composeMime } from '#mail/compose';
+
+export interface DeliveryPorts {
+  claim(id: string, now: Date): Promise<OutboxItem | undefined>;
+  markSent(id: string, now: Date, messageId: string | undefined): Promise<void>;
+  markAttemptFailed(item: OutboxItem, now: Date, errorName: string): Promise<'pending' | 'failed'>;
+  readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
+  readEvent(eventId: string): Promise<StoredEvent | undefined>;
+  badgeToken(eventId: string, registrationId: string): Promise<string>;
+  qrPng(token: string): Promise<Uint8Array>;
+  manageTokenKey(): Promise<Uint8Array>;
+  sendRaw(mime: Buffer): Promise<string | undefined>;
+  settings: { from: string; managePageUrl?: string; publicApiUrl?: string };
+}
+
+export type DeliveryOutcome = 'sent' | 'skipped' | 'retry' | 'failed';
+
+const carriesBadge = (kind: EmailKind) => kind === 'confirmed' || kind === 'promoted';
+
+/** The organiser's page with the token in the fragment (never in a server log), else the API's own URL. */
+export function manageUrl(settings: DeliveryPorts['settings'], r: StoredRegistration, token: string): string {
+  const fragment = `#token=${encodeURIComponent(token)}&event=${encodeURIComponent(r.eventId)}&registration=${encodeURIComponent(r.id)}`;
+  if (settings.managePageUrl) return `${settings.managePageUrl.split('#')[0]}${fragment}`;
+  const api = (settings.publicApiUrl ?? '').replace(/\/$/, '');
+  return `${api}/events/${encodeURIComponent(r.eventId)}/registrations/${encodeURIComponent(r.id)}${fragment}`;
+}
+
+export async function deliver(ports: DeliveryPorts, outboxId: string, now = new Date()): Promise<DeliveryOutcome> {
+  const item = await ports.claim(outboxId, now);
+  if (!item) return 'skipped';
+  try {
+    const [registration, event] = await Promise.all([ports.readRegistration(item.eventId, item.registrationId), ports.readEvent(item.eventId)]);
+    if (!registration || !event) {
+      // Nothing to write to (data expired under its TTL): owed to no one.
+      await ports.markSent(item.id, now, undefined);
+      return 'skipped';
+    }
+    const token = issueManageToken(await ports.manageTokenKey(), registration.eventId, registration.id, registration.tokenVersion);
+    const link = manageUrl(ports.settings, registration, token);
+    const withBadge = carriesBadge(item.kind) && registration.status === 'confirmed';
+    const badgePng = withBadge ? await ports.qrPng(await ports.badgeToken(registration.eventId, registration.id)) : undefined;
+    const content = emailContent({ kind: item.kind, event, registration, manageUrl: link, ...(withBadge ? { badgeCid: BADGE_CID } : {}) });
+    const mime = await composeMime({
+      from: ports.settings.from,
+      to: registration.email,
+      content,
+      ...(badgePng ? { badgePng } : {}),
+      ...(withBadge ? { ics: calendar(event, registration, link) } : {}),
+    });
+    const messageId = await ports.sendRaw(mime);
+    await ports.markSent(item.id, new Date(), messageId);
+    return 'sent';
+  } catch (error) {
+    const state = await ports.markAttemptFailed(item, new Date(), error instanceof Error ? error.name : 'Error');
+    return state === 'failed' ? 'failed' : 'retry';
+  }
+}

@@ -1,0 +1,28 @@
+/** The delivery ports wired to the real adapters: what the mailer and the sweeper share. */
+import { config } from '#config';
+import { badgeKeyRing } from '#adapters/badge-keys';
+import { eventStore } from '#adapters/event-store';
+import { outboxStore } from '#adapters/outbox-store';
+import { registrationStore } from '#adapters/registration-store';
+import { manageTokenKey } from '#adapters/secrets';
+import { sendRawEmail } from '#adapters/ses';
+import { signBadge } from '#domain/badge-token';
+import type { DeliveryPorts } from '#mail/deliver';
+import QRCode from 'qrcode';
+
+export function deliveryPorts(): DeliveryPorts {
+  const { MAIL_FROM, MANAGE_PAGE_URL, PUBLIC_API_URL } = config();
+  if (!MAIL_FROM) throw new Error('MAIL_FROM is required');
+  return {
+    claim: outboxStore.claim,
+    markSent: outboxStore.markSent,
+    markAttemptFailed: outboxStore.markAttemptFailed,
+    readRegistration: registrationStore.read,
+    readEvent: async (eventId) => (await eventStore.read(eventId))?.event,
+    badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
+    qrPng: async (token) => QRCode.toBuffer(token, { type: 'png', errorCorrectionLevel: 'M', margin: 2, scale: 6 }),
+    manageTokenKey,
+    sendRaw: sendRawEmail,
+    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}) },
+  };
+}
