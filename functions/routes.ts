@@ -25,6 +25,8 @@ export interface Route {
   readonly serverSecret?: boolean;
   /** Signs or verifies badges (reads the badge key ring). */
   readonly badgeKeys?: boolean;
+  /** Renders badges (SVG, PNG, PDF): ships the fonts and needs more memory. */
+  readonly rendersBadges?: boolean;
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
   readonly request?: string;
   readonly response?: string;
@@ -41,7 +43,15 @@ export const routes = [
   { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
   { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, badgeKeys: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
   { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
+  { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, badgeKeys: true, status: 200, request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
+  { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
+  { id: 'resend-manage-link', method: 'POST', path: '/events/{eventId}/registrations/resend', who: ['anyone'], table: 'readwrite', status: 202, request: 'ResendInput', response: 'Accepted', summary: 'Email the manage link again, if that email is registered (always 202)' },
+  { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
+  { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
+  { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
+  { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
+  { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
 ] as const satisfies readonly Route[];
 
 /**

@@ -174,9 +174,11 @@ export class GatepassStack extends Stack {
 
     // ---- functions -------------------------------------------------------------------------
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys'> & { who?: Route['who'] };
+    type Needs = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'rendersBadges'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
-      const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description });
+      // Rendering a badge loads fonts and a PDF library: ship the fonts, give it room (~350 MB peak).
+      const rendering = route.rendersBadges ? { badgeAssets: true, memorySize: 1024 } : {};
+      const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, ...rendering });
       if (route.table === 'read') fn.readTable(this.dataTable);
       if (route.table === 'readwrite') fn.writeTable(this.dataTable);
       if (route.idempotent) fn.useIdempotency(this.idempotencyTable);

@@ -13,8 +13,18 @@ export const keys = {
     pk: `EVENT#${eventId}#LINE#SESSION#${sessionId}`,
     sk: `${arrival}#${registrationId}`,
   }),
+  /** Check-in counts, sharded over partitions so an entrance rush spreads its writes. */
+  checkinShard: (eventId: string, shard: number) => ({ pk: `EVENT#${eventId}#CHECKINS#${shard}`, sk: 'COUNTER' }),
+  /** One item per (registration, place): the first scan's time wins by a conditional write. */
+  checkin: (eventId: string, registrationId: string, place: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: `CHECKIN#${place}` }),
+  resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
 } as const;
+
+export const CHECKIN_SHARDS = 10;
 
 export const eventsIndex = { pk: 'EVENTS' } as const;
 export const registrationsIndex = (eventId: string) => `EVENT#${eventId}#REGS`;
 export const rosterIndex = (eventId: string) => `EVENT#${eventId}#ROSTER`;
+export const statusIndex = (eventId: string, status: string) => `EVENT#${eventId}#STATUS#${status}`;
+export const nameIndex = (eventId: string) => `EVENT#${eventId}#NAME`;
+export const emailIndex = (eventId: string) => `EVENT#${eventId}#EMAIL`;

@@ -3,10 +3,10 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
-import { keys, registrationsIndex, rosterIndex } from '#adapters/keys';
+import { emailIndex, keys, nameIndex, registrationsIndex, rosterIndex, statusIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import { emailHash, type StoredRegistration } from '#domain/registration';
+import { emailHash, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
 import type { SeatStatus } from '#domain/seats';
 
@@ -17,14 +17,27 @@ const takeSeat = { update: 'SET confirmed = confirmed + :one', condition: 'confi
 const joinLine = { update: 'SET waitlisted = waitlisted + :one', condition: 'confirmed >= #capacity OR waitlisted > :zero' };
 const seatWrite = (status: SeatStatus) => (status === 'confirmed' ? takeSeat : joinLine);
 
+/** Index keys that follow a registration's status and update time (set on every write of it). */
+export function movingIndexKeys(r: Pick<StoredRegistration, 'eventId' | 'id' | 'status' | 'createdAt' | 'updatedAt'>) {
+  return {
+    gsi2pk: rosterIndex(r.eventId),
+    gsi2sk: `${r.updatedAt}#${r.id}`,
+    gsi3pk: statusIndex(r.eventId, r.status),
+    gsi3sk: `${r.createdAt}#${r.id}`,
+  };
+}
+
 export function registrationItem(r: StoredRegistration) {
   return {
     ...keys.registration(r.eventId, r.id),
     type: 'registration',
     gsi1pk: registrationsIndex(r.eventId),
     gsi1sk: `${r.createdAt}#${r.id}`,
-    gsi2pk: rosterIndex(r.eventId),
-    gsi2sk: `${r.updatedAt}#${r.id}`,
+    ...movingIndexKeys(r),
+    gsi4pk: nameIndex(r.eventId),
+    gsi4sk: `${searchForm(r.name)}#${r.id}`,
+    gsi5pk: emailIndex(r.eventId),
+    gsi5sk: `${normaliseEmail(r.email)}#${r.id}`,
     emailHash: emailHash(r.email),
     ...r,
   };
@@ -96,7 +109,13 @@ export const registrationStore: RegistrationStore = {
       documents.send(new GetCommand({ TableName: table(), Key: keys.registration(eventId, registrationId), ConsistentRead: true })),
     );
     if (!out.Item) return undefined;
-    const { pk: _pk, sk: _sk, type: _t, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, emailHash: _e, ...r } = out.Item;
-    return r as StoredRegistration;
+    return storedRegistration(out.Item);
   },
 };
+
+/** A registration item without its keys and index attributes. */
+export function storedRegistration(item: Record<string, unknown>): StoredRegistration {
+  const r: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(item)) if (!/^(pk|sk|type|emailHash|gsi\d(pk|sk))$/.test(k)) r[k] = v;
+  return r as unknown as StoredRegistration;
+}

@@ -10,6 +10,9 @@
  * - registration       EVENT#<eventId>#REG#<registrationId> / REG
  *                      (gsi1: EVENT#<eventId>#REGS / <createdAt>#<registrationId>, oldest first)
  *                      (gsi2: EVENT#<eventId>#ROSTER / <updatedAt>#<registrationId>, offline sync)
+ *                      (gsi3: EVENT#<eventId>#STATUS#<status> / <createdAt>#<registrationId>, status filter)
+ *                      (gsi4: EVENT#<eventId>#NAME / <folded name>#<registrationId>, `q` prefix search)
+ *                      (gsi5: EVENT#<eventId>#EMAIL / <normalised email>#<registrationId>, `q` prefix search)
  * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
  * An event's own partition holds the event and its counters, so one Query reads an event page
  * or an attendance summary whatever the number of registrations.
@@ -27,6 +30,9 @@ export const dataTable = {
   indexes: [
     { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
     { name: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { name: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' },
+    { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
+    { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ] as readonly TableIndex[],
 } as const;
 

@@ -2,6 +2,7 @@
 import type { EventCounters, StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
 import type { SeatDecision } from '#domain/seats';
+import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
 
 export interface EventPage {
   event: StoredEvent;
@@ -32,4 +33,11 @@ export interface RegistrationStore {
   read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   /** Whether this email (normalised) already holds an active registration for the event. */
   holdsEmail(eventId: string, email: string): Promise<boolean>;
+}
+
+export interface SeatStore {
+  /** The first n people waiting at each place, oldest first. */
+  heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>>;
+  /** Writes a plan in one transaction; `stale` when what it read has changed. */
+  apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'>;
 }

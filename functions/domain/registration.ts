@@ -13,7 +13,8 @@ export interface StoredRegistration {
   organization: string | null;
   jobTitle: string | null;
   locale: 'ko' | 'en';
-  sessions: { id: string; status: SeatStatus }[];
+  /** `arrival`: when a waitlisted seat joined that session's line (its place in the line). */
+  sessions: { id: string; status: SeatStatus; arrival?: string }[];
   answers: Record<string, unknown>;
   consent: { privacy: true; marketing?: boolean };
   createdAt: string;
@@ -31,6 +32,8 @@ export const isEventId = (id: string) => /^[A-Za-z0-9_-]{12}$/.test(id);
 
 /** One registration per email per event: trimmed, NFC, case-insensitive. */
 export const normaliseEmail = (email: string) => email.trim().normalize('NFC').toLowerCase();
+/** Search form of a name: NFC, case-folded, inner whitespace collapsed (Hangul and Latin alike). */
+export const searchForm = (text: string) => text.normalize('NFC').toLocaleLowerCase('en-US').replace(/\s+/g, ' ').trim();
 export const emailHash = (email: string) => createHash('sha256').update(normaliseEmail(email)).digest('base64url');
 
 /** What the participant, staff and admins see; `manageToken` only where API.md allows it. */
@@ -57,7 +60,7 @@ export function registrationView(r: StoredRegistration, extras: ViewExtras = {})
     organization: r.organization,
     jobTitle: r.jobTitle,
     locale: r.locale,
-    sessions: r.sessions,
+    sessions: r.sessions.map(({ id, status }) => ({ id, status })),
     answers: r.answers,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,

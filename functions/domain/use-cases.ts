@@ -119,7 +119,8 @@ export async function register(
       organization: input.organization || null,
       jobTitle: input.jobTitle || null,
       locale: input.locale ?? 'en',
-      sessions: decision.sessions,
+      // A seat waiting in a session line keeps its place by arrival.
+      sessions: decision.sessions.map((x) => (decision.status === 'confirmed' && x.status === 'waitlisted' ? { ...x, arrival: stamp } : x)),
       answers: input.answers ?? {},
       consent: input.consent,
       createdAt: stamp,

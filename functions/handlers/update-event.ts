@@ -1,18 +1,25 @@
 import { eventStore } from '#adapters/event-store';
+import { registrationStore } from '#adapters/registration-store';
+import { seatStore } from '#adapters/seat-store';
 import { eventView } from '#domain/event';
 import { notFound } from '#domain/errors';
 import { isEventId } from '#domain/registration';
+import { promoteIntoFreeSeats } from '#domain/seat-changes';
 import { updateEvent } from '#domain/use-cases';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { eventInput, eventPatch } from '#schemas/event';
 
+const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
+
 export const handler = httpRoute('update-event', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
   const patch = validate(eventPatch, req.body, req.locale);
-  const event = await updateEvent(eventStore, eventId, patch, (merged) => validate(eventInput, merged, req.locale));
-  const page = await eventStore.read(event.id);
-  return json(200, eventView(event, page!.counters));
+  await updateEvent(eventStore, eventId, patch, (merged) => validate(eventInput, merged, req.locale));
+  // A raised capacity promotes as many as it frees, before anyone new can take a seat.
+  if (patch.capacity !== undefined || patch.sessions !== undefined) await promoteIntoFreeSeats(stores, eventId);
+  const page = await eventStore.read(eventId);
+  return json(200, eventView(page!.event, page!.counters));
 });

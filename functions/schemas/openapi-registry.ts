@@ -1,7 +1,8 @@
 /** Names the route table uses for request and response schemas in the OpenAPI document. */
 import * as z from 'zod/mini';
 import { eventInput, eventList, eventOutput, eventPatch } from '#schemas/event';
-import { registrationInputDoc, registrationOutput } from '#schemas/registration';
+import { registrationInputDoc, registrationList, registrationOutput, registrationPatchDoc, resendInput } from '#schemas/registration';
+import { attendanceOutput } from '#schemas/attendance';
 
 export const problemDoc = z.object({
   type: z.string(),
@@ -20,6 +21,12 @@ export const schemas: Record<string, z.ZodMiniType> = {
   EventList: eventList,
   RegistrationInput: registrationInputDoc,
   Registration: registrationOutput,
+  RegistrationList: registrationList,
   Problem: problemDoc,
   Redrive: z.object({ redriven: z.int() }),
+  RegistrationPatch: registrationPatchDoc,
+  ResendInput: resendInput,
+  Accepted: z.object({ status: z.literal('accepted') }),
+  Attendance: attendanceOutput,
+  BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

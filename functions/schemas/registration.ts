@@ -75,6 +75,27 @@ export function registrationInput(event: StoredEvent) {
 }
 export type RegistrationInput = z.output<ReturnType<typeof registrationInput>>;
 
+/** PATCH: any subset of the details and sessions (never the email); answers are replaced whole. */
+export function registrationPatch(event: StoredEvent) {
+  return z.partial(z.strictObject(detailsShape(event))).check(
+    z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
+  );
+}
+export type RegistrationPatch = z.output<ReturnType<typeof registrationPatch>>;
+
+export const resendInput = z.strictObject({ email });
+
+export const registrationPatchDoc = z.partial(
+  z.strictObject({
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    organization: z.string().check(z.maxLength(200)),
+    jobTitle: z.string().check(z.maxLength(200)),
+    locale,
+    sessions: z.array(z.string()),
+    answers: z.record(z.string(), z.unknown()),
+  }),
+);
+
 /** The OpenAPI document's view of the request (the event-specific parts stay open). */
 export const registrationInputDoc = z.strictObject({
   email: z.email(),
@@ -106,3 +127,6 @@ export const registrationOutput = z.object({
   manageToken: z.optional(z.string()),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
 });
+
+/** GET /events/{eventId}/registrations: a page of registrations (no manage token, no badge). */
+export const registrationList = z.object({ items: z.array(registrationOutput), nextCursor: z.nullable(z.string()) });

@@ -1,6 +1,7 @@
 /**
  * The one infra test that bundles for real (esbuild, locally, no Docker): GatepassFunction's
- * bundling settings must produce a small ESM index.mjs with a source map and a `require` shim.
+ * bundling settings must produce a small ESM index.mjs with a source map and a `require` shim,
+ * and `badgeAssets` must ship the fonts and wasm beside it instead of inlining them.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -8,10 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BADGE_ASSETS, assetSourcePath } from '#badges/assets';
 import { GatepassFunction } from '../../lib/gatepass-function.ts';
 
 let outdir: string;
 let assetDir: string;
+let badgeAssetDir: string;
 
 beforeAll(() => {
   // Prepare
@@ -19,12 +22,19 @@ beforeAll(() => {
   const app = new App({ outdir }); // no bundling-stacks override: bundles for real
   const stack = new Stack(app, 'Bundle');
   const health = new GatepassFunction(stack, 'health');
+  const badges = new GatepassFunction(stack, 'badges', {
+    entry: path.join(import.meta.dirname, 'fixtures', 'badge-handler.ts'),
+    badgeAssets: true,
+  });
   // Act
   const assembly = app.synth();
   const template = assembly.getStackByName('Bundle').template as { Resources: Record<string, any> };
-  const fnId = stack.getLogicalId(health.fn.node.defaultChild as never);
-  const s3Key = template.Resources[fnId].Properties.Code.S3Key as string;
-  assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+  const dirOf = (fn: GatepassFunction) => {
+    const s3Key = template.Resources[stack.getLogicalId(fn.fn.node.defaultChild as never)].Properties.Code.S3Key as string;
+    return path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+  };
+  assetDir = dirOf(health);
+  badgeAssetDir = dirOf(badges);
 }, 120_000);
 
 afterAll(() => {
@@ -52,4 +62,41 @@ describe('GatepassFunction bundling (health handler)', () => {
     // Assess
     expect(size).toBeLessThan(300 * 1024);
   });
+});
+
+describe('GatepassFunction bundling with badgeAssets (fixture handler rendering every badge format)', () => {
+  it('copies the fonts and the wasm into assets/ beside index.mjs, byte for byte', () => {
+    for (const asset of Object.values(BADGE_ASSETS)) {
+      // Act
+      const copied = path.join(badgeAssetDir, 'assets', asset.file);
+      // Assess
+      expect(existsSync(copied), asset.file).toBe(true);
+      expect(readFileSync(copied).equals(readFileSync(assetSourcePath(asset))), asset.file).toBe(true);
+    }
+  });
+
+  it('keeps them out of the JS: index.mjs stays under 1.5 MB, a fraction of the 7.9 MB of assets', () => {
+    // Act
+    const size = statSync(path.join(badgeAssetDir, 'index.mjs')).size;
+    const code = readFileSync(path.join(badgeAssetDir, 'index.mjs'), 'latin1');
+    // Assess
+    expect(size).toBeLessThan(1.5 * 1024 * 1024);
+    expect(code).not.toMatch(/AGFzbQ|\\x00asm/); // no wasm inlined (base64 or escaped)
+  });
+
+  it('runs from its own directory, with no node_modules in reach, and renders every format', () => {
+    // Prepare
+    const token = `eyJhbGciOiJFZERTQSIsImtpZCI6ImsxIn0.${'e'.repeat(100)}.${'s'.repeat(86)}`;
+    const script = `const { handler } = await import(${JSON.stringify(path.join(badgeAssetDir, 'index.mjs'))});
+      console.log(JSON.stringify(await handler({ token: ${JSON.stringify(token)}, name: '김민지' })));`;
+    // Act
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: badgeAssetDir, encoding: 'utf8' });
+    const sizes = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
+    // Assess
+    expect(sizes.svg).toBeGreaterThan(1000);
+    expect(sizes.png).toBeGreaterThan(10_000);
+    expect(sizes.pdf).toBeGreaterThan(5_000);
+    expect(sizes.pdf).toBeLessThan(150 * 1024);
+    expect(sizes.qr).toBeGreaterThan(500);
+  }, 60_000);
 });

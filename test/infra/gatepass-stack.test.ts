@@ -186,7 +186,8 @@ describe('functions: defaults and least privilege, per route', () => {
     // Assess
     expect(p.Runtime).toBe('nodejs24.x');
     expect(p.Architectures).toEqual(['arm64']);
-    expect(p.MemorySize).toBe(256);
+    // Badge rendering loads fonts and pdf-lib (about 350 MB at peak); everything else fits in 256 MB.
+    expect(p.MemorySize).toBe((routes as readonly Route[]).find((r) => r.id === routeId)?.rendersBadges ? 1024 : 256);
     expect(p.Timeout).toBe(10);
     expect(p.Handler).toBe('index.handler');
     expect(p.TracingConfig).toEqual({ Mode: 'Active' });

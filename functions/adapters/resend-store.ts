@@ -1,0 +1,59 @@
+/**
+ * Resending the manage link: at most RESENDS_PER_HOUR per email and event (a counter item with a
+ * window), and the email owed through the outbox in the same transaction.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '#config';
+import { documents } from '#adapters/clients';
+import { tableCall } from '#adapters/dynamo-errors';
+import { keys } from '#adapters/keys';
+import { newOutboxItem } from '#adapters/outbox-store';
+import { transactWrite } from '#adapters/transactions';
+import { emailHash } from '#domain/registration';
+
+export const RESENDS_PER_HOUR = 3;
+
+/** 'queued', 'limited', or 'unknown' (no active registration): the caller answers 202 to all. */
+export async function requestManageLink(eventId: string, email: string, now: Date): Promise<'queued' | 'limited' | 'unknown'> {
+  const TableName = config().DATA_TABLE;
+  const hash = emailHash(email);
+  const guard = await tableCall(() => documents.send(new GetCommand({ TableName, Key: keys.emailGuard(eventId, hash), ConsistentRead: true })));
+  const registrationId = guard.Item?.registrationId as string | undefined;
+  if (!registrationId) return 'unknown';
+  const hourAgo = Math.floor(now.getTime() / 1000) - 3600;
+  const outcome = await transactWrite([
+    {
+      Update: {
+        TableName,
+        Key: keys.resendLimit(eventId, hash),
+        // A new window when the last one is over an hour old; otherwise one more, below the limit.
+        UpdateExpression: 'SET windowStart = if_not_exists(windowStart, :now), expiresAt = :exp ADD sent :one',
+        ConditionExpression: 'attribute_not_exists(pk) OR sent < :max',
+        ExpressionAttributeValues: { ':now': Math.floor(now.getTime() / 1000), ':one': 1, ':max': RESENDS_PER_HOUR, ':exp': Math.floor(now.getTime() / 1000) + 3600 },
+      },
+    },
+    { ConditionCheck: { TableName, Key: keys.emailGuard(eventId, hash), ConditionExpression: 'registrationId = :rid', ExpressionAttributeValues: { ':rid': registrationId } } },
+    { Put: { TableName, Item: newOutboxItem('manage_link', eventId, registrationId, now.toISOString()) } },
+  ]);
+  if (outcome.ok) return 'queued';
+  if (outcome.failed.includes(0)) {
+    // The window may be over: the TTL removes the item eventually; reset it now if it is.
+    const item = await tableCall(() => documents.send(new GetCommand({ TableName, Key: keys.resendLimit(eventId, hash), ConsistentRead: true })));
+    if (Number(item.Item?.windowStart ?? 0) < hourAgo) {
+      const retry = await transactWrite([
+        {
+          Put: {
+            TableName,
+            Item: { ...keys.resendLimit(eventId, hash), type: 'resend-limit', windowStart: Math.floor(now.getTime() / 1000), sent: 1, expiresAt: Math.floor(now.getTime() / 1000) + 3600 },
+            ConditionExpression: 'windowStart < :hourAgo',
+            ExpressionAttributeValues: { ':hourAgo': hourAgo },
+          },
+        },
+        { Put: { TableName, Item: newOutboxItem('manage_link', eventId, registrationId, now.toISOString()) } },
+      ]);
+      return retry.ok ? 'queued' : 'limited';
+    }
+    return 'limited';
+  }
+  return 'unknown';
+}

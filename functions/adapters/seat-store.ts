@@ -1,0 +1,126 @@
+/**
+ * Reads what the seat ledger needs (line heads) and writes its plans as one transaction whose
+ * conditions hold only if what the plan read is still true: each registration unchanged since
+ * read, each line entry still there, each counter within capacity and its line as long as the
+ * plan relied on. A refused plan is reported as stale, to be made again from fresh reads.
+ */
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '#config';
+import { documents } from '#adapters/clients';
+import { tableCall } from '#adapters/dynamo-errors';
+import { keys } from '#adapters/keys';
+import { newOutboxItem } from '#adapters/outbox-store';
+import { registrationItem, storedRegistration } from '#adapters/registration-store';
+import { transactWrite, type TransactItems } from '#adapters/transactions';
+import { emailHash } from '#domain/registration';
+import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
+
+const table = () => config().DATA_TABLE;
+
+const linePk = (eventId: string, place: Place) =>
+  place === 'event' ? keys.eventLine(eventId, '', '').pk : keys.sessionLine(eventId, place.slice(8), '', '').pk;
+const lineKey = (eventId: string, place: Place, arrival: string, registrationId: string) =>
+  place === 'event' ? keys.eventLine(eventId, arrival, registrationId) : keys.sessionLine(eventId, place.slice(8), arrival, registrationId);
+const counterKey = (eventId: string, place: Place) =>
+  place === 'event' ? keys.eventCounter(eventId) : keys.sessionCounter(eventId, place.slice(8));
+
+export const seatStore = {
+  /** The first `count` people waiting at each place, oldest first, with their registrations. */
+  async heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>> {
+    const lines = await Promise.all(
+      [...wanted].filter(([, n]) => n > 0).map(async ([place, n]) => {
+        const out = await tableCall(() =>
+          documents.send(
+            new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': linePk(eventId, place) }, Limit: n, ConsistentRead: true }),
+          ),
+        );
+        return [place, (out.Items ?? []).map((i) => ({ registrationId: String(i.registrationId), arrival: String(i.sk).split('#')[0]! }))] as const;
+      }),
+    );
+    const ids = [...new Set(lines.flatMap(([, entries]) => entries.map((e) => e.registrationId)))];
+    const registrations = new Map<string, ReturnType<typeof storedRegistration>>();
+    for (let i = 0; i < ids.length; i += 100) {
+      const out = await tableCall(() =>
+        documents.send(
+          new BatchGetCommand({ RequestItems: { [table()]: { Keys: ids.slice(i, i + 100).map((id) => keys.registration(eventId, id)), ConsistentRead: true } } }),
+        ),
+      );
+      for (const item of out.Responses?.[table()] ?? []) registrations.set(String(item.id), storedRegistration(item));
+    }
+    const heads = new Map<Place, LineEntry[]>();
+    for (const [place, entries] of lines) {
+      heads.set(
+        place,
+        entries.flatMap((e) => {
+          const registration = registrations.get(e.registrationId);
+          return registration ? [{ registration, arrival: e.arrival }] : [];
+        }),
+      );
+    }
+    return heads;
+  },
+
+  async apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'> {
+    const TableName = table();
+    const items: TransactItems = [];
+    for (const { before, after } of plan.registrations.values()) {
+      items.push({
+        Put: {
+          TableName,
+          Item: registrationItem(after),
+          ConditionExpression: 'updatedAt = :seen',
+          ExpressionAttributeValues: { ':seen': before.updatedAt },
+        },
+      });
+    }
+    for (const c of plan.counters.values()) {
+      const conditions = ['attribute_exists(pk)'];
+      const values: Record<string, unknown> = { ':dc': c.confirmed, ':dw': c.waitlisted };
+      const names: Record<string, string> = {};
+      if (c.confirmed > 0) {
+        conditions.push('#capacity = :cap AND confirmed <= :max');
+        names['#capacity'] = 'capacity';
+        values[':cap'] = c.capacity;
+        values[':max'] = c.capacity - c.confirmed;
+      }
+      if (c.expectWaitlisted !== undefined) {
+        conditions.push('waitlisted = :w');
+        values[':w'] = c.expectWaitlisted;
+      }
+      let update = 'SET confirmed = confirmed + :dc, waitlisted = waitlisted + :dw';
+      if (c.cancelled) {
+        update += ', cancelled = cancelled + :dx';
+        values[':dx'] = c.cancelled;
+      }
+      items.push({
+        Update: {
+          TableName,
+          Key: counterKey(eventId, c.place),
+          UpdateExpression: update,
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
+          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        },
+      });
+    }
+    for (const l of plan.lines) {
+      const Key = lineKey(eventId, l.place, l.arrival, l.registrationId);
+      if (l.op === 'put') items.push({ Put: { TableName, Item: { ...Key, type: 'line', registrationId: l.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      else items.push({ Delete: { TableName, Key, ConditionExpression: 'attribute_exists(pk)' } });
+    }
+    for (const { registration } of plan.releasedEmails) {
+      items.push({
+        Delete: {
+          TableName,
+          Key: keys.emailGuard(eventId, emailHash(registration.email)),
+          ConditionExpression: 'registrationId = :rid',
+          ExpressionAttributeValues: { ':rid': registration.id },
+        },
+      });
+    }
+    const now = new Date().toISOString();
+    for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
+    const outcome = await transactWrite(items);
+    return outcome.ok ? 'ok' : 'stale';
+  },
+};

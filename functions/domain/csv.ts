@@ -1,0 +1,89 @@
+/**
+ * The registrations CSV export (API.md "CSV export"): RFC 4180 quoting with CRLF line ends, a
+ * UTF-8 BOM so Excel reads Hangul, and formula neutralisation (OWASP "CSV injection"): a cell
+ * that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no
+ * spreadsheet evaluates participant-typed text. Pure.
+ */
+import type { StoredEvent } from '#domain/event';
+import type { StoredRegistration } from '#domain/registration';
+
+/** U+FEFF, written first: Excel then opens the file as UTF-8. */
+export const BOM = '\uFEFF';
+export const CRLF = '\r\n';
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/** Prefixes a single quote to text a spreadsheet would read as a formula. */
+export function neutralise(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** One RFC 4180 field: neutralised, then quoted (quotes doubled) when it holds `"`, `,`, CR or LF. */
+export function csvCell(value: string): string {
+  const safe = neutralise(value);
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** One record, CRLF-terminated. */
+export function csvRow(cells: readonly string[]): string {
+  return cells.map(csvCell).join(',') + CRLF;
+}
+
+/** How one answer reads in a cell: multiselect joined with "; ", checkbox as true/false. */
+export function answerCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value)) return value.map(answerCell).join('; ');
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+const FIXED = ['id', 'status', 'email', 'name', 'organization', 'jobTitle', 'locale', 'createdAt', 'checkedInAt'] as const;
+
+export interface ExportColumns {
+  readonly header: readonly string[];
+  readonly sessionIds: readonly string[];
+  readonly fieldIds: readonly string[];
+}
+
+/**
+ * Columns: the fixed ones, then `session:<id>` per session (its seat status, or empty), then
+ * one per form field labelled with the field id. Ids are letters, digits, `-` and `_`, so
+ * `session:` labels never collide with a field; a field whose id equals a fixed column (a field
+ * called `email`) is labelled `answers.<id>` instead, so every header is unique.
+ */
+export function exportColumns(event: Pick<StoredEvent, 'sessions' | 'fields'>): ExportColumns {
+  const sessionIds = event.sessions.map((s) => s.id);
+  const fieldIds = event.fields.map((f) => f.id);
+  const fixed = new Set<string>(FIXED);
+  const header = [
+    ...FIXED,
+    ...sessionIds.map((id) => `session:${id}`),
+    ...fieldIds.map((id) => (fixed.has(id) ? `answers.${id}` : id)),
+  ];
+  return { header, sessionIds, fieldIds };
+}
+
+export function headerRow(columns: ExportColumns): string {
+  return csvRow(columns.header);
+}
+
+export function registrationRow(columns: ExportColumns, r: StoredRegistration): string {
+  const seats = new Map((r.sessions ?? []).map((s) => [s.id, s.status]));
+  const answers = r.answers ?? {};
+  return csvRow([
+    r.id,
+    r.status,
+    r.email,
+    r.name,
+    r.organization ?? '',
+    r.jobTitle ?? '',
+    r.locale,
+    r.createdAt,
+    r.checkedInAt ?? '',
+    ...columns.sessionIds.map((id) => seats.get(id) ?? ''),
+    ...columns.fieldIds.map((id) => answerCell(answers[id])),
+  ]);
+}

@@ -1,0 +1,150 @@
+/**
+ * Use cases that free or move seats: cancel, change details and sessions, raise a capacity.
+ * Each reads, plans with the seat ledger, writes the plan in one transaction, and plans again
+ * from fresh reads when a concurrent change made the plan stale (bounded, jittered).
+ */
+import { GatepassError, notFound } from '#domain/errors';
+import type { EventPage, EventStore, RegistrationStore, SeatStore } from '#domain/ports';
+import type { StoredRegistration } from '#domain/registration';
+import { SeatLedger, sessionPlace, type Place, type SeatPlan } from '#domain/seat-ledger';
+
+const MAX_PLANS = 60;
+
+export interface Stores {
+  events: EventStore;
+  registrations: RegistrationStore;
+  seats: SeatStore;
+}
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+
+async function replan<T>(attempts: number, step: (attempt: number) => Promise<T | 'stale'>): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const result = await step(attempt);
+    if (result !== 'stale') return result;
+    await pause(attempt);
+  }
+  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+}
+
+async function readBoth(stores: Stores, eventId: string, registrationId: string): Promise<{ page: EventPage; registration: StoredRegistration }> {
+  const [page, registration] = await Promise.all([stores.events.read(eventId), stores.registrations.read(eventId, registrationId)]);
+  if (!page || !registration) throw notFound('No such registration.');
+  return { page, registration };
+}
+
+/** Seats a registration frees when it leaves: the event seat and its confirmed session seats. */
+function seatsHeld(r: StoredRegistration, sessionIds: readonly string[] = r.sessions.map((s) => s.id)): [Place, number][] {
+  if (r.status !== 'confirmed') return [];
+  return [
+    ['event', 1],
+    ...r.sessions.filter((s) => s.status === 'confirmed' && sessionIds.includes(s.id)).map((s) => [sessionPlace(s.id), 1] as [Place, number]),
+  ];
+}
+
+/**
+ * Cancels a registration.
+ * 1. Read the registration and the event's counters; a cancelled one is 409 registration_cancelled.
+ * 2. Read the head of each line where it frees a seat (the event, each confirmed session).
+ * 3. Plan: status cancelled, email guard released, seats freed and given to the heads of their
+ *    lines (a head promoted to the event then takes or queues for its own sessions), emails owed.
+ * 4. Write the plan in one transaction; replan if stale.
+ */
+export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, now = () => new Date()) {
+  return replan(MAX_PLANS, async () => {
+    const { page, registration } = await readBoth(stores, eventId, registrationId);
+    if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+    const heads = await stores.seats.heads(eventId, new Map(seatsHeld(registration)));
+    const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
+    ledger.cancel(registration);
+    return finish(stores, eventId, ledger.settle(), registrationId);
+  });
+}
+
+export interface RegistrationChanges {
+  name?: string;
+  organization?: string;
+  jobTitle?: string;
+  locale?: 'ko' | 'en';
+  sessions?: string[];
+  answers?: Record<string, unknown>;
+}
+
+/**
+ * Changes a registration's details and sessions (never its email).
+ * 1. Read the registration and the counters; a cancelled one is 409 registration_cancelled.
+ * 2. Dropped confirmed sessions free seats: read the heads of those lines.
+ * 3. Plan: new details; dropped seats go to the heads of their lines; newly chosen sessions take
+ *    a free seat or join the line now (409 sold_out when full and the waitlist is off).
+ * 4. Write in one transaction; replan if stale.
+ */
+export async function changeRegistration(stores: Stores, eventId: string, registrationId: string, changes: RegistrationChanges, now = () => new Date()) {
+  return replan(MAX_PLANS, async () => {
+    const { page, registration } = await readBoth(stores, eventId, registrationId);
+    if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+    const wanted = changes.sessions;
+    const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
+    const heads = await stores.seats.heads(eventId, new Map(seatsHeld(registration, dropped).filter(([p]) => p !== 'event')));
+    const stamp = now().toISOString();
+    const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, stamp);
+    if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);
+    const plan = ledger.settle();
+    const entry = plan.registrations.get(registration.id) ?? { before: registration, after: { ...registration, updatedAt: stamp } };
+    const { sessions: _s, ...details } = changes;
+    entry.after = {
+      ...entry.after,
+      ...details,
+      organization: changes.organization === undefined ? entry.after.organization : changes.organization || null,
+      jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
+    };
+    plan.registrations.set(registration.id, entry);
+    return finish(stores, eventId, plan, registrationId);
+  });
+}
+
+async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string): Promise<StoredRegistration | 'stale'> {
+  const outcome = await stores.seats.apply(eventId, plan);
+  return outcome === 'ok' ? plan.registrations.get(registrationId)!.after : 'stale';
+}
+
+/** At most this many promotions per transaction (each writes a handful of items; a transaction holds 100). */
+const PROMOTIONS_PER_WRITE = 8;
+
+/**
+ * After a capacity raise, promotes as many as the new seats allow, line by line.
+ * 1. Read the counters; for the event and each session, seats now free while people wait.
+ * 2. Promote up to PROMOTIONS_PER_WRITE heads per transaction (event first; those promoted
+ *    then take or queue for their sessions); repeat until no free seat faces a waiting person.
+ */
+export async function promoteIntoFreeSeats(stores: Stores, eventId: string, now = () => new Date()): Promise<number> {
+  let promoted = 0;
+  for (let round = 0; round < 1000; round++) {
+    const done = await replan(MAX_PLANS, async () => {
+      const page = await stores.events.read(eventId);
+      if (!page) throw notFound();
+      const free: [Place, number][] = [];
+      const { event, sessions } = page.counters;
+      if (event.waitlisted > 0 && event.confirmed < event.capacity) free.push(['event', Math.min(PROMOTIONS_PER_WRITE, event.capacity - event.confirmed, event.waitlisted)]);
+      else {
+        for (const [id, c] of Object.entries(sessions)) {
+          if (c.waitlisted > 0 && c.confirmed < c.capacity) {
+            free.push([sessionPlace(id), Math.min(PROMOTIONS_PER_WRITE, c.capacity - c.confirmed, c.waitlisted)]);
+            break;
+          }
+        }
+      }
+      if (!free.length) return true;
+      const heads = await stores.seats.heads(eventId, new Map(free));
+      const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
+      for (const [place, n] of free) ledger.addSeats(place, n);
+      // Seats added by a raise are not freed by anyone: the counter's confirmed count moves, not capacity.
+      const plan = ledger.settle();
+      const outcome = await stores.seats.apply(eventId, plan);
+      if (outcome === 'stale') return 'stale';
+      promoted += plan.emails.length;
+      return false;
+    });
+    if (done) return promoted;
+  }
+  return promoted;
+}

@@ -1,0 +1,62 @@
+/**
+ * GET /events/{eventId}/registrations/export.csv (admin): every registration of the event, every
+ * status, oldest first, as CSV (functions/domain/csv.ts), read page by page from gsi1.
+ *
+ * Lambda's response payload is at most 6 MB, counted on the JSON that carries the body (a `"`
+ * becomes `\"`, CRLF becomes `\r\n`). The export is measured in those bytes as it is built, and
+ * one over MAX_RESPONSE_BYTES stops reading and answers 503 service_unavailable: API.md's 303 to
+ * a short-lived download URL needs an export bucket, which this deployment does not have yet.
+ */
+import { eventStore } from '#adapters/event-store';
+import { everyRegistration, type ReadStats } from '#adapters/registration-query';
+import { GatepassError, notFound } from '#domain/errors';
+import { BOM, exportColumns, headerRow, registrationRow } from '#domain/csv';
+import type { Locale } from '#domain/messages';
+import { isEventId } from '#domain/registration';
+import { httpRoute, logger } from '#http/route';
+
+/** Leaves about 1 MB of Lambda's 6 MB for headers and slack. */
+export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
+
+/** Bytes a piece of the body takes inside the Lambda response's JSON. */
+const payloadBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
+
+const tooLarge: Record<Locale, string> = {
+  en: `This export is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MB, more than one response can carry, and no download bucket is configured. Use the paginated list (GET /events/{eventId}/registrations) instead.`,
+  ko: `내보낼 데이터가 ${MAX_RESPONSE_BYTES / 1024 / 1024}MB를 넘어 한 번의 응답으로 보낼 수 없고, 다운로드용 버킷이 설정되어 있지 않습니다. 페이지 목록(GET /events/{eventId}/registrations)을 사용하세요.`,
+};
+
+export const handler = httpRoute('export-registrations', async (req) => {
+  const eventId = req.params.eventId ?? '';
+  const page = isEventId(eventId) ? await eventStore.read(eventId) : undefined;
+  if (!page) throw notFound('No such event.');
+
+  const columns = exportColumns(page.event);
+  const chunks = [BOM, headerRow(columns)];
+  let bytes = payloadBytes(chunks.join(''));
+  let rows = 0;
+  const stats: ReadStats = { plan: 'gsi1', queries: 0, itemsRead: 0, capacityUnits: 0 };
+  for await (const registrations of everyRegistration(eventId, stats)) {
+    for (const r of registrations) {
+      const row = registrationRow(columns, r);
+      bytes += payloadBytes(row);
+      chunks.push(row);
+      rows++;
+    }
+    if (bytes > MAX_RESPONSE_BYTES) {
+      logger.warn('export over the response limit', { ...stats, rows, bytes });
+      throw new GatepassError(503, 'service_unavailable', { detail: tooLarge[req.locale] });
+    }
+  }
+  logger.info('exported registrations', { ...stats, rows, bytes });
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="registrations-${eventId}.csv"`,
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+    },
+    body: chunks.join(''),
+  };
+});

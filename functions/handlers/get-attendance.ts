@@ -1,0 +1,27 @@
+import { readAttendance } from '#adapters/attendance-store';
+import { notFound } from '#domain/errors';
+import { isEventId } from '#domain/registration';
+import { httpRoute } from '#http/route';
+import { json } from '#http/respond';
+
+/** Live counts of registrations (a person once), from counters: constant cost per event. */
+export const handler = httpRoute('get-attendance', async (req) => {
+  const eventId = req.params.eventId ?? '';
+  const found = isEventId(eventId) ? await readAttendance(eventId) : undefined;
+  if (!found) throw notFound('No such event.');
+  const { page, checkins } = found;
+  const c = page.counters.event;
+  return json(200, {
+    eventId,
+    capacity: page.event.capacity,
+    confirmed: c.confirmed,
+    waitlisted: c.waitlisted,
+    cancelled: c.cancelled,
+    checkedIn: checkins.venue,
+    sessions: page.event.sessions.map((s) => {
+      const sc = page.counters.sessions[s.id];
+      return { id: s.id, capacity: s.capacity, confirmed: sc?.confirmed ?? 0, waitlisted: sc?.waitlisted ?? 0, checkedIn: checkins.sessions[s.id] ?? 0 };
+    }),
+    asOf: new Date().toISOString(),
+  });
+});

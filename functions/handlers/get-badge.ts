@@ -1,0 +1,53 @@
+import { badgeKeyRing } from '#adapters/badge-keys';
+import { eventStore } from '#adapters/event-store';
+import { registrationStore } from '#adapters/registration-store';
+import { manageTokenKey } from '#adapters/secrets';
+import { badgePdf, badgePng, badgeSvg, type BadgeContent } from '#badges/render';
+import { signBadge } from '#domain/badge-token';
+import { GatepassError, notFound } from '#domain/errors';
+import { isEventId, isRegistrationId } from '#domain/registration';
+import { assertCurrentManageToken } from '#http/participant';
+import { httpRoute } from '#http/route';
+
+const formats = {
+  svg: { type: 'image/svg+xml; charset=utf-8', render: async (c: BadgeContent) => Buffer.from(await badgeSvg(c), 'utf8') },
+  png: { type: 'image/png', render: async (c: BadgeContent) => Buffer.from(await badgePng(c)) },
+  pdf: { type: 'application/pdf', render: async (c: BadgeContent) => Buffer.from(await badgePdf(c)) },
+} as const;
+
+export const handler = httpRoute(
+  'get-badge',
+  async (req) => {
+    const format = req.query.format ?? 'svg';
+    if (!(format in formats)) {
+      throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'format', message: 'svg, png or pdf' }] });
+    }
+    const { eventId = '', registrationId = '' } = req.params;
+    const [page, registration] =
+      isEventId(eventId) && isRegistrationId(registrationId)
+        ? await Promise.all([eventStore.read(eventId), registrationStore.read(eventId, registrationId)])
+        : [undefined, undefined];
+    if (!page || !registration) throw notFound('No such registration.');
+    assertCurrentManageToken(req, registration);
+    if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+    if (registration.status !== 'confirmed') throw new GatepassError(409, 'badge_not_issued');
+    const { type, render } = formats[format as keyof typeof formats];
+    const body = await render({
+      token: await signBadge(await badgeKeyRing(), { eventId, registrationId }),
+      name: registration.name,
+      organization: registration.organization,
+      eventName: page.event.name,
+      locale: registration.locale,
+      sessions: registration.sessions
+        .filter((s) => s.status === 'confirmed')
+        .flatMap((s) => page.event.sessions.filter((x) => x.id === s.id).map((x) => ({ id: x.id, name: x.name }))),
+    });
+    return {
+      statusCode: 200,
+      headers: { 'Content-Type': type, 'Cache-Control': 'private, no-store', 'Content-Disposition': `inline; filename="badge.${format}"`, 'X-Content-Type-Options': 'nosniff' },
+      body: body.toString('base64'),
+      isBase64Encoded: true,
+    };
+  },
+  { manageTokenKey },
+);

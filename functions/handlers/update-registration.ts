@@ -1,0 +1,35 @@
+import { badgeKeyRing } from '#adapters/badge-keys';
+import { eventStore } from '#adapters/event-store';
+import { registrationStore } from '#adapters/registration-store';
+import { seatStore } from '#adapters/seat-store';
+import { manageTokenKey } from '#adapters/secrets';
+import { signBadge } from '#domain/badge-token';
+import { notFound } from '#domain/errors';
+import { holdsBadge, isEventId, isRegistrationId, registrationView } from '#domain/registration';
+import { changeRegistration } from '#domain/seat-changes';
+import { baseUrl } from '#http/base-url';
+import { assertCurrentManageToken } from '#http/participant';
+import { httpRoute } from '#http/route';
+import { json } from '#http/respond';
+import { validate } from '#http/validate';
+import { registrationPatch } from '#schemas/registration';
+
+const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
+
+export const handler = httpRoute(
+  'update-registration',
+  async (req) => {
+    const { eventId = '', registrationId = '' } = req.params;
+    const [page, existing] =
+      isEventId(eventId) && isRegistrationId(registrationId)
+        ? await Promise.all([eventStore.read(eventId), registrationStore.read(eventId, registrationId)])
+        : [undefined, undefined];
+    if (!page || !existing) throw notFound('No such registration.');
+    assertCurrentManageToken(req, existing);
+    const changes = validate(registrationPatch(page.event), req.body, req.locale);
+    const updated = await changeRegistration(stores, eventId, registrationId, changes);
+    const badgeToken = holdsBadge(updated) ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
+    return json(200, registrationView(updated, { badgeToken, baseUrl: baseUrl(req.event) }));
+  },
+  { manageTokenKey },
+);
