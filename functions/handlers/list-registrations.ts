@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { eventStore } from '#adapters/event-store';
-import { isPosition, listRegistrations, queryForms, type RegistrationFilters } from '#adapters/registration-query';
+import { isPosition, listRegistrations, orderKey, queryForms, type RegistrationFilters } from '#adapters/registration-query';
 import { cursorKey } from '#adapters/secrets';
 import { GatepassError, notFound, validationFailed, type FieldError } from '#domain/errors';
 import type { Locale } from '#domain/messages';
@@ -77,9 +77,23 @@ export const handler = httpRoute('list-registrations', async (req) => {
   }
 
   const result = await listRegistrations(eventId, filters, limit, position?.at as string | undefined);
-  logger.info('listed registrations', { ...result.stats, returned: result.items.length });
-  return json(200, {
-    items: result.items.map((r) => registrationView(r)),
-    nextCursor: encodeCursor(key, listScope, result.next === undefined ? undefined : { at: result.next }),
-  });
+  const { items, next } = withinResponseLimit(result.items.map((r) => registrationView(r)), result.next);
+  logger.info('listed registrations', { ...result.stats, returned: items.length });
+  return json(200, { items, nextCursor: encodeCursor(key, listScope, next === undefined ? undefined : { at: next }) });
 });
+
+/**
+ * Lambda answers at most 6 MB. A registration may hold up to 64 KiB of answers, so 100 of them can
+ * pass that: a page is cut once its items pass MAX_PAGE_BYTES, and the next page starts after the
+ * last item kept (always at least one, which is far below the limit).
+ */
+export const MAX_PAGE_BYTES = 5 * 1024 * 1024;
+
+function withinResponseLimit<T extends { createdAt: string; id: string }>(views: T[], next: string | undefined): { items: T[]; next: string | undefined } {
+  let bytes = 0;
+  for (let i = 0; i < views.length; i++) {
+    bytes += Buffer.byteLength(JSON.stringify(views[i]), 'utf8') + 1;
+    if (bytes > MAX_PAGE_BYTES && i > 0) return { items: views.slice(0, i), next: orderKey(views[i - 1]!) };
+  }
+  return { items: views, next };
+}

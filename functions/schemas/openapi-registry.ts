@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { eventInput, eventList, eventOutput, eventPatch } from '#schemas/event';
 import { registrationInputDoc, registrationList, registrationOutput, registrationPatchDoc, resendInput } from '#schemas/registration';
 import { attendanceOutput } from '#schemas/attendance';
+import { checkinBatchInput, checkinBatchOutput, checkinInput, checkinOutput, rosterOutput } from '#schemas/checkin';
 
 export const problemDoc = z.object({
   type: z.string(),
@@ -28,5 +29,10 @@ export const schemas: Record<string, z.ZodMiniType> = {
   ResendInput: resendInput,
   Accepted: z.object({ status: z.literal('accepted') }),
   Attendance: attendanceOutput,
+  CheckinInput: checkinInput,
+  Checkin: checkinOutput,
+  CheckinBatchInput: checkinBatchInput,
+  CheckinBatch: checkinBatchOutput,
+  Roster: rosterOutput,
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

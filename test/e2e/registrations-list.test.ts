@@ -247,7 +247,8 @@ describe('a small event: every filter narrows to exactly what it should', () => 
   });
 
   it('small limits page through a filtered list exactly once', async () => {
-    for (const query of [{ limit: '1' }, { limit: '2', checkedIn: 'false' }, { limit: '1', q: '김민' }, { limit: '3', status: 'waitlisted' }]) {
+    const queries: Record<string, string>[] = [{ limit: '1' }, { limit: '2', checkedIn: 'false' }, { limit: '1', q: '김민' }, { limit: '3', status: 'waitlisted' }];
+    for (const query of queries) {
       const pages = await allPages(eventId, query);
       const { limit: _l, ...filters } = query;
       const whole = await list(eventId, filters);
@@ -294,6 +295,35 @@ describe('a small event: every filter narrows to exactly what it should', () => 
     expect([col(at, 'name'), col(at, 'organization')]).toEqual(["'@x", `'=HYPERLINK("http://evil.example","click")`]);
     // No cell of the file starts a formula.
     for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+});
+
+describe('cancelled registrations (DELETE by an admin)', () => {
+  it('are listed without a status filter and with status=cancelled, and exported', async () => {
+    // Prepare: 2 seats, 3 registrations; cancelling the first promotes the third.
+    const eventId = (await createEvent({ capacity: 2 })).id;
+    const [a, b, c] = [await register(eventId, participant(1)), await register(eventId, participant(2)), await register(eventId, participant(3))];
+    const cancelled = await stack.call('DELETE', `/events/${eventId}/registrations/${a!.id}`, { token: admin });
+    expect([cancelled.status, cancelled.json.status]).toEqual([200, 'cancelled']);
+    // Act
+    const every = await list(eventId);
+    const onlyCancelled = await list(eventId, { status: 'cancelled' });
+    const confirmed = await list(eventId, { status: 'confirmed' });
+    const csv = await exportCsv(eventId);
+    // Assess
+    expect(every.json.items.map((r: Reg) => [r.id, r.status])).toEqual([
+      [a!.id, 'cancelled'],
+      [b!.id, 'confirmed'],
+      [c!.id, 'confirmed'],
+    ]);
+    expect(ids(onlyCancelled.json.items)).toEqual([a!.id]);
+    expect(ids(confirmed.json.items)).toEqual([b!.id, c!.id]);
+    const [, ...rows] = parseCsv(csv.text.slice(1));
+    expect(rows.map((row) => [unneutralised(row[0]), row[1]])).toEqual([
+      [a!.id, 'cancelled'],
+      [b!.id, 'confirmed'],
+      [c!.id, 'confirmed'],
+    ]);
   });
 });
 
@@ -467,4 +497,46 @@ describe('1,000 registrations', () => {
     expect(rows.filter((r) => r[0]!.startsWith('-'))).toEqual([]);
     expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['confirmed', 'waitlisted']));
   });
+});
+
+describe('registrations too large for one response', () => {
+  let eventId: string;
+  let created: Reg[];
+
+  beforeAll(async () => {
+    // Prepare: 125 registrations of ~54 KB each (the 64 KiB body limit allows it): ~6.7 MB of CSV.
+    const textareas = ['about', 'needs', 'offer'].map((id) => ({ id, type: 'textarea', label: { ko: id, en: id } }));
+    const texts = ['t1', 't2', 't3', 't4', 't5'].map((id) => ({ id, type: 'text', label: { ko: id, en: id } }));
+    eventId = (await createEvent({ capacity: 500, fields: [...textareas, ...texts] })).id;
+    const answers = Object.fromEntries([
+      ...textareas.map((f) => [f.id, '광주'.repeat(2500)] as const),
+      ...texts.map((f) => [f.id, '투자'.repeat(250)] as const),
+    ]);
+    created = [];
+    for (let start = 0; start < 125; start += 25) {
+      created.push(...(await Promise.all(Array.from({ length: 25 }, (_, k) => register(eventId, participant(start + k, { answers }))))));
+    }
+  }, 300_000);
+
+  it('the export answers 503 service_unavailable with a detail, never a broken 6 MB+ response', async () => {
+    // Act
+    const r = await stack.call('GET', `/events/${eventId}/registrations/export.csv`, { token: admin });
+    // Assess
+    expect(r.status).toBe(503);
+    expect(r.type).toContain('application/problem+json');
+    expect(r.json.code).toBe('service_unavailable');
+    expect(r.json.detail).toMatch(/5 MB/);
+  });
+
+  it('a list page of 100 stops before 5 MB, and the next page goes on from there', async () => {
+    // Act
+    const first = await list(eventId, { limit: '100' });
+    const pages = await allPages(eventId, { limit: '100' });
+    // Assess
+    expect(first.status).toBe(200);
+    expect(first.json.items.length).toBeLessThan(100);
+    expect(first.text.length).toBeLessThan(6 * 1024 * 1024);
+    expect(Buffer.byteLength(first.text)).toBeLessThanOrEqual(5 * 1024 * 1024 + 1024);
+    expect(ids(pages.flat())).toEqual(ids([...created].sort(byAge)));
+  }, 60_000);
 });

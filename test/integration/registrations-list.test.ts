@@ -76,7 +76,7 @@ async function write(registrations: StoredRegistration[]) {
     for (let batch = batches.shift(); batch; batch = batches.shift()) {
       let RequestItems: Record<string, any> | undefined = { [table]: batch.map((r) => ({ PutRequest: { Item: item(r) } })) };
       while (RequestItems && Object.keys(RequestItems).length) {
-        const out = await documents.send(new BatchWriteCommand({ RequestItems }));
+        const out: { UnprocessedItems?: Record<string, any> } = await documents.send(new BatchWriteCommand({ RequestItems }));
         RequestItems = out.UnprocessedItems;
       }
     }

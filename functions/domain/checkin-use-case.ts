@@ -1,0 +1,54 @@
+/**
+ * Checks one scan in.
+ * 1. Verify the badge against the event's keys before anything else (422 invalid_badge), or
+ *    take the registration id of a manual check-in.
+ * 2. Read the registration (404); judge the place (cancelled, waitlisted, no seat in the session).
+ * 3. Record the venue, then the session if asked: first scan wins, an earlier scan moves the
+ *    time back. If the registration changed meanwhile (cancelled, seat dropped), judge again.
+ */
+import { doorView, placesOf, type Scan } from '#domain/checkin';
+import { notFound } from '#domain/errors';
+import type { StoredEvent } from '#domain/event';
+import type { StoredRegistration } from '#domain/registration';
+
+export interface CheckinPorts {
+  readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
+  record(
+    r: StoredRegistration,
+    place: ReturnType<typeof placesOf>[number],
+    scan: Scan,
+    now: Date,
+  ): Promise<{ result: 'checked_in' | 'already_checked_in'; first: { at: string; deviceId: string | null } } | { result: 'registration_changed' }>;
+}
+
+export interface CheckinResult {
+  result: 'checked_in' | 'already_checked_in';
+  registration: ReturnType<typeof doorView>;
+  checkedInAt: string;
+  deviceId?: string | null;
+}
+
+export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Scan, now = new Date()): Promise<CheckinResult> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const registration = await ports.readRegistration(event.id, scan.registrationId);
+    if (!registration) throw notFound('No such registration.');
+    const places = placesOf(event, registration, scan.sessionId);
+    let last: CheckinResult | undefined;
+    let changed = false;
+    for (const place of places) {
+      const outcome = await ports.record(registration, place, scan, now);
+      if (outcome.result === 'registration_changed') {
+        changed = true;
+        break;
+      }
+      last = {
+        result: outcome.result,
+        registration: doorView(registration),
+        checkedInAt: outcome.first.at,
+        ...(outcome.result === 'already_checked_in' ? { deviceId: outcome.first.deviceId } : {}),
+      };
+    }
+    if (!changed && last) return last;
+  }
+  throw notFound('The registration keeps changing; scan again.');
+}

@@ -1,0 +1,60 @@
+/**
+ * Check-in rules. A place is the venue entrance or one session; each registration is checked in
+ * at most once per place, the earliest scan winning. A session scan of someone not yet seen at
+ * the entrance checks them in at the venue too. Pure: the adapter makes each rule a condition.
+ */
+import { GatepassError } from '#domain/errors';
+import type { StoredEvent } from '#domain/event';
+import type { StoredRegistration } from '#domain/registration';
+
+export type CheckinPlace = 'VENUE' | `SESSION#${string}`;
+
+export interface Scan {
+  registrationId: string;
+  sessionId?: string;
+  scannedAt: string;
+  deviceId: string | null;
+  scanId: string | null;
+  manual: boolean;
+  /**
+   * Uploaded by an offline scanner: its time is when the person was seen, so the earliest
+   * wins even over an earlier-written scan. Online, the first scan written wins.
+   */
+  offline: boolean;
+}
+
+export interface FirstScan {
+  at: string;
+  deviceId: string | null;
+}
+
+/** How far in the future a scanner's clock may be. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+export function scanTime(scannedAt: string | undefined, now: Date): string {
+  if (scannedAt === undefined) return now.toISOString();
+  const t = Date.parse(scannedAt);
+  if (t > now.getTime() + MAX_CLOCK_SKEW_MS) {
+    throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'scannedAt', message: 'more than 5 minutes in the future' }] });
+  }
+  return new Date(t).toISOString();
+}
+
+/** The places a scan records, the asked-for place last (venue first for a session door). */
+export function placesOf(event: StoredEvent, registration: StoredRegistration, sessionId: string | undefined): CheckinPlace[] {
+  if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+  if (registration.status !== 'confirmed') throw new GatepassError(409, 'badge_not_issued', { detail: 'Waitlisted for the event: no seat to check in to.' });
+  if (sessionId === undefined) return ['VENUE'];
+  if (!event.sessions.some((s) => s.id === sessionId)) {
+    throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'sessionId', message: 'not a session of this event' }] });
+  }
+  if (!registration.sessions.some((s) => s.id === sessionId && s.status === 'confirmed')) {
+    throw new GatepassError(409, 'not_registered_for_session');
+  }
+  return ['VENUE', `SESSION#${sessionId}`];
+}
+
+/** What the door needs to see. */
+export function doorView(r: StoredRegistration) {
+  return { id: r.id, name: r.name, organization: r.organization, sessions: r.sessions.map(({ id, status }) => ({ id, status })) };
+}

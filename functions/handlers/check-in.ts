@@ -1,0 +1,14 @@
+import { badgeKeyRing } from '#adapters/badge-keys';
+import { eventStore } from '#adapters/event-store';
+import { notFound } from '#domain/errors';
+import { isEventId } from '#domain/registration';
+import { httpRoute } from '#http/route';
+import { json } from '#http/respond';
+import { judgeScan } from '#http/scan';
+
+export const handler = httpRoute('check-in', async (req) => {
+  const eventId = req.params.eventId ?? '';
+  if (!isEventId(eventId)) throw notFound('No such event.');
+  const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false });
+  return json(status, result);
+});
