@@ -38,5 +38,17 @@ it('the README curl examples work as written', async () => {
   expect(stdout).toContain('"name":"김민지"');
   expect(stdout).toContain('"code":"already_registered"');
   expect(stdout).toContain('"capacity":900');
+  expect(stdout).toContain('"result":"checked_in"');
+  expect(stdout).toContain('"result":"already_checked_in"');
+  expect(stdout).toContain('"deviceId":"door-1"');
+  // Both uploads of the offline batch: the person was already in, and counts once.
+  const uploads = [...stdout.matchAll(/"results":\[\{"index":0,"status":(\d+),"result":"(\w+)"\}\]/g)];
+  expect(uploads).toHaveLength(2);
+  // The second upload of the same scan changes nothing.
+  expect(uploads[1]!.slice(1)).toEqual(['200', 'already_checked_in']);
+  expect(stdout).toMatch(/"eventId":"[\w-]{12}","capacity":900,"confirmed":1,"waitlisted":0,"cancelled":0,"checkedIn":1/);
+  expect(stdout).toContain('"eventId":"gwangju-2023"');
+  expect(stdout).toContain('"jobTitle":"CEO"');
+  expect(stdout).toContain('"status":"cancelled"');
   expect(stdout).not.toContain('"status":5');
 });
