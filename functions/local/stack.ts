@@ -62,8 +62,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     let dynamo: Pick<RunningDynamo, 'endpoint'>;
     if (options.dynamoEndpoint) dynamo = { endpoint: options.dynamoEndpoint };
     else {
-      const running = await startDynamoDbLocal(options.dynamoPort ?? 8000, { dbPath: options.persist ? join(stateDir, 'dynamodb') : undefined });
-      if (options.persist) mkdirSync(join(stateDir, 'dynamodb'), { recursive: true });
+      const dbPath = options.persist ? join(stateDir, 'dynamodb') : undefined;
+      if (dbPath) mkdirSync(dbPath, { recursive: true });
+      const running = await startDynamoDbLocal(options.dynamoPort ?? 8000, { dbPath });
       started.push(running);
       dynamo = running;
     }
