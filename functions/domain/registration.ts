@@ -25,7 +25,13 @@ export interface StoredRegistration {
 }
 
 /** 128 random bits, URL-safe: unguessable (API.md asks for at least 96). */
-export const newRegistrationId = () => randomBytes(16).toString('base64url');
+export function newRegistrationId(): string {
+  // Never starting with - or _: such ids read as flags in a shell and as formulas in a spreadsheet.
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (/^[A-Za-z0-9]/.test(id)) return id;
+  }
+}
 export const isRegistrationId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
 export const newEventId = () => randomBytes(9).toString('base64url');
 export const isEventId = (id: string) => /^[A-Za-z0-9_-]{12}$/.test(id);

@@ -4,8 +4,8 @@ import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { badgePdf, badgePng, badgeSvg, type BadgeContent } from '#badges/render';
 import { signBadge } from '#domain/badge-token';
-import { GatepassError, notFound } from '#domain/errors';
-import { isEventId, isRegistrationId } from '#domain/registration';
+import { GatepassError } from '#domain/errors';
+import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { httpRoute } from '#http/route';
 
@@ -22,12 +22,8 @@ export const handler = httpRoute(
     if (!(format in formats)) {
       throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'format', message: 'svg, png or pdf' }] });
     }
-    const { eventId = '', registrationId = '' } = req.params;
-    const [page, registration] =
-      isEventId(eventId) && isRegistrationId(registrationId)
-        ? await Promise.all([eventStore.read(eventId), registrationStore.read(eventId, registrationId)])
-        : [undefined, undefined];
-    if (!page || !registration) throw notFound('No such registration.');
+    const { page, registration } = await findRegistrationWithEvent(req.params);
+    const { eventId, id: registrationId } = registration;
     assertCurrentManageToken(req, registration);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     if (registration.status !== 'confirmed') throw new GatepassError(409, 'badge_not_issued');

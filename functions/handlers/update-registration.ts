@@ -4,10 +4,10 @@ import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { signBadge } from '#domain/badge-token';
-import { notFound } from '#domain/errors';
-import { holdsBadge, isEventId, isRegistrationId, registrationView } from '#domain/registration';
+import { holdsBadge, registrationView } from '#domain/registration';
 import { changeRegistration } from '#domain/seat-changes';
 import { baseUrl } from '#http/base-url';
+import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
@@ -19,12 +19,8 @@ const stores = { events: eventStore, registrations: registrationStore, seats: se
 export const handler = httpRoute(
   'update-registration',
   async (req) => {
-    const { eventId = '', registrationId = '' } = req.params;
-    const [page, existing] =
-      isEventId(eventId) && isRegistrationId(registrationId)
-        ? await Promise.all([eventStore.read(eventId), registrationStore.read(eventId, registrationId)])
-        : [undefined, undefined];
-    if (!page || !existing) throw notFound('No such registration.');
+    const { page, registration: existing } = await findRegistrationWithEvent(req.params);
+    const { eventId, id: registrationId } = existing;
     assertCurrentManageToken(req, existing);
     const changes = validate(registrationPatch(page.event), req.body, req.locale);
     const updated = await changeRegistration(stores, eventId, registrationId, changes);

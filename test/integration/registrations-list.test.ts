@@ -1,8 +1,9 @@
 /**
  * The registration list and export reads on DynamoDB Local, through the real adapter: items are
- * written as the registration store writes them (registrationItem), with statuses and check-ins
- * the HTTP routes cannot produce yet (cancelled), so every filter and the paging rules are held
- * against a model. Also measures what a page and a 10,000-registration export cost.
+ * written as the registration store writes them (registrationItem), in batches, so hundreds of
+ * registrations with every status and check-in mix are quick to set up, and every filter and the
+ * paging rules are held against a model. Also measures what a page and a 10,000-registration
+ * export cost.
  */
 import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
