@@ -30,6 +30,10 @@ export interface Route {
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
   readonly request?: string;
   readonly response?: string;
+  /** Query parameters, for the OpenAPI document. */
+  readonly query?: readonly string[];
+  /** Media types of a success body that is not JSON. */
+  readonly produces?: readonly string[];
   readonly status: number;
   readonly summary: string;
 }
@@ -37,24 +41,24 @@ export interface Route {
 export const routes = [
   { id: 'health', method: 'GET', path: '/health', who: ['anyone'], table: 'none', status: 200, response: 'Health', summary: 'Liveness check' },
   { id: 'openapi', method: 'GET', path: '/openapi.json', who: ['anyone'], table: 'none', status: 200, summary: 'This OpenAPI document' },
-  { id: 'list-events', method: 'GET', path: '/events', who: ['admin'], table: 'read', serverSecret: true, status: 200, response: 'EventList', summary: 'List events, newest first' },
+  { id: 'list-events', method: 'GET', path: '/events', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['limit', 'cursor'], response: 'EventList', summary: 'List events, newest first' },
   { id: 'create-event', method: 'POST', path: '/events', who: ['admin'], table: 'readwrite', status: 201, request: 'EventInput', response: 'Event', summary: 'Create an event with its sessions and form fields' },
   { id: 'get-event', method: 'GET', path: '/events/{eventId}', who: ['anyone'], table: 'read', status: 200, response: 'Event', summary: 'Public event page: sessions and seats left' },
   { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
   { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, badgeKeys: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
-  { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
-  { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, badgeKeys: true, status: 200, request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
-  { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
+  { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
+  { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
+  { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, query: ['token'], response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
   { id: 'resend-manage-link', method: 'POST', path: '/events/{eventId}/registrations/resend', who: ['anyone'], table: 'readwrite', status: 202, request: 'ResendInput', response: 'Accepted', summary: 'Email the manage link again, if that email is registered (always 202)' },
   { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
   { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
-  { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
+  { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, query: ['format', 'token'], produces: ['image/svg+xml', 'image/png', 'application/pdf'], summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
   { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
   { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
-  { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
+  { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
-  { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
-  { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
+  { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['status', 'sessionId', 'checkedIn', 'q', 'limit', 'cursor'], response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
+  { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, produces: ['text/csv'], summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
 ] as const satisfies readonly Route[];
 
 /**

@@ -27,12 +27,12 @@ export function buildOpenApi() {
           ...(route.who.includes('participant') ? [{ manageToken: [] }] : []),
         ];
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-    const responses: Record<string, unknown> = {
-      [route.status]: {
-        description: 'Success',
-        ...(route.response ? { content: { 'application/json': { schema: ref(route.response) } } } : {}),
-      },
-    };
+    const success = route.produces
+      ? { content: Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
+      : route.response
+        ? { content: { 'application/json': { schema: ref(route.response) } } }
+        : {};
+    const responses: Record<string, unknown> = { [route.status]: { description: 'Success', ...success } };
     for (const [status, description] of Object.entries(errorCodes)) {
       responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
     }
@@ -43,6 +43,7 @@ export function buildOpenApi() {
       security,
       parameters: [
         ...params,
+        ...(route.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
         ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
         { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', examples: ['ko', 'en'] } },
       ],
