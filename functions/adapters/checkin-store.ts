@@ -51,7 +51,7 @@ export async function recordCheckin(r: StoredRegistration, place: CheckinPlace, 
   const TableName = table();
   const Key = keys.checkin(r.eventId, r.id, place);
   const stamp = now.toISOString();
-  const details = { at: scan.scannedAt, deviceId: scan.deviceId, scanId: scan.scanId, manual: scan.manual, recordedAt: stamp };
+  const details = { at: scan.scannedAt, deviceId: scan.deviceId, scanId: scan.scanId, manual: scan.manual, recordedAt: stamp, expiresAt: r.expiresAt };
   const counter = place === 'VENUE' ? 'venue' : `s_${place.slice(8)}`;
 
   const created = await transactWrite([

@@ -53,7 +53,7 @@ export const registrationStore: RegistrationStore = {
       {
         Put: {
           TableName,
-          Item: { ...keys.emailGuard(r.eventId, emailHash(r.email)), type: 'email-guard', registrationId: r.id },
+          Item: { ...keys.emailGuard(r.eventId, emailHash(r.email)), type: 'email-guard', registrationId: r.id, expiresAt: r.expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },

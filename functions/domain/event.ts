@@ -17,6 +17,8 @@ export interface StoredEvent {
   endsAt: string;
   registration: { opensAt: string; closesAt: string; waitlist: boolean };
   capacity: number;
+  /** Days after the event that personal data is kept. */
+  retentionDays: number;
   sessions: SessionDef[];
   fields: FormField[];
   createdAt: string;
@@ -36,6 +38,12 @@ export interface EventCounters {
   sessions: Record<string, SeatCounter & { checkedIn: number }>;
 }
 
+export const DEFAULT_RETENTION_DAYS = 180;
+
+/** When personal data of this event expires (epoch seconds, DynamoDB TTL): its end plus the retention. */
+export const personalDataExpiry = (event: Pick<StoredEvent, 'endsAt' | 'retentionDays'>) =>
+  Math.floor(Date.parse(event.endsAt) / 1000) + (event.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;
+
 /** Applies API.md's defaults: registration opens now, closes when the event starts, waitlist on. */
 export function newEvent(id: string, input: EventInput, now: Date): StoredEvent {
   const at = now.toISOString();
@@ -53,6 +61,7 @@ export function newEvent(id: string, input: EventInput, now: Date): StoredEvent 
       waitlist: input.registration?.waitlist ?? true,
     },
     capacity: input.capacity,
+    retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
     sessions: input.sessions ?? [],
     fields: input.fields ?? [],
     createdAt: at,
@@ -72,6 +81,7 @@ export function asInput(event: StoredEvent): EventInput {
     endsAt: event.endsAt,
     registration: event.registration,
     capacity: event.capacity,
+    retentionDays: event.retentionDays,
     sessions: event.sessions,
     fields: event.fields,
   };

@@ -22,6 +22,8 @@ export interface StoredRegistration {
   checkedInAt: string | null;
   /** Bumped to rotate the manage token (the token itself is never stored). */
   tokenVersion: number;
+  /** When DynamoDB's TTL removes this personal data (epoch seconds): the event's end plus its retention. */
+  expiresAt?: number;
 }
 
 /** 128 random bits, URL-safe: unguessable (API.md asks for at least 96). */

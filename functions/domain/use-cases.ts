@@ -3,7 +3,7 @@
  * that touches AWS.
  */
 import { GatepassError, notFound } from '#domain/errors';
-import { asInput, assertRegistrationOpen, newEvent, type StoredEvent } from '#domain/event';
+import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, type StoredEvent } from '#domain/event';
 import { newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
 import { allocateSeats } from '#domain/seats';
 import type { EventStore, RegistrationStore } from '#domain/ports';
@@ -127,6 +127,7 @@ export async function register(
       updatedAt: stamp,
       checkedInAt: null,
       tokenVersion: 1,
+      expiresAt: personalDataExpiry(page.event),
     };
     const outcome = await registrations.insert(registration, decision);
     if (outcome === 'ok') return registration;

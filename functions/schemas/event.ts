@@ -54,6 +54,8 @@ const eventShape = {
   endsAt: dateTime,
   registration: z.optional(registrationWindow),
   capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+  /** Days after the event ends that participants' data is kept (then DynamoDB's TTL removes it). */
+  retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
   sessions: z.optional(z.array(sessionInput).check(z.maxLength(50))),
   fields: z.optional(z.array(formField).check(z.maxLength(50))),
 };
@@ -108,6 +110,7 @@ export const eventOutput = z.object({
   ...eventShape,
   description: z.nullable(localizedText(2000)),
   registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean() }),
+  retentionDays: z.int(),
   sessions: z.array(z.object({ ...sessionInput.def.shape, ...seats.def.shape })),
   fields: z.array(formField),
   seatsLeft: z.int(),

@@ -103,4 +103,17 @@ describe('registration under concurrency (DynamoDB Local)', () => {
     const after = await itemsOf(event.id);
     expect(after).toEqual(before);
   });
+
+  it('personal data carries its expiry: the event end plus the organiser’s retention (DynamoDB TTL)', async () => {
+    const input = m.eventInput.parse(openEvent({ retentionDays: 30 }));
+    const event = await m.createEvent(m.eventStore, input);
+    await registerOne(event.id, participant(1));
+    const expected = Math.floor(Date.parse(input.endsAt) / 1000) + 30 * 86_400;
+    const items = await itemsOf(event.id);
+    const personal = items.filter((i) => i.type === 'registration' || i.type === 'email-guard');
+    expect(personal).toHaveLength(2);
+    expect(personal.map((i) => i.expiresAt)).toEqual([expected, expected]);
+    // Counters and the event itself hold no personal data and do not expire.
+    expect(items.filter((i) => i.type === 'counter' || i.type === 'event').every((i) => i.expiresAt === undefined)).toBe(true);
+  });
 });

@@ -1,0 +1,258 @@
+/**
+ * Bundle weight: every handler in functions/handlers bundled the way GatepassFunction has
+ * NodejsFunction bundle it (the same esbuild options, through esbuild's JS API instead of a
+ * full `cdk synth`), its size, what weighs in it (esbuild metafile), and how long a fresh Node
+ * process takes to import it, as a ratio to a floor bundle (the DynamoDB client and one command,
+ * built the same way) and to a bare `node -e ''`.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { routes, type Route } from '#routes';
+import { ASSET_DIR, BADGE_ASSETS, assetSourcePath } from '#badges/assets';
+import { median, progress, round } from './support.ts';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const HANDLERS = join(ROOT, 'functions', 'handlers');
+
+/** GatepassFunction's `bundling` block, as NodejsFunction turns it into esbuild arguments. */
+const REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const gatepassEsbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  minify: true,
+  sourcemap: true, // --sourcemap: linked, index.mjs.map beside it
+  mainFields: ['module', 'main'],
+  banner: { js: REQUIRE_BANNER },
+  external: [], // externalModules: [] — the AWS SDK is bundled too
+} as const;
+
+/** The floor: what any function that touches the table carries at least. */
+const FLOOR_SOURCE = `import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+const client = new DynamoDBClient({});
+export const handler = async () => client.send(new GetItemCommand({ TableName: process.env.DATA_TABLE, Key: { pk: { S: 'x' }, sk: { S: 'y' } } }));
+`;
+
+/** Functions that need no AWS client: held to bare Node, not to the floor. */
+const NO_AWS = new Set(['health', 'openapi', 'not-found']);
+
+export const IMPORT_TARGET_FLOOR = 1.1;
+export const IMPORT_TARGET_BARE = 1.2;
+
+export interface PackageWeight {
+  name: string;
+  kb: number;
+  /** Shortest import chain from the handler to the first file of the package. */
+  via: string[];
+}
+
+export interface BundleFigure {
+  id: string;
+  kb: number;
+  mapKb: number;
+  assetsKb: number;
+  importMs: number;
+  vsFloor: number;
+  vsBare: number;
+  target: string;
+  met: boolean;
+  ok: boolean;
+  error?: string;
+  top: PackageWeight[];
+}
+
+export interface BundlesResult {
+  method: string;
+  runsPerBundle: number;
+  bareMs: number;
+  floor: { kb: number; importMs: number; vsBare: number };
+  bundles: BundleFigure[];
+  buildSeconds: number;
+  measureSeconds: number;
+}
+
+const kb = (bytes: number) => round(bytes / 1024, 1);
+
+/** The package an input path belongs to (`@aws-sdk/client-dynamodb`, `zod`), or `gatepass` for our own code. */
+function packageOf(input: string): string {
+  const at = input.lastIndexOf('node_modules/');
+  if (at < 0) return input.startsWith('functions/') || input.startsWith('lib/') ? 'gatepass (functions/)' : input;
+  const rest = input.slice(at + 'node_modules/'.length).split('/');
+  return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+}
+
+/** Heaviest packages of one output, with the import chain that pulls each in. */
+function weigh(meta: Metafile, outFile: string, entry: string): PackageWeight[] {
+  const output = meta.outputs[outFile];
+  if (!output) return [];
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const p = packageOf(input);
+    byPackage.set(p, (byPackage.get(p) ?? 0) + bytesInOutput);
+  }
+  // Breadth-first over the import graph: the shortest chain to each package.
+  const via = new Map<string, string[]>();
+  const seen = new Set([entry]);
+  const queue: string[][] = [[entry]];
+  while (queue.length) {
+    const chain = queue.shift()!;
+    const file = chain.at(-1)!;
+    const p = packageOf(file);
+    if (!via.has(p)) via.set(p, chain);
+    for (const imp of meta.inputs[file]?.imports ?? []) {
+      if (imp.external || seen.has(imp.path)) continue;
+      seen.add(imp.path);
+      queue.push([...chain, imp.path]);
+    }
+  }
+  return [...byPackage]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 6)
+    .map(([name, bytes]) => ({
+      name,
+      kb: kb(bytes),
+      // The chain up to the first file inside the package, shown by package for files outside ours.
+      via: (via.get(name) ?? []).map((f) => (f.includes('node_modules/') ? `${packageOf(f)}:${f.slice(f.lastIndexOf('node_modules/') + 13).split('/').slice(packageOf(f).split('/').length).join('/')}` : f)),
+    }));
+}
+
+async function bundleOne(entry: string | { source: string }, outdir: string): Promise<{ file: string; meta: Metafile; kb: number; mapKb: number }> {
+  mkdirSync(outdir, { recursive: true });
+  const outfile = join(outdir, 'index.mjs');
+  const result = await build({
+    ...gatepassEsbuildOptions,
+    mainFields: [...gatepassEsbuildOptions.mainFields],
+    external: [...gatepassEsbuildOptions.external],
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'floor.mjs', loader: 'js' as const } }),
+    outfile,
+    absWorkingDir: ROOT, // NodejsFunction bundles from the project root (where package-lock.json is)
+    metafile: true,
+    logLevel: 'error',
+  });
+  return { file: outfile, meta: result.metafile, kb: kb(statSync(outfile).size), mapKb: kb(statSync(`${outfile}.map`).size) };
+}
+
+/** The environment a deployed function starts with (module-scope code reads some of it). */
+function lambdaEnv(id: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    AWS_REGION: 'ap-northeast-2',
+    AWS_DEFAULT_REGION: 'ap-northeast-2',
+    AWS_LAMBDA_FUNCTION_NAME: `gatepass-${id}`,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '256',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    POWERTOOLS_SERVICE_NAME: 'gatepass',
+    DATA_TABLE: 'gatepass-data',
+    IDEMPOTENCY_TABLE: 'gatepass-idempotency',
+    SERVER_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:000000000000:secret:server',
+    BADGE_KEY_SECRET_ARN: 'arn:aws:secretsmanager:ap-northeast-2:000000000000:secret:badges',
+    MAIL_FROM: 'Gatepass <no-reply@example.org>',
+    JWT_ISSUER: 'https://cognito-idp.ap-northeast-2.amazonaws.com/pool',
+    JWT_JWKS_URL: 'https://cognito-idp.ap-northeast-2.amazonaws.com/pool/.well-known/jwks.json',
+    JWT_CLIENT_ID: 'client',
+  };
+}
+
+/** Wall time of one fresh `node` process running `args` to its exit, in ms. */
+function timeNode(args: string[], env: NodeJS.ProcessEnv): { ms: number; ok: boolean; stderr: string } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, ok: r.status === 0, stderr: r.stderr ?? '' };
+}
+
+export async function measureBundles(options: { outDir: string; runs: number }): Promise<BundlesResult> {
+  const tBuild = Date.now();
+  const handlerIds = readdirSync(HANDLERS)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => basename(f, '.ts'))
+    .sort();
+  const renders = new Set((routes as readonly Route[]).filter((r) => r.rendersBadges).map((r) => r.id));
+  progress('bundles', `bundling ${handlerIds.length} handlers + the floor with GatepassFunction's esbuild options`);
+
+  const floor = await bundleOne({ source: FLOOR_SOURCE }, join(options.outDir, 'floor'));
+
+  const built = await Promise.all(
+    handlerIds.map(async (id) => {
+      const entry = join(HANDLERS, `${id}.ts`);
+      const outdir = join(options.outDir, id);
+      const b = await bundleOne(entry, outdir);
+      let assetsBytes = 0;
+      // GatepassFunction's afterBundling hook: fonts and wasm beside index.mjs, never inlined.
+      if (renders.has(id)) {
+        // (lib/gatepass-function.ts badgeAssets(), without loading aws-cdk-lib into the bench)
+        for (const a of Object.values(BADGE_ASSETS)) {
+          const to = join(outdir, ASSET_DIR, a.file);
+          mkdirSync(dirname(to), { recursive: true });
+          copyFileSync(assetSourcePath(a), to);
+          assetsBytes += statSync(to).size;
+        }
+      }
+      const outKey = relative(ROOT, b.file);
+      return { id, ...b, assetsKb: kb(assetsBytes), top: weigh(b.meta, outKey, relative(ROOT, entry)) };
+    }),
+  );
+  const buildSeconds = (Date.now() - tBuild) / 1000;
+  progress('bundles', `built in ${buildSeconds.toFixed(1)}s; timing imports: ${options.runs} fresh node processes per bundle, interleaved`);
+
+  // Interleave: each round runs bare node, the floor and every bundle once, in a shuffled order.
+  const tMeasure = Date.now();
+  const subjects = [
+    { id: '(bare)', args: ['-e', ''] },
+    { id: '(floor)', args: [floor.file] },
+    ...built.map((b) => ({ id: b.id, args: [b.file] })),
+  ];
+  const times = new Map<string, number[]>(subjects.map((s) => [s.id, []]));
+  const errors = new Map<string, string>();
+  // One untimed warm-up round: the page cache holds every file before anything is timed.
+  for (const s of subjects) {
+    const r = timeNode(s.args, lambdaEnv(s.id));
+    if (!r.ok) errors.set(s.id, r.stderr.trim().split('\n').slice(-3).join(' | '));
+  }
+  for (let round = 0; round < options.runs; round++) {
+    const order = [...subjects].sort(() => Math.random() - 0.5);
+    for (const s of order) times.get(s.id)!.push(timeNode(s.args, lambdaEnv(s.id)).ms);
+    progress('bundles', `import timing round ${round + 1}/${options.runs}`);
+  }
+  const measureSeconds = (Date.now() - tMeasure) / 1000;
+  const bareMs = median(times.get('(bare)')!);
+  const floorMs = median(times.get('(floor)')!);
+
+  const bundles: BundleFigure[] = built.map((b) => {
+    const importMs = median(times.get(b.id)!);
+    const noAws = NO_AWS.has(b.id);
+    const vsFloor = importMs / floorMs;
+    const vsBare = importMs / bareMs;
+    const met = !errors.has(b.id) && (noAws ? vsBare <= IMPORT_TARGET_BARE : vsFloor <= IMPORT_TARGET_FLOOR);
+    return {
+      id: b.id,
+      kb: b.kb,
+      mapKb: b.mapKb,
+      assetsKb: b.assetsKb,
+      importMs: round(importMs, 1),
+      vsFloor: round(vsFloor, 2),
+      vsBare: round(vsBare, 2),
+      target: noAws ? `≤ ${IMPORT_TARGET_BARE}× bare node` : `≤ ${IMPORT_TARGET_FLOOR}× floor`,
+      met,
+      ok: !errors.has(b.id),
+      ...(errors.has(b.id) ? { error: errors.get(b.id) } : {}),
+      top: b.top,
+    };
+  });
+  return {
+    method:
+      "esbuild JS API with GatepassFunction's bundling options (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external), one build per handler, from the project root; not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round.",
+    runsPerBundle: options.runs,
+    bareMs: round(bareMs, 1),
+    floor: { kb: floor.kb, importMs: round(floorMs, 1), vsBare: round(floorMs / bareMs, 2) },
+    bundles,
+    buildSeconds: round(buildSeconds, 1),
+    measureSeconds: round(measureSeconds, 1),
+  };
+}
