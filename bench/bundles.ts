@@ -46,6 +46,8 @@ export const IMPORT_TARGET_BARE = 1.2;
 export interface PackageWeight {
   name: string;
   kb: number;
+  /** KB beyond what the floor bundle holds of the same package. */
+  overFloorKb: number;
   /** Shortest import chain from the handler to the first file of the package. */
   via: string[];
 }
@@ -69,7 +71,7 @@ export interface BundlesResult {
   method: string;
   runsPerBundle: number;
   bareMs: number;
-  floor: { kb: number; importMs: number; vsBare: number };
+  floor: { kb: number; importMs: number; vsBare: number; packages: { name: string; kb: number }[] };
   bundles: BundleFigure[];
   buildSeconds: number;
   measureSeconds: number;
@@ -85,15 +87,21 @@ function packageOf(input: string): string {
   return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
 }
 
-/** Heaviest packages of one output, with the import chain that pulls each in. */
-function weigh(meta: Metafile, outFile: string, entry: string): PackageWeight[] {
-  const output = meta.outputs[outFile];
-  if (!output) return [];
+function packageBytes(meta: Metafile, outFile: string): Map<string, number> {
   const byPackage = new Map<string, number>();
-  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+  for (const [input, { bytesInOutput }] of Object.entries(meta.outputs[outFile]?.inputs ?? {})) {
     const p = packageOf(input);
     byPackage.set(p, (byPackage.get(p) ?? 0) + bytesInOutput);
   }
+  return byPackage;
+}
+
+/**
+ * What weighs in one output beyond the floor: packages by bytes over the floor's bytes of the same
+ * package, heaviest first, with the import chain that pulls each in.
+ */
+function weigh(meta: Metafile, outFile: string, entry: string, floor: Map<string, number>): PackageWeight[] {
+  const byPackage = packageBytes(meta, outFile);
   // Breadth-first over the import graph: the shortest chain to each package.
   const via = new Map<string, string[]>();
   const seen = new Set([entry]);
@@ -110,11 +118,14 @@ function weigh(meta: Metafile, outFile: string, entry: string): PackageWeight[] 
     }
   }
   return [...byPackage]
-    .sort((a, b) => b[1] - a[1])
+    .map(([name, bytes]) => [name, bytes, bytes - (floor.get(name) ?? 0)] as const)
+    .filter(([, , over]) => over > 512)
+    .sort((a, b) => b[2] - a[2])
     .slice(0, 6)
-    .map(([name, bytes]) => ({
+    .map(([name, bytes, over]) => ({
       name,
       kb: kb(bytes),
+      overFloorKb: kb(over),
       // The chain up to the first file inside the package, shown by package for files outside ours.
       via: (via.get(name) ?? []).map((f) => (f.includes('node_modules/') ? `${packageOf(f)}:${f.slice(f.lastIndexOf('node_modules/') + 13).split('/').slice(packageOf(f).split('/').length).join('/')}` : f)),
     }));
@@ -177,6 +188,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
   progress('bundles', `bundling ${handlerIds.length} handlers + the floor with GatepassFunction's esbuild options`);
 
   const floor = await bundleOne({ source: FLOOR_SOURCE }, join(options.outDir, 'floor'));
+  const floorPackages = packageBytes(floor.meta, relative(ROOT, floor.file));
 
   const built = await Promise.all(
     handlerIds.map(async (id) => {
@@ -195,7 +207,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
         }
       }
       const outKey = relative(ROOT, b.file);
-      return { id, ...b, assetsKb: kb(assetsBytes), top: weigh(b.meta, outKey, relative(ROOT, entry)) };
+      return { id, ...b, assetsKb: kb(assetsBytes), top: weigh(b.meta, outKey, relative(ROOT, entry), floorPackages) };
     }),
   );
   const buildSeconds = (Date.now() - tBuild) / 1000;
@@ -250,7 +262,12 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       "esbuild JS API with GatepassFunction's bundling options (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external), one build per handler, from the project root; not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round.",
     runsPerBundle: options.runs,
     bareMs: round(bareMs, 1),
-    floor: { kb: floor.kb, importMs: round(floorMs, 1), vsBare: round(floorMs / bareMs, 2) },
+    floor: {
+      kb: floor.kb,
+      importMs: round(floorMs, 1),
+      vsBare: round(floorMs / bareMs, 2),
+      packages: [...floorPackages].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, kb: kb(bytes) })),
+    },
     bundles,
     buildSeconds: round(buildSeconds, 1),
     measureSeconds: round(measureSeconds, 1),
