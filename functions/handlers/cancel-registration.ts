@@ -6,6 +6,7 @@ import { registrationView } from '#domain/registration';
 import { cancelRegistration } from '#domain/seat-changes';
 import { findRegistration } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
+import { count, publishMetrics } from '#http/metrics';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
 
@@ -17,7 +18,8 @@ export const handler = httpRoute(
     const existing = await findRegistration(req.params);
     assertCurrentManageToken(req, existing);
     const cancelled = await cancelRegistration(stores, existing.eventId, existing.id);
+    count('RegistrationsCancelled');
     return json(200, registrationView(cancelled));
   },
-  { manageTokenKey },
+  { manageTokenKey, use: [publishMetrics()] },
 );

@@ -5,6 +5,7 @@ import type { StoredEvent } from '#domain/event';
 import { isEventId } from '#domain/registration';
 import { httpRoute, logger } from '#http/route';
 import { json } from '#http/respond';
+import { count, publishMetrics } from '#http/metrics';
 import { judgeScan } from '#http/scan';
 import { validate } from '#http/validate';
 import { checkinBatchInput } from '#schemas/checkin';
@@ -40,5 +41,7 @@ export const handler = httpRoute('check-in-batch', async (req) => {
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, scans.length) }, worker));
+  const checkedIn = results.filter((r) => r.result === 'checked_in').length;
+  if (checkedIn) count('CheckIns', checkedIn);
   return json(200, { results });
-});
+}, { use: [publishMetrics()] });

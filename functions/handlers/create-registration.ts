@@ -9,6 +9,7 @@ import { holdsBadge, isEventId, registrationView } from '#domain/registration';
 import { register } from '#domain/use-cases';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests } from '#http/idempotency';
+import { count, publishMetrics } from '#http/metrics';
 import { httpRoute } from '#http/route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
@@ -20,11 +21,12 @@ export const handler = httpRoute(
     const eventId = req.params.eventId ?? '';
     if (!isEventId(eventId)) throw notFound('No such event.');
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale));
+    count(registration.status === 'confirmed' ? 'RegistrationsConfirmed' : 'RegistrationsWaitlisted');
     const manageToken = issueManageToken(await manageTokenKey(), eventId, registration.id, registration.tokenVersion);
     const badgeToken = holdsBadge(registration) ? await signBadge(await badgeKeyRing(), { eventId, registrationId: registration.id }) : undefined;
     return json(201, registrationView(registration, { manageToken, badgeToken, baseUrl: baseUrl(req.event) }), {
       Location: `/events/${eventId}/registrations/${registration.id}`,
     });
   },
-  { manageTokenKey, use: [idempotentRequests()] },
+  { manageTokenKey, use: [publishMetrics(), idempotentRequests()] },
 );
