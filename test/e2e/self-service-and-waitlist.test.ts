@@ -106,6 +106,22 @@ describe('waitlist promotion', () => {
   });
 });
 
+describe('session capacity', () => {
+  it('raising a session capacity promotes its line in order; lowering it below the seats taken is refused', async () => {
+    const bio = { ...openEvent().sessions[0], capacity: 1 };
+    const event = await eventWith({ sessions: [bio] });
+    const regs: Reg[] = [];
+    for (let i = 0; i < 4; i++) regs.push(await register(event.id, i, { sessions: ['bio'] }));
+    const raised = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [{ ...bio, capacity: 3 }] } });
+    expect(raised.status, raised.text).toBe(200);
+    const seats = await Promise.all(regs.map(async (r) => (await get(event.id, r)).sessions[0]!.status));
+    expect(seats).toEqual(['confirmed', 'confirmed', 'confirmed', 'waitlisted']);
+    const lowered = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [{ ...bio, capacity: 2 }] } });
+    expect([lowered.status, lowered.json.code]).toEqual([422, 'capacity_below_confirmed']);
+    expect((await attendance(event.id)).sessions[0]).toMatchObject({ capacity: 3, confirmed: 3, waitlisted: 1 });
+  });
+});
+
 describe('participant self-service', () => {
   it('changes details and sessions with the manage token; a dropped seat goes to the line; email never changes', async () => {
     const event = await eventWith({ sessions: [{ ...openEvent().sessions[0], capacity: 1 }, openEvent().sessions[1]] });
