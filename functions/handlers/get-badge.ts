@@ -19,7 +19,7 @@ export const handler = httpRoute(
   'get-badge',
   async (req) => {
     const format = req.query.format ?? 'svg';
-    if (!(format in formats)) {
+    if (!Object.hasOwn(formats, format)) {
       throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'format', message: 'svg, png or pdf' }] });
     }
     const { page, registration } = await findRegistrationWithEvent(req.params);

@@ -10,8 +10,9 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware';
 import { config } from '#config';
 import { dynamodb } from '#adapters/clients';
+import { isThrottle, serviceUnavailable } from '#adapters/dynamo-errors';
 import { GatepassError } from '#domain/errors';
-import type { GatepassEvent } from '#http/route';
+import { logger, type GatepassEvent } from '#http/route';
 import type { HttpResult } from '#http/respond';
 
 type WithScope = GatepassEvent & { idempotency?: { key: string; payload: string } };
@@ -50,13 +51,23 @@ export function idempotentRequests(): MiddlewareObj<GatepassEvent, HttpResult> {
       try {
         return await inner.before!(request as never);
       } catch (error) {
+        // Nothing was saved for this request: onError must not delete the record it ran into.
+        delete event.idempotency;
         if (error instanceof IdempotencyAlreadyInProgressError) throw new GatepassError(409, 'request_in_progress', { headers: { 'Retry-After': '1' } });
         if (error instanceof IdempotencyValidationError) throw new GatepassError(422, 'idempotency_key_reused');
+        // A throttled idempotency table: 503 like any other table (Powertools wraps the SDK's error).
+        if (isThrottle(error) || isThrottle((error as { cause?: unknown }).cause)) throw serviceUnavailable();
         throw error;
       }
     },
     after: async (request) => {
-      if ((request.event as WithScope).idempotency) await inner.after!(request as never);
+      if (!(request.event as WithScope).idempotency) return;
+      try {
+        await inner.after!(request as never);
+      } catch (error) {
+        // The change is made: answer it. The key stays in progress until its record expires.
+        logger.warn('idempotency record not completed', { errorName: error instanceof Error ? error.name : 'unknown' });
+      }
     },
     onError: async (request) => {
       if ((request.event as WithScope).idempotency) await inner.onError!(request as never);

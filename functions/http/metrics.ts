@@ -4,7 +4,6 @@
  * is printed.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import type { GatepassEvent } from '#http/route';
 import type { HttpResult } from '#http/respond';
@@ -13,5 +12,10 @@ export const metrics = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepa
 
 export const count = (name: string, value = 1) => metrics.addMetric(name, MetricUnit.Count, value);
 
-/** Publishes what the invocation counted (nothing is published when nothing was counted). */
-export const publishMetrics = () => logMetrics(metrics) as unknown as MiddlewareObj<GatepassEvent, HttpResult>;
+/** Publishes what the invocation counted; an invocation that counted nothing publishes nothing. */
+export const publishMetrics = (): MiddlewareObj<GatepassEvent, HttpResult> => {
+  const publish = async () => {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  };
+  return { after: publish, onError: publish };
+};

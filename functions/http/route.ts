@@ -44,7 +44,8 @@ export const problemResponses = (): MiddlewareObj<GatepassEvent, HttpResult> => 
       if (error.status >= 500) logger.warn('refused with a server status', { code: error.code });
       return;
     }
-    logger.error('unhandled error', { errorName: error?.name, stack: error?.stack });
+    // The frames only: a message may echo the request (an email, a name).
+    logger.error('unhandled error', { errorName: error?.name, stack: error?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') });
     request.response = problem(500, 'internal_error', locale);
   },
 });

@@ -92,7 +92,7 @@ describe('waitlist promotion', () => {
     expect(after.filter((r) => r.sessions[0]!.status === 'confirmed')).toHaveLength(5);
     // The promoted took bio seats in arrival order.
     expect(after.slice(0, 5).every((r) => r.sessions[0]!.status === 'confirmed')).toBe(true);
-  });
+  }, 120_000);
 
   it('a capacity raise promotes as many as it frees, in order', async () => {
     const event = await eventWith({ capacity: 2 });

@@ -22,13 +22,24 @@ function canonical(value: unknown): string {
 
 const keyOf = (item: Record<string, AttributeValue>) => ['pk', 'sk', 'id'].map((k) => canonical(item[k] ?? null)).join(' ');
 
-export async function fingerprint(client: DynamoDBClient, tables: readonly string[]): Promise<Fingerprint> {
+export interface FingerprintOptions {
+  /**
+   * Items that background workers change (outbox items as the mailer sends them): only their
+   * presence counts, so a new one is still seen without waiting for the workers.
+   */
+  presenceOnly?: (item: Record<string, AttributeValue>) => boolean;
+}
+
+/** Outbox items: the mailer claims and marks them sent in the background. */
+export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('OUTBOX#') === true;
+
+export async function fingerprint(client: DynamoDBClient, tables: readonly string[], options: FingerprintOptions = {}): Promise<Fingerprint> {
   const items = new Map<string, string>();
   for (const TableName of tables) {
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
-      for (const item of page.Items ?? []) items.set(`${TableName} ${keyOf(item)}`, canonical(item));
+      for (const item of page.Items ?? []) items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }

@@ -1,0 +1,188 @@
+/**
+ * The authorization matrix, generated from the route table: every route × every kind of caller
+ * → the status the route's `who` implies. A new route is covered as soon as it is in `routes`.
+ *
+ *   anyone                      → never 401/403, whatever credentials come along (none are checked)
+ *   no credentials              → 401
+ *   participant (own token)     → allowed where `who` has participant, else 401 (a manage token is
+ *                                 no credential there)
+ *   participant (another's)     → 403 where `who` has participant, else 401
+ *   staff / admin JWT           → allowed where `who` has that role (admin counts as staff), else 403;
+ *   a valid JWT without a group → 403
+ *   an invalid JWT (expired, another issuer, another key, a forged kid, another client, an ID
+ *   token, `alg: none`, garbage) → 401
+ *
+ * Refusals are exact (401 `unauthorized` / 403 `forbidden`, problem+json) and write nothing;
+ * allowed calls are "not 401/403, not 5xx" (the body sent is `{}`, so most answer 422).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { importJWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '#local/engines';
+import { issuerKey, localClientId, localIssuer, signToken } from '#local/issuer';
+import { routes, type Role, type Route } from '#routes';
+import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
+import { fingerprint, fingerprintDiff, outboxItems } from '../support/table-fingerprint.ts';
+
+interface Reg {
+  id: string;
+  manageToken: string;
+}
+
+interface Ctx {
+  a: Reg;
+  b: Reg;
+}
+
+interface Sent {
+  headers: Record<string, string>;
+  query?: string;
+}
+
+type Kind = 'anonymous' | 'own' | 'other' | 'jwt' | 'invalid';
+
+interface Caller {
+  name: string;
+  kind: Kind;
+  /** The groups a valid JWT carries (`jwt` only). */
+  roles?: readonly ('admin' | 'staff')[];
+  credentials(ctx: Ctx): Sent;
+}
+
+let stack: TestStack;
+let ddb: DynamoDBClient;
+let admin: string;
+let eventId: string;
+let shared: Ctx;
+const tokens: Record<string, string> = {};
+
+const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+const bearer = (name: string) => (): Sent => ({ headers: { authorization: `Bearer ${tokens[name]}` } });
+
+const callers: Caller[] = [
+  { name: 'anonymous', kind: 'anonymous', credentials: () => ({ headers: {} }) },
+  { name: 'participant (own manage token)', kind: 'own', credentials: ({ a }) => ({ headers: { 'x-manage-token': a.manageToken } }) },
+  { name: 'participant (own token in ?token=)', kind: 'own', credentials: ({ a }) => ({ headers: {}, query: `token=${encodeURIComponent(a.manageToken)}` }) },
+  { name: "another participant (B's token on A)", kind: 'other', credentials: ({ b }) => ({ headers: { 'x-manage-token': b.manageToken } }) },
+  { name: 'staff', kind: 'jwt', roles: ['staff'], credentials: bearer('staff') },
+  { name: 'admin', kind: 'jwt', roles: ['admin', 'staff'], credentials: bearer('admin') },
+  { name: 'a valid JWT in no group', kind: 'jwt', roles: [], credentials: bearer('none') },
+  { name: 'expired admin JWT', kind: 'invalid', credentials: bearer('expired') },
+  { name: 'admin JWT from another issuer', kind: 'invalid', credentials: bearer('otherIssuer') },
+  { name: 'admin JWT signed by another key', kind: 'invalid', credentials: bearer('otherKey') },
+  { name: "admin JWT signed by another key under the issuer's kid", kind: 'invalid', credentials: bearer('forgedKid') },
+  { name: 'admin JWT for another client', kind: 'invalid', credentials: bearer('otherClient') },
+  { name: 'admin ID token (token_use: id)', kind: 'invalid', credentials: bearer('idToken') },
+  { name: 'admin JWT with alg: none', kind: 'invalid', credentials: bearer('algNone') },
+  { name: 'a garbage bearer', kind: 'invalid', credentials: () => ({ headers: { authorization: 'Bearer not.a.jwt' } }) },
+  { name: 'Basic credentials', kind: 'invalid', credentials: () => ({ headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } }) },
+  { name: 'a tampered manage token', kind: 'invalid', credentials: ({ a }) => ({ headers: { 'x-manage-token': `${a.manageToken.slice(0, -2)}AA` } }) },
+];
+
+type Expected = 'allowed' | 401 | 403;
+
+/** What `who` says about this caller. */
+function expected(route: Route, caller: Caller): Expected {
+  const who = route.who as readonly Role[];
+  if (who.includes('anyone')) return 'allowed';
+  switch (caller.kind) {
+    case 'anonymous':
+      return 401;
+    case 'own':
+      if (!who.includes('participant')) return 401;
+      return route.path.includes('{registrationId}') ? 'allowed' : 403;
+    case 'other':
+      return who.includes('participant') ? 403 : 401;
+    case 'jwt':
+      return who.some((role) => (role === 'admin' || role === 'staff') && caller.roles!.includes(role)) ? 'allowed' : 403;
+    case 'invalid':
+      // A tampered manage token is no credential on a participant route either.
+      return 401;
+  }
+}
+
+async function register(i: number): Promise<Reg> {
+  const r = await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(i, { email: `authz-${randomUUID()}@example.com` }) });
+  expect(r.status, r.text).toBe(201);
+  return r.json as Reg;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ sweepSeconds: 3600 });
+  ddb = dynamoClient(stack.dynamoEndpoint);
+  admin = await stack.token('admin');
+  const otherState = mkdtempSync(join(tmpdir(), 'gatepass-other-issuer-'));
+  const { kid } = (await issuerKey(stack.stateDir)).publicJwk;
+  const now = Math.floor(Date.now() / 1000);
+  const adminClaims = { 'cognito:groups': ['admin'], token_use: 'access', client_id: localClientId, iss: localIssuer, sub: 'someone', iat: now, exp: now + 3600 };
+  const otherPrivate = (await issuerKey(otherState)).privateJwk;
+  Object.assign(tokens, {
+    admin,
+    staff: await stack.token('staff'),
+    none: await stack.token('none'),
+    expired: await stack.token('admin', { hours: -1 }),
+    otherIssuer: await stack.token('admin', { issuer: 'https://cognito-idp.ap-northeast-2.amazonaws.com/other-pool' }),
+    otherKey: await signToken(otherState, 'admin'),
+    forgedKid: await new SignJWT(adminClaims).setProtectedHeader({ alg: 'RS256', kid }).sign(await importJWK(otherPrivate, 'RS256')),
+    otherClient: await stack.token('admin', { clientId: 'another-app' }),
+    idToken: await stack.token('admin', { claims: { token_use: 'id' } }),
+    algNone: `${b64({ alg: 'none', typ: 'JWT' })}.${b64(adminClaims)}.`,
+  });
+  const event = await stack.call('POST', '/events', { token: admin, body: openEvent({ capacity: 10_000 }) });
+  expect(event.status, event.text).toBe(201);
+  eventId = event.json.id;
+  shared = { a: await register(1), b: await register(2) };
+}, 120_000);
+
+afterAll(async () => {
+  ddb?.destroy();
+  await stack?.stop();
+});
+
+const tableState = () => fingerprint(ddb, [stack.tables.data, stack.tables.idempotency], { presenceOnly: outboxItems });
+
+describe.each(routes as readonly Route[])('$method $path ($who)', (route) => {
+  it.each(callers.map((caller) => ({ caller, want: expected(route, caller) })))('$caller.name → $want', async ({ caller, want }) => {
+    // Prepare: a route that writes and takes no body (the `{}` stops no allowed call there: a
+    // DELETE cancels A) gets registrations of its own.
+    const ctx = route.table === 'readwrite' && route.request === undefined ? { a: await register(3), b: await register(4) } : shared;
+    const sent = caller.credentials(ctx);
+    let path = route.path.replace('{eventId}', eventId).replace('{registrationId}', ctx.a.id);
+    if (sent.query) path += `?${sent.query}`;
+    const before = want === 'allowed' ? undefined : await tableState();
+    // Act
+    const r = await stack.call(route.method, path, { headers: sent.headers, ...(route.request ? { body: {} } : {}) });
+    // Assess
+    const where = `${route.method} ${path} as ${caller.name} → ${r.status} ${r.text.slice(0, 300)}`;
+    if (want === 'allowed') {
+      expect([401, 403], where).not.toContain(r.status);
+      expect(r.status, where).toBeLessThan(500);
+    } else {
+      expect(r.status, where).toBe(want);
+      expect(r.type, where).toMatch(/^application\/problem\+json/);
+      expect(r.json, where).toMatchObject({ status: want, code: want === 401 ? 'unauthorized' : 'forbidden' });
+      expect(fingerprintDiff(before!, await tableState()), where).toBe('');
+    }
+  });
+});
+
+describe('the matrix itself', () => {
+  it('covers every route of the table and every kind of caller', () => {
+    const wants = new Set((routes as readonly Route[]).flatMap((route) => callers.map((c) => expected(route, c))));
+    expect([...wants].sort()).toEqual([401, 403, 'allowed']);
+    // Spot checks of the rules against API.md's table.
+    const byId = (id: string) => (routes as readonly Route[]).find((r) => r.id === id)!;
+    const caller = (name: string) => callers.find((c) => c.name === name)!;
+    expect(expected(byId('get-registration'), caller('participant (own manage token)'))).toBe('allowed');
+    expect(expected(byId('get-registration'), caller("another participant (B's token on A)"))).toBe(403);
+    expect(expected(byId('check-in'), caller('participant (own manage token)'))).toBe(401);
+    expect(expected(byId('update-registration'), caller('staff'))).toBe(403);
+    expect(expected(byId('list-events'), caller('staff'))).toBe(403);
+    expect(expected(byId('create-registration'), caller('admin JWT with alg: none'))).toBe('allowed');
+    expect(expected(byId('get-attendance'), caller('admin JWT with alg: none'))).toBe(401);
+  });
+});
