@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { routes, type Route } from '#routes';
 import { ASSET_DIR, BADGE_ASSETS, assetSourcePath } from '#badges/assets';
-import { median, progress, round } from './support.ts';
+import { median, progress, quantile, round } from './support.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLERS = join(ROOT, 'functions', 'handlers');
@@ -37,6 +37,43 @@ const client = new DynamoDBClient({});
 export const handler = async () => client.send(new GetItemCommand({ TableName: process.env.DATA_TABLE, Key: { pk: { S: 'x' }, sk: { S: 'y' } } }));
 `;
 
+/**
+ * Probes: what one piece costs at import, built the same way, timed in the same rounds. Each is
+ * measured over its base: `banner` (an ESM bundle holding nothing but GatepassFunction's
+ * createRequire banner and a handler) for the functions that need no AWS client, the floor for
+ * the others. The pieces are the ones the bundles' import chains show.
+ */
+const HANDLER = 'export const handler = async () => ({ statusCode: 200 });';
+const PROBES: { id: string; base: 'bare' | 'banner' | 'floor'; what: string; source: string }[] = [
+  { id: 'banner', base: 'bare', what: "ESM bundle with only the createRequire banner (import from 'module')", source: HANDLER },
+  { id: 'node:crypto', base: 'banner', what: "import from 'node:crypto' (OpenSSL initialisation)", source: `import { createHmac } from 'node:crypto'; export const h = createHmac; ${HANDLER}` },
+  { id: 'logger', base: 'banner', what: 'Powertools Logger, constructed at module scope (as functions/http/route.ts does)', source: `import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}` },
+  { id: 'jose', base: 'banner', what: "jose's jwtVerify + createRemoteJWKSet (functions/http/auth.ts)", source: `import { createRemoteJWKSet, jwtVerify } from 'jose'; export const j = [createRemoteJWKSet, jwtVerify]; ${HANDLER}` },
+  { id: 'config', base: 'banner', what: 'functions/config.ts (zod/mini schema built at module scope)', source: `import { config } from '#config'; export const c = config; ${HANDLER}` },
+  { id: 'http-route', base: 'banner', what: 'functions/http/route.ts (httpRoute: middy, Logger, auth → jose, manage tokens → node:crypto, config)', source: `import { httpRoute } from '#http/route'; export const handler = httpRoute('health', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
+  { id: 'floor+documents', base: 'floor', what: 'functions/adapters/clients.ts (DynamoDBClient + DynamoDBDocumentClient)', source: `import { documents } from '#adapters/clients'; import { GetCommand } from '@aws-sdk/lib-dynamodb'; export const handler = async () => documents.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } }));` },
+  { id: 'floor+logger', base: 'floor', what: 'the floor + Powertools Logger constructed at module scope', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}` },
+  { id: 'floor+http-route', base: 'floor', what: 'the floor + functions/http/route.ts', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { httpRoute } from '#http/route'; export const handler = httpRoute('health', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
+  { id: 'floor+idempotency', base: 'floor', what: 'the floor + Powertools Idempotency (DynamoDB persistence layer, middy middleware)', source: `import { DynamoDBClient } from '@aws-sdk/client-dynamodb'; import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb'; import { makeHandlerIdempotent } from '@aws-lambda-powertools/idempotency/middleware'; import { IdempotencyConfig } from '@aws-lambda-powertools/idempotency'; export const m = makeHandlerIdempotent({ persistenceStore: new DynamoDBPersistenceLayer({ tableName: 't', awsSdkV3Client: new DynamoDBClient({}) }), config: new IdempotencyConfig({ eventKeyJmesPath: 'a.b' }) }); ${HANDLER}` },
+  { id: 'floor+secrets', base: 'floor', what: "the floor + Powertools Parameters' getSecret (Secrets Manager client)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { getSecret } from '@aws-lambda-powertools/parameters/secrets'; export const g = getSecret; ${HANDLER}` },
+  { id: 'floor+ics', base: 'floor', what: "the floor + the `ics` package (CommonJS, builds its yup schemas when loaded; functions/mail/compose.ts)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { createEvents } from 'ics'; export const c = createEvents; ${HANDLER}` },
+  { id: 'floor+mail-compose', base: 'floor', what: 'the floor + functions/mail/compose.ts (nodemailer MailComposer, ics)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}` },
+  { id: 'floor+badge-render', base: 'floor', what: 'the floor + functions/badges/render.ts (pdf-lib, fontkit, resvg behind dynamic imports, inlined in the one file)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}` },
+  { id: 'floor+metrics', base: 'floor', what: 'the floor + Powertools Metrics constructed at module scope (functions/http/metrics.ts)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' }); ${HANDLER}` },
+];
+
+export interface ProbeFigure {
+  id: string;
+  what: string;
+  base: string;
+  kb: number;
+  importMs: number;
+  /** ms over its base, and as a ratio to its base. */
+  overBaseMs: number;
+  vsBase: number;
+  error?: string;
+}
+
 /** Functions that need no AWS client: held to bare Node, not to the floor. */
 const NO_AWS = new Set(['health', 'openapi', 'not-found']);
 
@@ -58,6 +95,8 @@ export interface BundleFigure {
   mapKb: number;
   assetsKb: number;
   importMs: number;
+  /** Interquartile range of the import times (ms): the noise to read the ratio against. */
+  importIqrMs: [number, number];
   vsFloor: number;
   vsBare: number;
   target: string;
@@ -71,8 +110,9 @@ export interface BundlesResult {
   method: string;
   runsPerBundle: number;
   bareMs: number;
-  floor: { kb: number; importMs: number; vsBare: number; packages: { name: string; kb: number }[] };
+  floor: { kb: number; importMs: number; importIqrMs: [number, number]; vsBare: number; packages: { name: string; kb: number }[] };
   bundles: BundleFigure[];
+  probes: ProbeFigure[];
   buildSeconds: number;
   measureSeconds: number;
 }
@@ -138,7 +178,7 @@ async function bundleOne(entry: string | { source: string }, outdir: string): Pr
     ...gatepassEsbuildOptions,
     mainFields: [...gatepassEsbuildOptions.mainFields],
     external: [...gatepassEsbuildOptions.external],
-    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'floor.mjs', loader: 'js' as const } }),
+    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' as const } }),
     outfile,
     absWorkingDir: ROOT, // NodejsFunction bundles from the project root (where package-lock.json is)
     metafile: true,
@@ -210,6 +250,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       return { id, ...b, assetsKb: kb(assetsBytes), top: weigh(b.meta, outKey, relative(ROOT, entry), floorPackages) };
     }),
   );
+  const probes = await Promise.all(PROBES.map(async (p) => ({ ...p, ...(await bundleOne({ source: p.source }, join(options.outDir, 'probes', p.id.replace(/[^\w-]/g, '_')))) })));
   const buildSeconds = (Date.now() - tBuild) / 1000;
   progress('bundles', `built in ${buildSeconds.toFixed(1)}s; timing imports: ${options.runs} fresh node processes per bundle, interleaved`);
 
@@ -219,6 +260,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     { id: '(bare)', args: ['-e', ''] },
     { id: '(floor)', args: [floor.file] },
     ...built.map((b) => ({ id: b.id, args: [b.file] })),
+    ...probes.map((p) => ({ id: `probe:${p.id}`, args: [p.file] })),
   ];
   const times = new Map<string, number[]>(subjects.map((s) => [s.id, []]));
   const errors = new Map<string, string>();
@@ -248,6 +290,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       mapKb: b.mapKb,
       assetsKb: b.assetsKb,
       importMs: round(importMs, 1),
+      importIqrMs: [round(quantile(times.get(b.id)!, 0.25), 1), round(quantile(times.get(b.id)!, 0.75), 1)],
       vsFloor: round(vsFloor, 2),
       vsBare: round(vsBare, 2),
       target: noAws ? `≤ ${IMPORT_TARGET_BARE}× bare node` : `≤ ${IMPORT_TARGET_FLOOR}× floor`,
@@ -255,6 +298,21 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       ok: !errors.has(b.id),
       ...(errors.has(b.id) ? { error: errors.get(b.id) } : {}),
       top: b.top,
+    };
+  });
+  const bannerMs = median(times.get('probe:banner')!);
+  const baseMs = { bare: bareMs, banner: bannerMs, floor: floorMs };
+  const probeFigures: ProbeFigure[] = probes.map((p) => {
+    const ms = median(times.get(`probe:${p.id}`)!);
+    return {
+      id: p.id,
+      what: p.what,
+      base: p.base,
+      kb: p.kb,
+      importMs: round(ms, 1),
+      overBaseMs: round(ms - baseMs[p.base], 1),
+      vsBase: round(ms / baseMs[p.base], 2),
+      ...(errors.has(`probe:${p.id}`) ? { error: errors.get(`probe:${p.id}`) } : {}),
     };
   });
   return {
@@ -265,10 +323,12 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     floor: {
       kb: floor.kb,
       importMs: round(floorMs, 1),
+      importIqrMs: [round(quantile(times.get('(floor)')!, 0.25), 1), round(quantile(times.get('(floor)')!, 0.75), 1)],
       vsBare: round(floorMs / bareMs, 2),
       packages: [...floorPackages].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, kb: kb(bytes) })),
     },
     bundles,
+    probes: probeFigures,
     buildSeconds: round(buildSeconds, 1),
     measureSeconds: round(measureSeconds, 1),
   };

@@ -5,6 +5,7 @@
  * added to the shared SDK client in the bench process only.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -36,6 +37,30 @@ export function quantile(values: readonly number[], q: number): number {
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** CPU time of this process and of another (Linux /proc), as shares of one core over a stretch. */
+export function cpuShares(otherPid: number | undefined) {
+  const ticks = () => {
+    try {
+      const stat = readFileSync(`/proc/${otherPid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 a second)
+    } catch {
+      return Number.NaN;
+    }
+  };
+  const wall = performance.now();
+  const self = process.cpuUsage();
+  const other = ticks();
+  return () => {
+    const seconds = (performance.now() - wall) / 1000;
+    const used = process.cpuUsage(self);
+    return {
+      node: round((used.user + used.system) / 1e6 / seconds, 2),
+      dynamoDbLocal: round((ticks() - other) / 100 / seconds, 2),
+    };
+  };
+}
 
 /** Runs `count` tasks with at most `concurrency` in flight; calls `tick` after each. */
 export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>, tick?: (done: number) => void): Promise<T[]> {
@@ -91,17 +116,22 @@ export interface Tally {
   byTable: Record<string, number>;
   /** Calls that failed (conditional failures, cancelled transactions): DynamoDB Local reports no capacity for them. */
   failed: number;
+  /** Milliseconds spent waiting for each operation's responses (summed over calls). */
+  ms: Record<string, number>;
 }
 
-export const emptyTally = (): Tally => ({ roundTrips: 0, calls: {}, capacity: 0, indexCapacity: 0, byTable: {}, failed: 0 });
+export const emptyTally = (): Tally => ({ roundTrips: 0, calls: {}, capacity: 0, indexCapacity: 0, byTable: {}, failed: 0, ms: {} });
 
 export interface Meter {
   /** Counts into a fresh tally while `fn` runs (nothing else may use the client meanwhile). */
   measure<T>(fn: () => Promise<T>): Promise<{ result: T; tally: Tally }>;
   /** Every TransactWriteItems request body sent while capturing (the exact wire JSON). */
   capture(on: boolean): string[];
-  /** A running tally over a longer stretch (throughput runs). */
-  start(): void;
+  /**
+   * A running tally over a longer stretch (throughput runs); `capacity: false` counts round trips
+   * and their latency only, leaving the requests untouched.
+   */
+  start(options?: { capacity?: boolean }): void;
   stop(): Tally;
 }
 
@@ -114,6 +144,7 @@ export interface Meter {
  */
 export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): Meter {
   let tally: Tally | undefined;
+  let withCapacity = true;
   let captured: string[] | undefined;
   const stack = client.middlewareStack as unknown as {
     add(mw: unknown, options: Record<string, unknown>): void;
@@ -122,11 +153,21 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
     (next: (args: any) => Promise<any>, context: { commandName?: string }) => async (args: any) => {
       const op = (context.commandName ?? '').replace(/Command$/, '');
       const req = args.request as { body?: unknown } | undefined;
-      if (METERED.has(op) && req && typeof req.body === 'string' && (tally || captured)) {
-        const body = JSON.parse(req.body) as Record<string, unknown>;
-        body.ReturnConsumedCapacity = 'INDEXES';
-        req.body = JSON.stringify(body);
-        if (captured && op === 'TransactWriteItems') captured.push(req.body as string);
+      if (METERED.has(op) && req && (tally || captured)) {
+        // The SDK serializes to a string or (newer serde) a Uint8Array of JSON; decode the bytes
+        // directly (Buffer.from(view) would call the adapter's valueOf, which warns).
+        const b = req.body;
+        const text = typeof b === 'string' ? b : b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : undefined;
+        if (text !== undefined) {
+          let sent = text;
+          if (tally && withCapacity) {
+            const body = JSON.parse(text) as Record<string, unknown>;
+            body.ReturnConsumedCapacity = 'INDEXES';
+            sent = JSON.stringify(body);
+            req.body = sent; // a string body: the content length is computed after this step
+          }
+          if (captured && op === 'TransactWriteItems') captured.push(sent);
+        }
       }
       return next(args);
     },
@@ -139,8 +180,10 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
       if (!t || !METERED.has(op)) return next(args);
       t.roundTrips++;
       t.calls[op] = (t.calls[op] ?? 0) + 1;
+      const t0 = performance.now();
       try {
         const result = await next(args);
+        t.ms[op] = (t.ms[op] ?? 0) + performance.now() - t0;
         const consumed = (result.output as { ConsumedCapacity?: CapacityEntry | CapacityEntry[] }).ConsumedCapacity;
         for (const c of consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed]) {
           const units = c.CapacityUnits ?? 0;
@@ -150,6 +193,7 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
         }
         return result;
       } catch (error) {
+        t.ms[op] = (t.ms[op] ?? 0) + performance.now() - t0;
         t.failed++;
         throw error;
       }
@@ -159,6 +203,7 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
   return {
     async measure(fn) {
       const previous = tally;
+      withCapacity = true;
       tally = emptyTally();
       const mine = tally;
       try {
@@ -173,12 +218,14 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
       captured = on ? [] : undefined;
       return out;
     },
-    start() {
+    start(options = {}) {
+      withCapacity = options.capacity ?? true;
       tally = emptyTally();
     },
     stop() {
       const t = tally ?? emptyTally();
       tally = undefined;
+      withCapacity = true;
       return t;
     },
   };
