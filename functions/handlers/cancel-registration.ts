@@ -7,12 +7,12 @@ import { cancelRegistration } from '#domain/seat-changes';
 import { findRegistration } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { count, publishMetrics } from '#http/metrics';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 
 const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
 
-export const handler = httpRoute(
+export const handler = securedRoute(
   'cancel-registration',
   async (req) => {
     const existing = await findRegistration(req.params);

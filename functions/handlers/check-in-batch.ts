@@ -3,7 +3,8 @@ import { eventStore } from '#adapters/event-store';
 import { GatepassError, notFound } from '#domain/errors';
 import type { StoredEvent } from '#domain/event';
 import { isEventId } from '#domain/registration';
-import { httpRoute, logger } from '#http/route';
+import { logger } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { count, publishMetrics } from '#http/metrics';
 import { judgeScan } from '#http/scan';
@@ -17,7 +18,7 @@ const CONCURRENCY = 16;
  * An offline scanner's upload: each scan judged as the single route would, results in input
  * order; one bad item never fails the others; uploading again changes nothing.
  */
-export const handler = httpRoute('check-in-batch', async (req) => {
+export const handler = securedRoute('check-in-batch', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
   const { scans } = validate(checkinBatchInput, req.body, req.locale);

@@ -10,12 +10,12 @@ import { register } from '#domain/use-cases';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests } from '#http/idempotency';
 import { count, publishMetrics } from '#http/metrics';
-import { httpRoute } from '#http/route';
+import { publicRoute } from '#http/route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { registrationInput } from '#schemas/registration';
 
-export const handler = httpRoute(
+export const handler = publicRoute(
   'create-registration',
   async (req) => {
     const eventId = req.params.eventId ?? '';
@@ -28,5 +28,5 @@ export const handler = httpRoute(
       Location: `/events/${eventId}/registrations/${registration.id}`,
     });
   },
-  { manageTokenKey, use: [publishMetrics(), idempotentRequests()] },
+  { use: [publishMetrics(), idempotentRequests()] },
 );

@@ -13,7 +13,8 @@ import { GatepassError, notFound } from '#domain/errors';
 import { BOM, exportColumns, headerRow, registrationRow } from '#domain/csv';
 import type { Locale } from '#domain/messages';
 import { isEventId } from '#domain/registration';
-import { httpRoute, logger } from '#http/route';
+import { logger } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 
 /** Leaves about 1 MB of Lambda's 6 MB for headers and slack. */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -26,7 +27,7 @@ const tooLarge: Record<Locale, string> = {
   ko: `내보낼 데이터가 ${MAX_RESPONSE_BYTES / 1024 / 1024}MB를 넘어 한 번의 응답으로 보낼 수 없고, 다운로드용 버킷이 설정되어 있지 않습니다. 페이지 목록(GET /events/{eventId}/registrations)을 사용하세요.`,
 };
 
-export const handler = httpRoute('export-registrations', async (req) => {
+export const handler = securedRoute('export-registrations', async (req) => {
   const eventId = req.params.eventId ?? '';
   const page = isEventId(eventId) ? await eventStore.read(eventId) : undefined;
   if (!page) throw notFound('No such event.');

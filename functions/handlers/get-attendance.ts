@@ -1,11 +1,11 @@
 import { readAttendance } from '#adapters/attendance-store';
 import { notFound } from '#domain/errors';
 import { isEventId } from '#domain/registration';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 
 /** Live counts of registrations (a person once), from counters: constant cost per event. */
-export const handler = httpRoute('get-attendance', async (req) => {
+export const handler = securedRoute('get-attendance', async (req) => {
   const eventId = req.params.eventId ?? '';
   const found = isEventId(eventId) ? await readAttendance(eventId) : undefined;
   if (!found) throw notFound('No such event.');

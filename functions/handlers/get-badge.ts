@@ -7,7 +7,7 @@ import { signBadge } from '#domain/badge-token';
 import { GatepassError } from '#domain/errors';
 import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 
 const formats = {
   svg: { type: 'image/svg+xml; charset=utf-8', render: async (c: BadgeContent) => Buffer.from(await badgeSvg(c), 'utf8') },
@@ -15,7 +15,7 @@ const formats = {
   pdf: { type: 'application/pdf', render: async (c: BadgeContent) => Buffer.from(await badgePdf(c)) },
 } as const;
 
-export const handler = httpRoute(
+export const handler = securedRoute(
   'get-badge',
   async (req) => {
     const format = req.query.format ?? 'svg';

@@ -5,10 +5,10 @@ import { holdsBadge, registrationView } from '#domain/registration';
 import { findRegistration } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { baseUrl } from '#http/base-url';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 
-export const handler = httpRoute(
+export const handler = securedRoute(
   'get-registration',
   async (req) => {
     const registration = await findRegistration(req.params);

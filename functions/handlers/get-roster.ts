@@ -9,7 +9,7 @@ import { cursorKey } from '#adapters/secrets';
 import { notFound } from '#domain/errors';
 import { isEventId } from '#domain/registration';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 
 /** Index reads are eventually consistent: each sync re-reads this much before its last token. */
@@ -19,7 +19,7 @@ const OVERLAP_MS = 30_000;
  * Offline-scanner sync: every registration changed since `since` (all without it), by update
  * time, paged. `syncToken` (the same on every page of one sync) is the next `since`.
  */
-export const handler = httpRoute('get-roster', async (req) => {
+export const handler = securedRoute('get-roster', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId) || !(await eventStore.read(eventId))) throw notFound('No such event.');
   const key = await cursorKey();

@@ -1,4 +1,4 @@
-import { httpRoute } from '#http/route';
+import { publicRoute } from '#http/route';
 import { json } from '#http/respond';
 
-export const handler = httpRoute('health', async () => json(200, { status: 'ok' }));
+export const handler = publicRoute('health', async () => json(200, { status: 'ok' }));

@@ -2,10 +2,10 @@ import { eventStore } from '#adapters/event-store';
 import { cursorKey } from '#adapters/secrets';
 import { eventView } from '#domain/event';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 
-export const handler = httpRoute('list-events', async (req) => {
+export const handler = securedRoute('list-events', async (req) => {
   const key = await cursorKey();
   const after = decodeCursor(key, 'events', req.query.cursor);
   const page = await eventStore.list(pageLimit(req.query.limit), after);

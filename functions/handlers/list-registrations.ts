@@ -12,7 +12,8 @@ import type { Locale } from '#domain/messages';
 import { isEventId, registrationView } from '#domain/registration';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { validate } from '#http/validate';
-import { httpRoute, logger } from '#http/route';
+import { logger } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { identifier } from '#schemas/common';
 
@@ -62,7 +63,7 @@ function scope(eventId: string, f: RegistrationFilters): string {
   return `registrations:${eventId}:${JSON.stringify([f.status ?? null, f.sessionId ?? null, f.checkedIn ?? null, q?.name ?? null, q?.email ?? null])}`;
 }
 
-export const handler = httpRoute('list-registrations', async (req) => {
+export const handler = securedRoute('list-registrations', async (req) => {
   const eventId = req.params.eventId ?? '';
   const { filters, limit } = parseQuery(req.query, req.locale);
   const key = await cursorKey();

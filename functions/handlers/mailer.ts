@@ -3,13 +3,12 @@
  * by redrive) and delivers each once. Retries after a failed send are the sweeper's; a record
  * that cannot even be processed is reported as a batch item failure (bisect, retry, then the DLQ).
  */
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
+import { logger } from '#http/log';
 
-const logger = new Logger({ serviceName: 'gatepass' });
 const metrics = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' });
 const ports = deliveryPorts();
 

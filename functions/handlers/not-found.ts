@@ -1,7 +1,7 @@
 import { GatepassError } from '#domain/errors';
-import { httpRoute } from '#http/route';
+import { publicRoute } from '#http/route';
 
 /** API Gateway's `$default` route: whatever matches no route is a problem+json 404. */
-export const handler = httpRoute('not-found', async (req) => {
+export const handler = publicRoute('not-found', async (req) => {
   throw new GatepassError(404, 'not_found', { detail: `No route for ${req.event.requestContext.http.method} ${req.event.rawPath}.` });
 });

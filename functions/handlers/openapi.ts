@@ -1,6 +1,6 @@
 import document from '#openapi' with { type: 'json' };
-import { httpRoute } from '#http/route';
+import { publicRoute } from '#http/route';
 import { json } from '#http/respond';
 
 /** The OpenAPI document, generated from the zod schemas at build time (`npm run openapi`). */
-export const handler = httpRoute('openapi', async () => json(200, document, { 'Cache-Control': 'public, max-age=300' }));
+export const handler = publicRoute('openapi', async () => json(200, document, { 'Cache-Control': 'public, max-age=300' }));

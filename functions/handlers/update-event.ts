@@ -6,14 +6,14 @@ import { notFound } from '#domain/errors';
 import { isEventId } from '#domain/registration';
 import { promoteIntoFreeSeats } from '#domain/seat-changes';
 import { updateEvent } from '#domain/use-cases';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { eventInput, eventPatch } from '#schemas/event';
 
 const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
 
-export const handler = httpRoute('update-event', async (req) => {
+export const handler = securedRoute('update-event', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
   const patch = validate(eventPatch, req.body, req.locale);

@@ -9,14 +9,14 @@ import { changeRegistration } from '#domain/seat-changes';
 import { baseUrl } from '#http/base-url';
 import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
-import { httpRoute } from '#http/route';
+import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { registrationPatch } from '#schemas/registration';
 
 const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
 
-export const handler = httpRoute(
+export const handler = securedRoute(
   'update-registration',
   async (req) => {
     const { page, registration: existing } = await findRegistrationWithEvent(req.params);

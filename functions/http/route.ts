@@ -1,19 +1,19 @@
 /**
- * `httpRoute` turns a route-table entry and a small function into a Lambda handler: middy with
- * Gatepass's middlewares, each a small factory, in this order:
- *   problemResponses → requestContext → authentication → jsonBody → [idempotency] → handler
+ * `publicRoute` (here) and `securedRoute` (secured-route.ts) turn a route-table entry and a small
+ * function into a Lambda handler: middy with Gatepass's middlewares, each a small factory, in order:
+ *   problemResponses → requestContext → [authentication] → jsonBody → [idempotency] → handler
  * Handlers only parse, authorize, call a use case and map the result to HTTP.
  */
 import middy, { type MiddlewareObj } from '@middy/core';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { GatepassError } from '#domain/errors';
 import { negotiateLocale, type Locale } from '#domain/messages';
-import { authenticate, type Principal } from '#http/auth';
+import type { Principal } from '#http/auth';
+import { logger } from '#http/log';
 import { problem, type HttpResult } from '#http/respond';
 import { routeById, fallbackRoute, type Role, type Route } from '#routes';
 
-export const logger = new Logger({ serviceName: 'gatepass' });
+export { logger };
 
 export interface RouteRequest {
   readonly route: Pick<Route, 'id' | 'who'>;
@@ -29,7 +29,7 @@ export interface RouteRequest {
 export type GatepassEvent = APIGatewayProxyEventV2 & { gatepass?: RouteRequest };
 type Request = middy.Request<GatepassEvent, HttpResult, Error, Context>;
 
-const gatepass = (request: Request): RouteRequest => {
+export const gatepass = (request: Request): RouteRequest => {
   if (!request.event.gatepass) throw new Error('requestContext middleware did not run');
   return request.event.gatepass;
 };
@@ -67,23 +67,6 @@ export const requestContext = (route: RouteRequest['route']): MiddlewareObj<Gate
       params,
       query,
     };
-  },
-});
-
-export const authentication = (options: { manageTokenKey?: () => Promise<Uint8Array> }): MiddlewareObj<GatepassEvent, HttpResult> => ({
-  before: async (request) => {
-    const req = gatepass(request);
-    const headers = request.event.headers ?? {};
-    req.principal = await authenticate(
-      req.route.who,
-      {
-        authorization: headers.authorization,
-        manageToken: headers['x-manage-token'] ?? req.query.token,
-        eventId: req.params.eventId,
-        registrationId: req.params.registrationId,
-      },
-      options.manageTokenKey,
-    );
   },
 });
 
@@ -126,23 +109,30 @@ export const jsonBody = ({ maxBytes = 64 * 1024, maxDepth = 32 } = {}): Middlewa
 });
 
 export interface RouteOptions {
-  /** Verifies participants' manage tokens (routes open to `participant`). */
-  manageTokenKey?: () => Promise<Uint8Array>;
   /** Extra middleware run last, right before the handler (idempotency). */
   use?: MiddlewareObj<GatepassEvent, HttpResult>[];
 }
 
-/** Builds the Lambda handler of one route of the route table. */
-export function httpRoute(id: string, fn: (req: RouteRequest) => Promise<HttpResult>, options: RouteOptions = {}) {
+export type RouteFn = (req: RouteRequest) => Promise<HttpResult>;
+
+/**
+ * Builds the Lambda handler of one route of the route table, with `authentication` when the
+ * route checks credentials (secured-route.ts supplies it, so public routes never bundle it).
+ */
+export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authentication?: MiddlewareObj<GatepassEvent, HttpResult>) {
   const route = id === fallbackRoute.id ? fallbackRoute : routeById(id);
   if (!route) throw new Error(`route ${id} is not in the route table`);
-  if ((route.who as readonly Role[]).includes('participant') && !options.manageTokenKey) throw new Error(`route ${id} is open to participants but verifies no manage token`);
+  const open = (route.who as readonly Role[]).includes('anyone');
+  if (open === Boolean(authentication)) throw new Error(`route ${id}: use ${open ? 'publicRoute' : 'securedRoute'}`);
   const takesBody = 'request' in route && route.request !== undefined;
   const chain = middy<GatepassEvent, HttpResult, Error, Context>()
     .use(problemResponses())
-    .use(requestContext(route))
-    .use(authentication(options));
+    .use(requestContext(route));
+  if (authentication) chain.use(authentication);
   if (takesBody) chain.use(jsonBody());
   for (const m of options.use ?? []) chain.use(m);
   return chain.handler(async (event) => fn(event.gatepass!));
 }
+
+/** A route open to anyone: no credential is read. */
+export const publicRoute = (id: string, fn: RouteFn, options: RouteOptions = {}) => buildRoute(id, fn, options);

@@ -2,8 +2,7 @@
  * Raw MIME for one email, composed by nodemailer's MailComposer: HTML and text alternatives,
  * the QR badge inline (CID) and an .ics calendar file for the event and the sessions with a seat.
  */
-import MailComposer from 'nodemailer/lib/mail-composer/index.js';
-import { createEvents, type EventAttributes } from 'ics';
+import type { EventAttributes } from 'ics';
 import type { StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
 import type { EmailContent } from '#mail/content';
@@ -11,7 +10,9 @@ import type { EmailContent } from '#mail/content';
 export const BADGE_CID = 'badge-qr@gatepass';
 
 /** The event and each session the participant holds a seat in, as one calendar. */
-export function calendar(event: StoredEvent, registration: StoredRegistration, manageUrl: string): string {
+export async function calendar(event: StoredEvent, registration: StoredRegistration, manageUrl: string): Promise<string> {
+  // Loaded on first use: ics builds its validation schemas when it loads.
+  const { createEvents } = await import('ics');
   const locale = registration.locale;
   const base = { startInputType: 'utc', startOutputType: 'utc', endInputType: 'utc', endOutputType: 'utc', location: event.venue } as const;
   const items: EventAttributes[] = [
@@ -48,6 +49,7 @@ export interface ComposeInput {
 }
 
 export async function composeMime(input: ComposeInput): Promise<Buffer> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const mail = new MailComposer({
     from: input.from,
     to: input.to,

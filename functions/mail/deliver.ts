@@ -59,7 +59,7 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
       to: registration.email,
       content,
       ...(badgePng ? { badgePng } : {}),
-      ...(withBadge ? { ics: calendar(event, registration, link) } : {}),
+      ...(withBadge ? { ics: await calendar(event, registration, link) } : {}),
     });
     const messageId = await ports.sendRaw(mime);
     await ports.markSent(item.id, new Date(), messageId);

@@ -83,14 +83,14 @@ describe('MIME', () => {
         to: r.email,
         content: emailContent({ kind: 'confirmed', event, registration: r, manageUrl: link, badgeCid: 'badge-qr@gatepass' }),
         badgePng: new Uint8Array([137, 80, 78, 71]),
-        ics: calendar(event, r, link),
+        ics: await calendar(event, r, link),
       })
     ).toString('utf8');
     expect(mime).toContain('multipart/alternative');
     expect(mime).toContain('Content-ID: <badge-qr@gatepass>');
     expect(mime).toContain('multipart/related');
     expect(mime).toContain('text/calendar');
-    const ics = calendar(event, r, link);
+    const ics = await calendar(event, r, link);
     expect(ics.match(/BEGIN:VEVENT/g)).toHaveLength(2);
     expect(ics).toContain('DTSTART:20230914T003000Z');
   });
