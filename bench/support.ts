@@ -237,39 +237,9 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
 
 export const uniqueName = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 
-/** An event whose registration is open now (API.md's shape, as the tests build it). */
-export function openEvent(overrides: Record<string, unknown> = {}) {
-  const day = 86_400_000;
-  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  return {
-    name: { ko: '벤치마크 포럼', en: 'Benchmark Forum' },
-    venue: 'Kim Dae-jung Convention Center, Gwangju',
-    timezone: 'Asia/Seoul',
-    startsAt: at(7 * day),
-    endsAt: at(7 * day + 8 * 3600_000),
-    registration: { opensAt: at(-day), closesAt: at(6 * day), waitlist: true },
-    capacity: 100,
-    sessions: [
-      { id: 'bio', name: { ko: '첨단의료·바이오', en: 'Advanced Medical & Bio' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
-      { id: 'energy', name: { ko: '미래 에너지', en: 'Future Energy' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
-    ],
-    fields: [
-      {
-        id: 'companyType',
-        type: 'select',
-        required: true,
-        label: { ko: '기업 유형', en: 'Company type' },
-        options: [
-          { value: 'global', label: { ko: '글로벌', en: 'Global' } },
-          { value: 'domestic', label: { ko: '국내', en: 'Domestic' } },
-        ],
-      },
-    ],
-    ...overrides,
-  };
-}
+/** An event whose registration is open now: the tests' own. */
+export { openEvent } from '../test/support/fixtures.ts';
 
-/** A registration form body; `sessions` as the participant picks them. */
 export const participant = (tag: string, i: number, sessions: string[] = []) => ({
   email: `${tag}.person${i}@example.com`,
   name: i % 2 ? `김민지 ${i}` : `Hannah Müller ${i}`,
@@ -327,23 +297,8 @@ export function apiEvent(options: {
   };
 }
 
-export function lambdaContext(id: string): Context {
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `gatepass-${id}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:gatepass-${id}`,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/gatepass-${id}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+/** The Lambda context the local gateway gives handlers. */
+export { lambdaContext } from '../functions/local/gateway.ts';
 
 // ---------------------------------------------------------------------------------------------
 // HTTP over loopback with a bounded connection pool (node:http Agent; `undici` is not a

@@ -27,6 +27,7 @@ const counterKey = (eventId: string, place: Place) =>
 export const seatStore = {
   /** The first `count` people waiting at each place, oldest first, with their registrations. */
   async heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>> {
+    if (![...wanted.values()].some((n) => n > 0)) return new Map();
     const lines = await Promise.all(
       [...wanted].filter(([, n]) => n > 0).map(async ([place, n]) => {
         const out = await tableCall(() =>

@@ -33,13 +33,18 @@ async function readBoth(stores: Stores, eventId: string, registrationId: string)
   return { page, registration };
 }
 
-/** Seats a registration frees when it leaves: the event seat and its confirmed session seats. */
-function seatsHeld(r: StoredRegistration, sessionIds: readonly string[] = r.sessions.map((s) => s.id)): [Place, number][] {
-  if (r.status !== 'confirmed') return [];
-  return [
+/**
+ * Lines whose head may get a seat a registration frees when it leaves: the event's and those of
+ * its confirmed sessions, where someone waits (an empty line, as the counters say, needs no read).
+ */
+function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonly string[] = r.sessions.map((s) => s.id)): Map<Place, number> {
+  if (r.status !== 'confirmed') return new Map();
+  const places: [Place, number][] = [
     ['event', 1],
     ...r.sessions.filter((s) => s.status === 'confirmed' && sessionIds.includes(s.id)).map((s) => [sessionPlace(s.id), 1] as [Place, number]),
   ];
+  const waiting = (place: Place) => ((place === 'event' ? page.counters.event : page.counters.sessions[place.slice(8)])?.waitlisted ?? 0) > 0;
+  return new Map(places.filter(([place]) => waiting(place)));
 }
 
 /**
@@ -54,7 +59,7 @@ export async function cancelRegistration(stores: Stores, eventId: string, regist
   return replan(MAX_PLANS, async () => {
     const { page, registration } = await readBoth(stores, eventId, registrationId);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-    const heads = await stores.seats.heads(eventId, new Map(seatsHeld(registration)));
+    const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
     ledger.cancel(registration);
     return finish(stores, eventId, ledger.settle(), registrationId);
@@ -84,7 +89,9 @@ export async function changeRegistration(stores: Stores, eventId: string, regist
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     const wanted = changes.sessions;
     const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
-    const heads = await stores.seats.heads(eventId, new Map(seatsHeld(registration, dropped).filter(([p]) => p !== 'event')));
+    const lines = linesToRead(page, registration, dropped);
+    lines.delete('event');
+    const heads = await stores.seats.heads(eventId, lines);
     const stamp = now().toISOString();
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, stamp);
     if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);

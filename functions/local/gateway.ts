@@ -119,7 +119,7 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Ret
   };
 }
 
-function lambdaContext(id: string, requestId: string): Context {
+export function lambdaContext(id: string, requestId: string = randomUUID()): Context {
   const deadline = Date.now() + TIMEOUT_MS;
   return {
     callbackWaitsForEmptyEventLoop: false,

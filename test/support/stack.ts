@@ -81,45 +81,4 @@ export async function startTestStack(options: { sweepSeconds?: number } = {}): P
   return { ...stack, token: (role, options) => signToken(stateDir, role, options), call };
 }
 
-/** An event whose registration is open now, in API.md's shape. */
-export function openEvent(overrides: Record<string, unknown> = {}) {
-  const day = 86_400_000;
-  const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  return {
-    name: { ko: '테스트 포럼', en: 'Test Forum' },
-    venue: 'Gwangju',
-    timezone: 'Asia/Seoul',
-    startsAt: at(7 * day),
-    endsAt: at(7 * day + 8 * 3600_000),
-    registration: { opensAt: at(-day), closesAt: at(6 * day), waitlist: true },
-    capacity: 100,
-    sessions: [
-      { id: 'bio', name: { ko: '바이오', en: 'Bio' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
-      { id: 'energy', name: { ko: '에너지', en: 'Energy' }, startsAt: at(7 * day), endsAt: at(7 * day + 3600_000), capacity: 20 },
-    ],
-    fields: [
-      {
-        id: 'companyType',
-        type: 'select',
-        required: true,
-        label: { ko: '기업 유형', en: 'Company type' },
-        options: [
-          { value: 'global', label: { ko: '글로벌', en: 'Global' } },
-          { value: 'domestic', label: { ko: '국내', en: 'Domestic' } },
-        ],
-      },
-      { id: 'website', type: 'url', label: { ko: '웹사이트', en: 'Website' } },
-    ],
-    ...overrides,
-  };
-}
-
-export const participant = (i: number, overrides: Record<string, unknown> = {}) => ({
-  email: `person${i}@example.com`,
-  name: i % 2 ? `김민지${i}` : `Hannah Müller ${i}`,
-  organization: 'Gwangju Bio Co.',
-  locale: i % 2 ? 'ko' : 'en',
-  answers: { companyType: 'global' },
-  consent: { privacy: true },
-  ...overrides,
-});
+export { openEvent, participant } from './fixtures.ts';

@@ -2,39 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { answerCell, BOM, csvCell, csvRow, exportColumns, headerRow, neutralise, registrationRow } from '#domain/csv';
 import type { StoredRegistration } from '#domain/registration';
-
-/** A small RFC 4180 reader (as ../shared/smoke/stack.mjs has it), to read back what was written. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' || c === '\n') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
+import { parseCsv } from '../support/csv.ts';
 
 const registration = (overrides: Partial<StoredRegistration> = {}): StoredRegistration => ({
   id: 'AAAAAAAAAAAAAAAAAAAAAA',
