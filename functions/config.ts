@@ -22,6 +22,11 @@ const schema = z.object({
   MANAGE_PAGE_URL: z.optional(z.url()),
   /** The API's public base URL, for links in emails when no manage page is configured. */
   PUBLIC_API_URL: z.optional(z.url()),
+  /** Deployed: the bucket that holds exports too large for one response (short-lived objects). */
+  EXPORT_BUCKET: z.optional(z.string().check(z.minLength(3))),
+  /** Local stack: a folder for such exports, and the URL the local gateway serves it at. */
+  EXPORT_DIR: z.optional(z.string().check(z.minLength(1))),
+  EXPORT_BASE_URL: z.optional(z.url()),
   JWT_ISSUER: z.optional(z.url()),
   JWT_JWKS_URL: z.optional(z.url()),
   JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),

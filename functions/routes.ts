@@ -25,6 +25,8 @@ export interface Route {
   readonly serverSecret?: boolean;
   /** Signs or verifies badges (reads the badge key ring). */
   readonly badgeKeys?: boolean;
+  /** Hands large exports over through the export bucket (a short-lived download URL). */
+  readonly storesExports?: boolean;
   /** Renders badges (SVG, PNG, PDF): ships the fonts and needs more memory. */
   readonly rendersBadges?: boolean;
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
@@ -58,7 +60,7 @@ export const routes = [
   { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
   { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['status', 'sessionId', 'checkedIn', 'q', 'limit', 'cursor'], response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
-  { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, produces: ['text/csv'], summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
+  { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, storesExports: true, produces: ['text/csv'], summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
 ] as const satisfies readonly Route[];
 
 /**

@@ -3,7 +3,7 @@
  * the route table (functions/routes.ts) and the table keys from functions/adapters/table-design.ts,
  * so the template, the local stack and the handlers cannot drift apart (test/infra holds them).
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -23,6 +23,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -51,6 +52,8 @@ export class GatepassStack extends Stack {
   readonly idempotencyTable: Table;
   readonly serverSecret: Secret;
   readonly badgeKeySecret: Secret;
+  /** Exports too large for one response, handed over by a presigned URL; objects live a day. */
+  readonly exportBucket: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
   readonly api: HttpApi;
@@ -127,6 +130,21 @@ export class GatepassStack extends Stack {
         'Badge signing key material, not a credential of another service: printed badges must keep verifying, so rotation is a deliberate operator action (the previous version keeps verifying until the next rotation), not a scheduled rotation Lambda.',
     });
 
+    this.exportBucket = new Bucket(this, 'ExportBucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: false,
+      // Exports hold personal data: gone a day after they are made (the URL lives 15 minutes).
+      lifecycleRules: [{ expiration: Duration.days(1) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.exportBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Holds only short-lived registration exports (expire after a day), written by the export function and read through presigned URLs it hands to admins; every export request is already in the API access log.',
+    });
+
     // ---- auth ------------------------------------------------------------------------------
     // Staff and admins only (participants use manage tokens): accounts are created by admins.
     this.userPool = new UserPool(this, 'UserPool', {
@@ -174,7 +192,7 @@ export class GatepassStack extends Stack {
 
     // ---- functions -------------------------------------------------------------------------
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'rendersBadges'> & { who?: Route['who'] };
+    type Needs = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
       // Rendering a badge loads fonts and a PDF library: ship the fonts, give it room (~350 MB peak).
       const rendering = route.rendersBadges ? { badgeAssets: true, memorySize: 1024 } : {};
@@ -185,6 +203,32 @@ export class GatepassStack extends Stack {
       if (route.serverSecret) fn.readSecret(this.serverSecret);
       if (route.badgeKeys) fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
       if (route.who?.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
+      if (route.storesExports) {
+        // Write an export, and sign the GET its presigned URL makes (the URL carries this role's rights).
+        this.exportBucket.grantPut(fn.role, 'exports/*');
+        this.exportBucket.grantRead(fn.role, 'exports/*');
+        fn.fn.addEnvironment('EXPORT_BUCKET', this.exportBucket.bucketName);
+        Validations.of(fn).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.exportBucket.node.defaultChild as CfnElement)}.Arn>/exports/*]`,
+          reason: 'Each export is a new object under exports/ with a random key: writing and reading them needs that prefix, nothing else in the bucket.',
+        });
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::s3:GetBucket*]',
+          reason: 'Granted by CDK grantRead with the object prefix; bucket-level reads of this one bucket only.',
+        });
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::s3:GetObject*]',
+          reason: 'Reading the export objects (GetObject and its variants) under exports/ of this one bucket.',
+        });
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::s3:List*]',
+          reason: 'Granted by CDK grantRead on this one bucket; the export function lists nothing but may be asked by the SDK.',
+        });
+        Validations.of(fn).acknowledge({
+          id: 'AwsSolutions-IAM5[Action::s3:Abort*]',
+          reason: 'Granted by CDK grantPut for multipart uploads of export objects under exports/ of this one bucket.',
+        });
+      }
       functions.set(route.id, fn);
       return fn;
     };

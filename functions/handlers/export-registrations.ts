@@ -3,10 +3,11 @@
  * status, oldest first, as CSV (functions/domain/csv.ts), read page by page from gsi1.
  *
  * Lambda's response payload is at most 6 MB, counted on the JSON that carries the body (a `"`
- * becomes `\"`, CRLF becomes `\r\n`). The export is measured in those bytes as it is built, and
- * one over MAX_RESPONSE_BYTES stops reading and answers 503 service_unavailable: API.md's 303 to
- * a short-lived download URL needs an export bucket, which this deployment does not have yet.
+ * becomes `\"`, CRLF becomes `\r\n`). The export is measured in those bytes as it is built; one
+ * over MAX_RESPONSE_BYTES is stored (export bucket) and answered 303 with a short-lived download
+ * URL (API.md). Without a place to store it, it is refused with 503 service_unavailable.
  */
+import { canStoreExports, storeExport } from '#adapters/export-store';
 import { eventStore } from '#adapters/event-store';
 import { everyRegistration, type ReadStats } from '#adapters/registration-query';
 import { GatepassError, notFound } from '#domain/errors';
@@ -15,6 +16,7 @@ import type { Locale } from '#domain/messages';
 import { isEventId } from '#domain/registration';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
+import { json } from '#http/respond';
 
 /** Leaves about 1 MB of Lambda's 6 MB for headers and slack. */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -44,17 +46,22 @@ export const handler = securedRoute('export-registrations', async (req) => {
       chunks.push(row);
       rows++;
     }
-    if (bytes > MAX_RESPONSE_BYTES) {
+    if (bytes > MAX_RESPONSE_BYTES && !canStoreExports()) {
       logger.warn('export over the response limit', { ...stats, rows, bytes });
       throw new GatepassError(503, 'service_unavailable', { detail: tooLarge[req.locale] });
     }
   }
   logger.info('exported registrations', { ...stats, rows, bytes });
+  const filename = `registrations-${eventId}.csv`;
+  if (bytes > MAX_RESPONSE_BYTES) {
+    const { url, expiresAt } = await storeExport(eventId, chunks.join(''), filename);
+    return json(303, { downloadUrl: url, expiresAt, rows }, { Location: url });
+  }
   return {
     statusCode: 200,
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="registrations-${eventId}.csv"`,
+      'Content-Disposition': `attachment; filename="${filename}"`,
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
     },

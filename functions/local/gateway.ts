@@ -4,7 +4,9 @@
  * unmatched requests go to the `$default` handler, as deployed.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { fallbackRoute, routes, type Route } from '#routes';
 
@@ -148,6 +150,8 @@ const cors = {
 export interface GatewayOptions {
   /** Extra local-only documents (the issuer's JWKS), served before the route table. */
   extra?: Record<string, () => unknown>;
+  /** Local-only files (large exports: S3's part, deployed), served under a path prefix. */
+  files?: { prefix: string; dir: string };
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
@@ -157,6 +161,14 @@ export function createGateway(options: GatewayOptions = {}): Server {
       const extra = options.extra?.[url.pathname];
       if (extra && req.method === 'GET') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(extra()));
+        return;
+      }
+      const files = options.files;
+      if (files && req.method === 'GET' && url.pathname.startsWith(files.prefix)) {
+        const name = url.pathname.slice(files.prefix.length);
+        const body = /^[\w.-]+$/.test(name) ? await readFile(join(files.dir, name)).catch(() => undefined) : undefined;
+        if (!body) res.writeHead(404, { 'content-type': 'application/json', ...cors }).end('{"message":"Not Found"}');
+        else res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', ...cors }).end(body);
         return;
       }
       if (req.method === 'OPTIONS') {

@@ -92,6 +92,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       BADGE_KEY_SEEDS: localSecret(stateDir, 'badge-key-seeds'),
       MAIL_FROM: 'Gatepass <no-reply@gatepass.local>',
       PUBLIC_API_URL: url,
+      EXPORT_DIR: join(stateDir, 'exports'),
+      EXPORT_BASE_URL: `${url}/.local/exports/`,
       JWT_ISSUER: localIssuer,
       JWT_JWKS_URL: `${url}${jwksPath}`,
       JWT_CLIENT_ID: localClientId,
@@ -107,7 +109,10 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
         dynamoForWorkers.destroy();
       },
     });
-    const server: Server = createGateway({ extra: { [jwksPath]: () => ({ keys: [publicJwk] }) } });
+    const server: Server = createGateway({
+      extra: { [jwksPath]: () => ({ keys: [publicJwk] }) },
+      files: { prefix: '/.local/exports/', dir: join(stateDir, 'exports') },
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port, '127.0.0.1', () => resolve());

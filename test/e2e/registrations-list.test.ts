@@ -473,14 +473,36 @@ describe('registrations too large for one response', () => {
     }
   }, 300_000);
 
-  it('the export answers 503 service_unavailable with a detail, never a broken 6 MB+ response', async () => {
+  it('the export answers 303 with a short-lived download URL that holds every row', async () => {
     // Act
     const r = await stack.call('GET', `/events/${eventId}/registrations/export.csv`, { token: admin });
     // Assess
-    expect(r.status).toBe(503);
-    expect(r.type).toContain('application/problem+json');
-    expect(r.json.code).toBe('service_unavailable');
-    expect(r.json.detail).toMatch(/5 MB/);
+    expect(r.status).toBe(303);
+    const location = r.headers.get('location')!;
+    expect(r.json).toMatchObject({ downloadUrl: location, rows: 125, expiresAt: expect.any(String) });
+    const download = await fetch(location);
+    expect(download.status).toBe(200);
+    const text = await download.text();
+    expect(Buffer.byteLength(text)).toBeGreaterThan(5 * 1024 * 1024);
+    const [, ...rows] = parseCsv(text.slice(1));
+    expect(rows.map((row) => row[0])).toEqual(ids([...created].sort(byAge)));
+  });
+
+  it('without a place to store it, the export answers 503 service_unavailable, never a broken 6 MB+ response', async () => {
+    const { resetConfig } = await import('#config');
+    const saved = process.env.EXPORT_DIR;
+    delete process.env.EXPORT_DIR;
+    resetConfig();
+    try {
+      const r = await stack.call('GET', `/events/${eventId}/registrations/export.csv`, { token: admin });
+      expect(r.status).toBe(503);
+      expect(r.type).toContain('application/problem+json');
+      expect(r.json.code).toBe('service_unavailable');
+      expect(r.json.detail).toMatch(/5 MB/);
+    } finally {
+      process.env.EXPORT_DIR = saved;
+      resetConfig();
+    }
   });
 
   it('a list page of 100 stops before 5 MB, and the next page goes on from there', async () => {

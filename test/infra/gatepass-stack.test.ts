@@ -38,7 +38,7 @@ const DYNAMODB_WRITE_ACTIONS = [
   'dynamodb:*',
 ];
 
-type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys'> & { who?: Route['who'] };
+type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'storesExports'> & { who?: Route['who'] };
 /** Every function: the routes, the $default route and the workers. */
 const allRouteLikes: RouteLike[] = [...(routes as readonly Route[]), fallbackRoute, ...(workers as readonly Worker[])];
 const needsJwt = (r: RouteLike) => r.who?.some((who) => who !== 'anyone') ?? false;
@@ -254,6 +254,16 @@ describe('functions: defaults and least privilege, per route', () => {
     }
     if (!r.serverSecret && !r.badgeKeys) expect(secretsActions).toEqual([]);
 
+    // Assess: only the route that hands large exports over may touch the export bucket
+    const s3Actions = statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:'));
+    if (r.storesExports) {
+      expect(s3Actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject*']));
+      expect(refId(env.EXPORT_BUCKET)).toBe(logicalIdOf(stack.exportBucket));
+    } else {
+      expect(s3Actions).toEqual([]);
+      expect(env.EXPORT_BUCKET).toBeUndefined();
+    }
+
     // Assess: only the workers that send email may, and only as the configured sender
     const sesActions = statements.flatMap(actionsOf).filter((a) => a.startsWith('ses:'));
     if ((r as Worker).sendsEmail) {
@@ -288,6 +298,17 @@ describe('functions: defaults and least privilege, per route', () => {
   it('creates exactly one function per route plus not-found (no stray Lambdas)', () => {
     // Assess
     expect(ofType(resources, 'AWS::Lambda::Function')).toHaveLength(allRouteLikes.length);
+  });
+});
+
+describe('export bucket', () => {
+  it('is private, encrypted, TLS-only, and forgets exports after a day', () => {
+    const bucket = resources[logicalIdOf(stack.exportBucket)]!.Properties!;
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+    expect(bucket.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 1, Status: 'Enabled' })]);
+    const policy = ofType(resources, 'AWS::S3::BucketPolicy').map(([, p]) => JSON.stringify(p.Properties));
+    expect(policy.some((p) => p.includes('aws:SecureTransport'))).toBe(true);
   });
 });
 
@@ -457,6 +478,6 @@ describe('cdk-nag AwsSolutions', () => {
     // Act
     const rules = new Set(acknowledgements(stack).map((a) => a.id.replace(/\[.*$/, '')));
     // Assess
-    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
+    expect([...rules].sort()).toEqual(['AwsSolutions-APIG4', 'AwsSolutions-COG2', 'AwsSolutions-IAM5', 'AwsSolutions-S1', 'AwsSolutions-SMG4', 'AwsSolutions-SQS3']);
   });
 });

@@ -71,7 +71,7 @@ export async function startTestStack(options: { sweepSeconds?: number } = {}): P
       body = JSON.stringify(options.body);
       headers['content-type'] ??= 'application/json';
     }
-    const r = await fetch(stack.url + path, { method, headers, body });
+    const r = await fetch(stack.url + path, { method, headers, body, redirect: 'manual' });
     const text = await r.text();
     const type = r.headers.get('content-type') ?? '';
     let json: unknown = null;

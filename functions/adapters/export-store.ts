@@ -1,0 +1,41 @@
+/**
+ * Exports too large for one response: stored as a short-lived object and handed over as a
+ * download URL (API.md: 303). Deployed: the export bucket (objects expire after a day) and a
+ * presigned GET valid for EXPORT_URL_SECONDS; locally: a folder the local gateway serves.
+ * The S3 client loads on first use: most exports fit in one response.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { config } from '#config';
+
+export const EXPORT_URL_SECONDS = 15 * 60;
+
+/** Whether a download URL can be handed out (else an over-large export is refused). */
+export function canStoreExports(): boolean {
+  const { EXPORT_BUCKET, EXPORT_DIR, EXPORT_BASE_URL } = config();
+  return Boolean(EXPORT_BUCKET || (EXPORT_DIR && EXPORT_BASE_URL));
+}
+
+export async function storeExport(eventId: string, csv: string, filename: string): Promise<{ url: string; expiresAt: string }> {
+  const { EXPORT_BUCKET, EXPORT_DIR, EXPORT_BASE_URL } = config();
+  const key = `exports/${eventId}/${randomUUID()}.csv`;
+  const expiresAt = new Date(Date.now() + EXPORT_URL_SECONDS * 1000).toISOString();
+  if (EXPORT_BUCKET) {
+    const [{ S3Client, PutObjectCommand, GetObjectCommand }, { getSignedUrl }] = await Promise.all([
+      import('@aws-sdk/client-s3'),
+      import('@aws-sdk/s3-request-presigner'),
+    ]);
+    const s3 = new S3Client({});
+    await s3.send(
+      new PutObjectCommand({ Bucket: EXPORT_BUCKET, Key: key, Body: csv, ContentType: 'text/csv; charset=utf-8', ContentDisposition: `attachment; filename="${filename}"` }),
+    );
+    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: EXPORT_BUCKET, Key: key }), { expiresIn: EXPORT_URL_SECONDS });
+    return { url, expiresAt };
+  }
+  if (!EXPORT_DIR || !EXPORT_BASE_URL) throw new Error('EXPORT_BUCKET (or EXPORT_DIR and EXPORT_BASE_URL) is required');
+  const file = key.replaceAll('/', '_');
+  await mkdir(EXPORT_DIR, { recursive: true });
+  await writeFile(join(EXPORT_DIR, file), csv);
+  return { url: `${EXPORT_BASE_URL.replace(/\/$/, '')}/${file}`, expiresAt };
+}
