@@ -77,7 +77,7 @@ describe('registration under concurrency (DynamoDB Local)', () => {
     expect(items.filter((i) => String(i.pk).endsWith('#LINE#EVENT'))).toHaveLength(400);
     expect(items.filter((i) => String(i.pk).endsWith('#LINE#SESSION#bio'))).toHaveLength(80);
     expect(items.filter((i) => i.type === 'email-guard')).toHaveLength(500);
-  }, 120_000);
+  }, 300_000);
 
   it('concurrent submissions of one email: exactly one registration, the rest already_registered', async () => {
     const event = await m.createEvent(m.eventStore, m.eventInput.parse(openEvent({ capacity: 100 })));
