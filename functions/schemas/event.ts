@@ -45,7 +45,7 @@ export const registrationWindow = z
     waitlist: z.optional(z.boolean()),
   });
 
-const eventShape = {
+export const eventShape = {
   name: localizedText(200),
   description: z.optional(localizedText(2000)),
   venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
@@ -101,21 +101,3 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
-
-const seats = z.object({ seatsLeft: z.int() });
-
-/** What GET /events/{id} and friends answer. */
-export const eventOutput = z.object({
-  id: z.string(),
-  ...eventShape,
-  description: z.nullable(localizedText(2000)),
-  registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean() }),
-  retentionDays: z.int(),
-  sessions: z.array(z.object({ ...sessionInput.def.shape, ...seats.def.shape })),
-  fields: z.array(formField),
-  seatsLeft: z.int(),
-  createdAt: dateTime,
-  updatedAt: dateTime,
-});
-
-export const eventList = z.object({ items: z.array(eventOutput), nextCursor: z.nullable(z.string()) });

@@ -1,9 +1,20 @@
 /** Names the route table uses for request and response schemas in the OpenAPI document. */
 import * as z from 'zod/mini';
-import { eventInput, eventList, eventOutput, eventPatch } from '#schemas/event';
-import { registrationInputDoc, registrationList, registrationOutput, registrationPatchDoc, resendInput } from '#schemas/registration';
-import { attendanceOutput } from '#schemas/attendance';
-import { checkinBatchInput, checkinBatchOutput, checkinInput, checkinOutput, rosterOutput } from '#schemas/checkin';
+import { eventInput, eventPatch } from '#schemas/event';
+import { resendInput } from '#schemas/registration';
+import { checkinBatchInput, checkinInput } from '#schemas/checkin';
+import {
+  attendanceOutput,
+  checkinBatchOutput,
+  checkinOutput,
+  eventList,
+  eventOutput,
+  registrationInputDoc,
+  registrationList,
+  registrationOutput,
+  registrationPatchDoc,
+  rosterOutput,
+} from '#schemas/documents';
 
 export const problemDoc = z.object({
   type: z.string(),

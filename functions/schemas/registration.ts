@@ -3,7 +3,7 @@
  * fields, so every answer is checked against what the organiser asked.
  */
 import * as z from 'zod/mini';
-import { dateTime, locale, text } from '#schemas/common';
+import { locale, text } from '#schemas/common';
 import type { FormField, StoredEvent } from '#domain/event';
 
 const email = z.pipe(
@@ -84,49 +84,3 @@ export function registrationPatch(event: StoredEvent) {
 export type RegistrationPatch = z.output<ReturnType<typeof registrationPatch>>;
 
 export const resendInput = z.strictObject({ email });
-
-export const registrationPatchDoc = z.partial(
-  z.strictObject({
-    name: z.string().check(z.minLength(1), z.maxLength(200)),
-    organization: z.string().check(z.maxLength(200)),
-    jobTitle: z.string().check(z.maxLength(200)),
-    locale,
-    sessions: z.array(z.string()),
-    answers: z.record(z.string(), z.unknown()),
-  }),
-);
-
-/** The OpenAPI document's view of the request (the event-specific parts stay open). */
-export const registrationInputDoc = z.strictObject({
-  email: z.email(),
-  name: z.string().check(z.minLength(1), z.maxLength(200)),
-  organization: z.optional(z.string().check(z.maxLength(200))),
-  jobTitle: z.optional(z.string().check(z.maxLength(200))),
-  locale: z.optional(locale),
-  sessions: z.optional(z.array(z.string())),
-  answers: z.optional(z.record(z.string(), z.unknown())),
-  consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
-});
-
-const seatStatus = z.enum(['confirmed', 'waitlisted']);
-
-export const registrationOutput = z.object({
-  id: z.string(),
-  eventId: z.string(),
-  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
-  email: z.string(),
-  name: z.string(),
-  organization: z.nullable(z.string()),
-  jobTitle: z.nullable(z.string()),
-  locale,
-  sessions: z.array(z.object({ id: z.string(), status: seatStatus })),
-  answers: z.record(z.string(), z.unknown()),
-  createdAt: dateTime,
-  updatedAt: dateTime,
-  checkedInAt: z.nullable(dateTime),
-  manageToken: z.optional(z.string()),
-  badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
-});
-
-/** GET /events/{eventId}/registrations: a page of registrations (no manage token, no badge). */
-export const registrationList = z.object({ items: z.array(registrationOutput), nextCursor: z.nullable(z.string()) });

@@ -1,0 +1,121 @@
+/**
+ * Response and documentation-only schemas: what the OpenAPI document shows of answers and of the
+ * event-specific request bodies. Only the OpenAPI build imports this module, so no handler builds
+ * these schemas at cold start (zod/mini schema construction is work esbuild cannot shake away).
+ */
+import * as z from 'zod/mini';
+import { dateTime, locale, localizedText } from '#schemas/common';
+import { eventShape, formField, sessionInput } from '#schemas/event';
+
+const seats = z.object({ seatsLeft: z.int() });
+
+/** What GET /events/{id} and friends answer. */
+export const eventOutput = z.object({
+  id: z.string(),
+  ...eventShape,
+  description: z.nullable(localizedText(2000)),
+  registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean() }),
+  retentionDays: z.int(),
+  sessions: z.array(z.object({ ...sessionInput.def.shape, ...seats.def.shape })),
+  fields: z.array(formField),
+  seatsLeft: z.int(),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+});
+
+export const eventList = z.object({ items: z.array(eventOutput), nextCursor: z.nullable(z.string()) });
+
+export const registrationPatchDoc = z.partial(
+  z.strictObject({
+    name: z.string().check(z.minLength(1), z.maxLength(200)),
+    organization: z.string().check(z.maxLength(200)),
+    jobTitle: z.string().check(z.maxLength(200)),
+    locale,
+    sessions: z.array(z.string()),
+    answers: z.record(z.string(), z.unknown()),
+  }),
+);
+
+/** The OpenAPI document's view of the request (the event-specific parts stay open). */
+export const registrationInputDoc = z.strictObject({
+  email: z.email(),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  organization: z.optional(z.string().check(z.maxLength(200))),
+  jobTitle: z.optional(z.string().check(z.maxLength(200))),
+  locale: z.optional(locale),
+  sessions: z.optional(z.array(z.string())),
+  answers: z.optional(z.record(z.string(), z.unknown())),
+  consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
+});
+
+const seatStatus = z.enum(['confirmed', 'waitlisted']);
+
+export const registrationOutput = z.object({
+  id: z.string(),
+  eventId: z.string(),
+  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  email: z.string(),
+  name: z.string(),
+  organization: z.nullable(z.string()),
+  jobTitle: z.nullable(z.string()),
+  locale,
+  sessions: z.array(z.object({ id: z.string(), status: seatStatus })),
+  answers: z.record(z.string(), z.unknown()),
+  createdAt: dateTime,
+  updatedAt: dateTime,
+  checkedInAt: z.nullable(dateTime),
+  manageToken: z.optional(z.string()),
+  badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
+});
+
+/** GET /events/{eventId}/registrations: a page of registrations (no manage token, no badge). */
+export const registrationList = z.object({ items: z.array(registrationOutput), nextCursor: z.nullable(z.string()) });
+
+const person = z.object({
+  id: z.string(),
+  name: z.string(),
+  organization: z.nullable(z.string()),
+  sessions: z.array(z.object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted']) })),
+});
+
+export const checkinOutput = z.object({
+  result: z.enum(['checked_in', 'already_checked_in']),
+  registration: person,
+  checkedInAt: dateTime,
+  deviceId: z.optional(z.nullable(z.string())),
+});
+
+export const checkinBatchOutput = z.object({
+  results: z.array(
+    z.object({ index: z.int(), status: z.int(), result: z.optional(z.enum(['checked_in', 'already_checked_in'])), code: z.optional(z.string()) }),
+  ),
+});
+
+export const rosterOutput = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      organization: z.nullable(z.string()),
+      status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+      sessions: z.array(z.object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted']) })),
+      checkedInAt: z.nullable(dateTime),
+      updatedAt: dateTime,
+    }),
+  ),
+  nextCursor: z.nullable(z.string()),
+  syncToken: z.string(),
+});
+
+const count = z.int().check(z.minimum(0));
+
+export const attendanceOutput = z.object({
+  eventId: z.string(),
+  capacity: count,
+  confirmed: count,
+  waitlisted: count,
+  cancelled: count,
+  checkedIn: count,
+  sessions: z.array(z.object({ id: z.string(), capacity: count, confirmed: count, waitlisted: count, checkedIn: count })),
+  asOf: dateTime,
+});
