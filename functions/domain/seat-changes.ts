@@ -146,6 +146,8 @@ export async function promoteIntoFreeSeats(stores: Stores, eventId: string, now 
       for (const [place, n] of free) ledger.addSeats(place, n);
       // Seats added by a raise are not freed by anyone: the counter's confirmed count moves, not capacity.
       const plan = ledger.settle();
+      // Nobody to promote where the counters say someone waits: nothing more this pass can do.
+      if (!plan.emails.length) return true;
       const outcome = await stores.seats.apply(eventId, plan);
       if (outcome === 'stale') return 'stale';
       promoted += plan.emails.length;
