@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { dataTable } from '#adapters/table-design';
-import { createTables, dynamoClient, freePort, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes } from '#local/engines';
+import { createTables, dataTableDefinition, dynamoClient, freePort, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes } from '#local/engines';
 import { signToken } from '#local/issuer';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { httpClient, installMeter, progress, uniqueName, type Meter } from './support.ts';
@@ -136,24 +135,5 @@ export async function createEvent(ctx: BenchContext, input: unknown): Promise<st
  * each figure depend on the ones before it. DynamoDB's streams cost the writer nothing.
  */
 export async function streamlessTable(client: DynamoDBClient, name: string): Promise<void> {
-  const attrs = [dataTable.partitionKey, dataTable.sortKey, ...dataTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [...new Set(attrs)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: dataTable.partitionKey, KeyType: 'HASH' },
-        { AttributeName: dataTable.sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: dataTable.indexes.map((i) => ({
-        IndexName: i.name,
-        KeySchema: [
-          { AttributeName: i.partitionKey, KeyType: 'HASH' },
-          { AttributeName: i.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      })),
-    }),
-  );
+  await client.send(new CreateTableCommand(dataTableDefinition(name, { stream: false })));
 }

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import {
   CreateTableCommand,
+  type CreateTableCommandInput,
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
@@ -108,33 +109,34 @@ export interface TableNames {
   idempotency: string;
 }
 
+/** The data table's definition, from table-design.ts: the keys and indexes the CDK stack gives it. */
+export function dataTableDefinition(name: string, options: { stream: boolean }): CreateTableCommandInput {
+  const attrs = [dataTable.partitionKey, dataTable.sortKey, ...dataTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...new Set(attrs)].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: dataTable.partitionKey, KeyType: 'HASH' },
+      { AttributeName: dataTable.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: dataTable.indexes.map((i) => ({
+      IndexName: i.name,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: 'HASH' },
+        { AttributeName: i.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+    ...(options.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } } : {}),
+  };
+}
+
 /** Creates the tables with the same keys and indexes as the CDK stack (table-design.ts). */
 export async function createTables(endpoint: string, names: TableNames): Promise<void> {
   const client = dynamoClient(endpoint);
-  const attrs = [dataTable.partitionKey, dataTable.sortKey, ...dataTable.indexes.flatMap((i) => [i.partitionKey, i.sortKey])];
   try {
-    await ignoreExisting(
-      client.send(
-        new CreateTableCommand({
-          TableName: names.data,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: attrs.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-          KeySchema: [
-            { AttributeName: dataTable.partitionKey, KeyType: 'HASH' },
-            { AttributeName: dataTable.sortKey, KeyType: 'RANGE' },
-          ],
-          GlobalSecondaryIndexes: dataTable.indexes.map((i) => ({
-            IndexName: i.name,
-            KeySchema: [
-              { AttributeName: i.partitionKey, KeyType: 'HASH' },
-              { AttributeName: i.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          })),
-          StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
-        }),
-      ),
-    );
+    await ignoreExisting(client.send(new CreateTableCommand(dataTableDefinition(names.data, { stream: true }))));
     await ignoreExisting(
       client.send(
         new CreateTableCommand({
