@@ -5,7 +5,7 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import type { EventCounters, StoredEvent } from '#domain/event';
+import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
 
 const table = () => config().DATA_TABLE;
@@ -22,16 +22,12 @@ function stripKeys<T>(item: Record<string, unknown>): T {
 export const eventStore: EventStore = {
   async create(event) {
     const TableName = table();
+    const counters = freshCounters(event);
     const items: TransactItems = [
       { Put: { TableName, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
-      {
-        Put: {
-          TableName,
-          Item: { ...keys.eventCounter(event.id), type: 'counter', capacity: event.capacity, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 },
-        },
-      },
-      ...event.sessions.map((s) => ({
-        Put: { TableName, Item: { ...keys.sessionCounter(event.id, s.id), type: 'counter', capacity: s.capacity, confirmed: 0, waitlisted: 0, checkedIn: 0 } },
+      { Put: { TableName, Item: { ...keys.eventCounter(event.id), type: 'counter', ...counters.event } } },
+      ...Object.entries(counters.sessions).map(([id, c]) => ({
+        Put: { TableName, Item: { ...keys.sessionCounter(event.id, id), type: 'counter', ...c } },
       })),
     ];
     const outcome = await transactWrite(items);

@@ -40,6 +40,14 @@ export interface EventCounters {
 
 export const DEFAULT_RETENTION_DAYS = 180;
 
+/** The counters of an event nobody has registered for yet: its capacities, every count zero. */
+export function freshCounters(event: Pick<StoredEvent, 'capacity' | 'sessions'>): EventCounters {
+  return {
+    event: { capacity: event.capacity, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 },
+    sessions: Object.fromEntries(event.sessions.map((s) => [s.id, { capacity: s.capacity, confirmed: 0, waitlisted: 0, checkedIn: 0 }])),
+  };
+}
+
 /** When personal data of this event expires (epoch seconds, DynamoDB TTL): its end plus the retention. */
 export const personalDataExpiry = (event: Pick<StoredEvent, 'endsAt' | 'retentionDays'>) =>
   Math.floor(Date.parse(event.endsAt) / 1000) + (event.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400;

@@ -1,6 +1,6 @@
 import { eventStore } from '#adapters/event-store';
 import { cursorKey } from '#adapters/secrets';
-import { eventView } from '#domain/event';
+import { eventView, freshCounters } from '#domain/event';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -10,7 +10,7 @@ export const handler = securedRoute('list-events', async (req) => {
   const after = decodeCursor(key, 'events', req.query.cursor);
   const page = await eventStore.list(pageLimit(req.query.limit), after);
   const items = await Promise.all(
-    page.items.map(async (event) => eventView(event, (await eventStore.read(event.id))?.counters ?? { event: { capacity: event.capacity, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 }, sessions: {} })),
+    page.items.map(async (event) => eventView(event, (await eventStore.read(event.id))?.counters ?? freshCounters(event))),
   );
   return json(200, { items, nextCursor: encodeCursor(key, 'events', page.next) });
 });
