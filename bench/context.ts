@@ -2,8 +2,7 @@
  * The bench's engines and stack, started once: one DynamoDB Local (free port), one SES emulator,
  * one local stack (startLocalStack: gateway on a free port, the issuer's JWKS) whose stream
  * workers are stopped so that the only DynamoDB traffic in this process is the work being
- * measured. Each figure gets a fresh data table (`useTable`); the idempotency table is the
- * stack's, for the whole run (create-registration reads its name once, at module load).
+ * measured. Each figure gets a fresh data table (`useTable`).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,13 +47,12 @@ export async function startBench(): Promise<BenchContext> {
   try {
     dynamo = await startDynamoDbLocal(await freePort());
     ses = await startSesEmulator(await freePort());
-    const idempotency = uniqueName('bench-idem');
     stack = await startLocalStack({
       port: await freePort(),
       dynamoEndpoint: dynamo.endpoint,
       sesEndpoint: ses.endpoint,
       stateDir,
-      tables: { data: uniqueName('bench-first'), idempotency },
+      tables: { data: uniqueName('bench-first') },
     });
     // The outbox mailer would compete for the two cores and use the shared client: measure the
     // request path alone (deployed, the mailer runs in functions of its own).
@@ -83,7 +81,7 @@ export async function startBench(): Promise<BenchContext> {
       http: httpClient(stack.url, 8),
       async useTable(prefix, options = {}) {
         const data = uniqueName(`bench-${prefix}`);
-        if (options.stream) await createTables(endpoint, { data, idempotency });
+        if (options.stream) await createTables(endpoint, { data });
         else await streamlessTable(raw, data);
         process.env.DATA_TABLE = data;
         resetConfig();

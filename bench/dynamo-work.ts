@@ -19,7 +19,7 @@ export interface OperationWork {
   capacity: number;
   capacityRange: [number, number];
   indexCapacity: number;
-  /** Median capacity by table role (data, idempotency). */
+  /** Median capacity by table role. */
   byTable: Record<string, number>;
   /** Median round trips by DynamoDB operation. */
   calls: Record<string, number>;
@@ -93,7 +93,7 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
 
   // ---- An event of 100 registrations: registration, check-in, attendance, cancellation ----
   const table = await ctx.useTable('work');
-  const tables: Record<string, string> = { [table]: 'data', [process.env.IDEMPOTENCY_TABLE!]: 'idempotency' };
+  const tables: Record<string, string> = { [table]: 'data' };
   const small = await createEvent(ctx, openEvent({ capacity: 200, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: 200 })) }));
   progress('dynamodb', `registration: 100 through POST /events/{id}/registrations (one session each, Idempotency-Key), metered one by one`);
   const people: Registered[] = [];

@@ -39,7 +39,7 @@ try {
   let streamRecords = 0;
   for (let round_ = 0; round_ < 5; round_++) {
     const streamed = uniqueName('streamed');
-    await createTables(dynamo.endpoint, { data: streamed, idempotency: uniqueName('idem') });
+    await createTables(dynamo.endpoint, { data: streamed });
     const withStream = await writes(streamed, 800);
     streamRecords += 800 * 4;
     const plain = uniqueName('plain');

@@ -7,7 +7,6 @@ import * as z from 'zod/mini';
 
 const schema = z.object({
   DATA_TABLE: z.string().check(z.minLength(3)),
-  IDEMPOTENCY_TABLE: z.optional(z.string().check(z.minLength(3))),
   /** Deployed: the Secrets Manager secret the manage-token key is derived from. */
   SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
   /** Local stack and tests: the secret itself (never set in a deployed template). */

@@ -19,7 +19,7 @@ export interface Route {
   /** Who may call it; `anyone` means no credential is checked. */
   readonly who: readonly Role[];
   readonly table: TableAccess;
-  /** Honours the `Idempotency-Key` header (uses the idempotency table). */
+  /** Honours the `Idempotency-Key` header (its record is written in the route's own transaction). */
   readonly idempotent?: boolean;
   /** Needs the server secret (manage tokens, signed list cursors). */
   readonly serverSecret?: boolean;

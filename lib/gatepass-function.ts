@@ -24,7 +24,6 @@ export const HANDLERS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** Environment variable names, as functions/config.ts reads them. */
 export const ENV = {
   dataTable: 'DATA_TABLE',
-  idempotencyTable: 'IDEMPOTENCY_TABLE',
   serverSecretArn: 'SERVER_SECRET_ARN',
   jwtIssuer: 'JWT_ISSUER',
   jwtJwksUrl: 'JWT_JWKS_URL',
@@ -166,13 +165,6 @@ export class GatepassFunction extends Construct {
     table.grantReadWriteData(this.role);
     this.fn.addEnvironment(ENV.dataTable, table.tableName);
     this.acknowledgeIndexWildcard(table);
-    return this;
-  }
-
-  /** Powertools Idempotency: its own table (read, conditional put, update, delete of records). */
-  useIdempotency(table: ITable): this {
-    table.grantReadWriteData(this.role);
-    this.fn.addEnvironment(ENV.idempotencyTable, table.tableName);
     return this;
   }
 

@@ -18,6 +18,8 @@ export const keys = {
   /** One item per (registration, place): the first scan's time wins by a conditional write. */
   checkin: (eventId: string, registrationId: string, place: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: `CHECKIN#${place}` }),
   resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
+  /** An Idempotency-Key's record, by the key's hash (a key may hold any characters). */
+  keyedRequest: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#KEY#${hash}`, sk: 'KEY' }),
 } as const;
 
 export const CHECKIN_SHARDS = 10;

@@ -1,4 +1,5 @@
 /** RegistrationStore on DynamoDB: every seat taken in the same transaction as the registration. */
+import { createHash } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
@@ -6,11 +7,15 @@ import { tableCall } from '#adapters/dynamo-errors';
 import { emailIndex, keys, nameIndex, registrationsIndex, rosterIndex, statusIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
+import type { KeyedRequestRecord } from '#domain/keyed-request';
 import { emailHash, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
 import type { SeatStatus } from '#domain/seats';
 
 const table = () => config().DATA_TABLE;
+
+const keyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
+const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
 /** Conditions that make a seat decision hold only if the counters still allow it. */
 const takeSeat = { update: 'SET confirmed = confirmed + :one', condition: 'confirmed < #capacity AND waitlisted = :zero' };
@@ -44,7 +49,7 @@ export function registrationItem(r: StoredRegistration) {
 }
 
 export const registrationStore: RegistrationStore = {
-  async insert(r, decision): Promise<InsertOutcome> {
+  async insert(r, decision, keyed): Promise<InsertOutcome> {
     const TableName = table();
     const values = { ':one': 1, ':zero': 0 };
     // `capacity` is a DynamoDB reserved word.
@@ -92,8 +97,21 @@ export const registrationStore: RegistrationStore = {
         }
       }
     }
+    // Last, so the indexes above stay as they are; an expired record (TTL runs late) is free.
+    const keyedAt = items.length;
+    if (keyed) {
+      items.push({
+        Put: {
+          TableName,
+          Item: { ...keys.keyedRequest(r.eventId, keyHash(keyed.key)), type: 'keyed-request', registrationId: r.id, ...keyed },
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': nowInSeconds() },
+        },
+      });
+    }
     const outcome = await transactWrite(items);
     if (outcome.ok) return 'ok';
+    if (keyed && outcome.failed.includes(keyedAt)) return 'key_taken';
     return outcome.failed.includes(0) ? 'duplicate' : 'stale';
   },
 
@@ -102,6 +120,15 @@ export const registrationStore: RegistrationStore = {
       documents.send(new GetCommand({ TableName: table(), Key: keys.emailGuard(eventId, emailHash(email)), ConsistentRead: true })),
     );
     return out.Item !== undefined;
+  },
+
+  async keyedRequest(eventId, key) {
+    const out = await tableCall(() =>
+      documents.send(new GetCommand({ TableName: table(), Key: keys.keyedRequest(eventId, keyHash(key)), ConsistentRead: true })),
+    );
+    const item = out.Item;
+    if (!item || typeof item.expiresAt !== 'number' || item.expiresAt < nowInSeconds()) return undefined;
+    return { key, fingerprint: item.fingerprint, body: item.body, location: item.location, expiresAt: item.expiresAt } as KeyedRequestRecord;
   },
 
   async read(eventId, registrationId) {

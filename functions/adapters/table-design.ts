@@ -36,8 +36,3 @@ export const dataTable = {
   ] as readonly TableIndex[],
 } as const;
 
-/** Powertools Idempotency's default layout: its own table keyed by `id` (no hot static partition). */
-export const idempotencyTable = {
-  partitionKey: 'id',
-  timeToLive: 'expiration',
-} as const;

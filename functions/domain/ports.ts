@@ -1,5 +1,6 @@
 /** What the use cases need from storage; adapters implement these against DynamoDB. */
 import type { EventCounters, StoredEvent } from '#domain/event';
+import type { KeyedRequestRecord } from '#domain/keyed-request';
 import type { StoredRegistration } from '#domain/registration';
 import type { SeatDecision } from '#domain/seats';
 import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
@@ -25,11 +26,13 @@ export interface EventStore {
   update(before: StoredEvent, after: StoredEvent): Promise<EventUpdateOutcome>;
 }
 
-export type InsertOutcome = 'ok' | 'duplicate' | 'stale';
+export type InsertOutcome = 'ok' | 'duplicate' | 'key_taken' | 'stale';
 
 export interface RegistrationStore {
-  /** Registration, email guard, counters and waitlist lines in one transaction. */
-  insert(registration: StoredRegistration, decision: SeatDecision): Promise<InsertOutcome>;
+  /** Registration, email guard, counters, waitlist lines and the key's record in one transaction. */
+  insert(registration: StoredRegistration, decision: SeatDecision, keyed?: KeyedRequestRecord): Promise<InsertOutcome>;
+  /** The record of an Idempotency-Key, unless there is none or it has expired. */
+  keyedRequest(eventId: string, key: string): Promise<KeyedRequestRecord | undefined>;
   read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   /** Whether this email (normalised) already holds an active registration for the event. */
   holdsEmail(eventId: string, email: string): Promise<boolean>;

@@ -4,6 +4,7 @@
  */
 import { GatepassError, notFound } from '#domain/errors';
 import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, type StoredEvent } from '#domain/event';
+import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
 import { allocateSeats } from '#domain/seats';
 import type { EventStore, RegistrationStore } from '#domain/ports';
@@ -82,17 +83,20 @@ export async function updateEvent(
  * 3. Validate the body against the event's own sessions and fields (`parse`, 422).
  * 4. Decide seats from the counters (confirmed / waitlisted, or 409 sold_out, unless the email
  *    already holds a registration: then 409 already_registered).
- * 5. Write registration, email guard, counters and lines in one transaction: a duplicate email
- *    is 409 already_registered; counters that moved across full/not-full mean a stale decision,
- *    taken again from step 1.
+ * 5. With an Idempotency-Key, render the answer (`keyed.answer`) to keep in the key's record.
+ * 6. Write registration, email guard, counters, lines and the key's record in one transaction: a
+ *    duplicate email is 409 already_registered; a key already recorded is 409
+ *    request_in_progress (the caller replays the record); counters that moved across
+ *    full/not-full mean a stale decision, taken again from step 1.
  */
 export async function register(
   events: EventStore,
   registrations: RegistrationStore,
   eventId: string,
   parse: (event: StoredEvent) => RegistrationInput,
-  now = () => new Date(),
+  options: { keyed?: KeyedRequest & { answer(registration: StoredRegistration): Promise<KeyedAnswer> }; now?: () => Date } = {},
 ): Promise<StoredRegistration> {
+  const { keyed, now = () => new Date() } = options;
   const id = newRegistrationId();
   let input: RegistrationInput | undefined;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
@@ -129,8 +133,16 @@ export async function register(
       tokenVersion: 1,
       expiresAt: personalDataExpiry(page.event),
     };
-    const outcome = await registrations.insert(registration, decision);
+    const record: KeyedRequestRecord | undefined = keyed && {
+      key: keyed.key,
+      fingerprint: keyed.fingerprint,
+      ...(await keyed.answer(registration)),
+      expiresAt: Math.floor(at.getTime() / 1000) + KEYED_REQUEST_SECONDS,
+    };
+    const outcome = await registrations.insert(registration, decision, record);
     if (outcome === 'ok') return registration;
+    // The key first: a repeat also finds its own email taken, and is answered as a repeat.
+    if (outcome === 'key_taken') throw keyInUse();
     if (outcome === 'duplicate') throw alreadyRegistered();
   }
   throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });

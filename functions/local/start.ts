@@ -47,7 +47,7 @@ if (!args.has('--no-seed')) {
 console.log(`Gatepass is running (ready in ${Date.now() - started} ms)
   API          ${stack.url}   (try ${stack.url}/health, ${stack.url}/openapi.json)${seeded}
   email inbox  ${stack.sesEndpoint}/   (JSON: ${stack.sesEndpoint}/store)
-  DynamoDB     ${stack.dynamoEndpoint}   tables ${stack.tables.data}, ${stack.tables.idempotency}${args.has('--persist') ? ' (persisted under .gatepass/)' : ' (in memory)'}
+  DynamoDB     ${stack.dynamoEndpoint}   table ${stack.tables.data}${args.has('--persist') ? ' (persisted under .gatepass/)' : ' (in memory)'}
   tokens       npm run -s token -- admin   (or staff)
 Ctrl-C stops everything.`);
 

@@ -143,7 +143,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const tableState = () => fingerprint(ddb, [stack.tables.data, stack.tables.idempotency], { presenceOnly: outboxItems });
+const tableState = () => fingerprint(ddb, [stack.tables.data], { presenceOnly: outboxItems });
 
 describe.each(routes as readonly Route[])('$method $path ($who)', (route) => {
   it.each(callers.map((caller) => ({ caller, want: expected(route, caller) })))('$caller.name → $want', async ({ caller, want }) => {

@@ -267,6 +267,38 @@ describe('Idempotency-Key', () => {
     expect(page.json.seatsLeft).toBe(98);
   });
 
+  it('concurrent submissions under one key make one registration, and every one of them gets its 201', async () => {
+    // Prepare
+    const event = await createEvent();
+    const path = `/events/${event.id}/registrations`;
+    const key = { 'idempotency-key': 'double-click' };
+    // Act
+    const answers = await Promise.all(Array.from({ length: 12 }, () => stack.call('POST', path, { body: participant(7), headers: key })));
+    // Assess: one registration, one seat; every answer is its 201 (or, at worst, "in progress")
+    const created = answers.filter((a) => a.status === 201);
+    expect(answers.every((a) => a.status === 201 || (a.status === 409 && a.json.code === 'request_in_progress'))).toBe(true);
+    expect(created.length).toBeGreaterThan(0);
+    expect(new Set(created.map((a) => a.json.id)).size).toBe(1);
+    expect((await stack.call('GET', `/events/${event.id}`)).json.seatsLeft).toBe(99);
+  });
+
+  it('a repeat gets the first answer as it was, even after the registration changed or registration closed', async () => {
+    // Prepare
+    const event = await createEvent();
+    const path = `/events/${event.id}/registrations`;
+    const key = { 'idempotency-key': 'form-submit-3' };
+    const first = await stack.call('POST', path, { body: participant(4), headers: key });
+    await stack.call('DELETE', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } });
+    // Act
+    const repeat = await stack.call('POST', path, { body: participant(4), headers: key });
+    // Assess
+    expect(first.status).toBe(201);
+    expect([repeat.status, repeat.json]).toEqual([201, first.json]);
+    expect(repeat.headers.get('location')).toBe(`${path}/${first.json.id}`);
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expect((await stack.call('GET', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } })).json.status).toBe('cancelled');
+  });
+
   it('is scoped to the event', async () => {
     const a = await createEvent();
     const b = await createEvent();

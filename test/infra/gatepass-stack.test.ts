@@ -6,7 +6,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataTable as dataDesign, idempotencyTable as idempotencyDesign } from '#adapters/table-design';
+import { dataTable as dataDesign } from '#adapters/table-design';
 import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
 import { CORS_ALLOW_HEADERS, GatepassStack } from '../../lib/gatepass-stack.ts';
 import {
@@ -46,7 +46,7 @@ const needsJwt = (r: RouteLike) => r.who?.some((who) => who !== 'anyone') ?? fal
 let stack: GatepassStack;
 let out: Synthesized;
 let resources: Resources;
-let ids: { dataTable: string; idempotencyTable: string; secret: string; badgeSecret: string; userPool: string; client: string; dlq: string };
+let ids: { dataTable: string; secret: string; badgeSecret: string; userPool: string; client: string; dlq: string };
 
 function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
@@ -74,7 +74,6 @@ beforeAll(() => {
   resources = out.json.Resources;
   ids = {
     dataTable: logicalIdOf(stack.dataTable),
-    idempotencyTable: logicalIdOf(stack.idempotencyTable),
     secret: logicalIdOf(stack.serverSecret),
     badgeSecret: logicalIdOf(stack.badgeKeySecret),
     userPool: logicalIdOf(stack.userPool),
@@ -200,7 +199,7 @@ describe('functions: defaults and least privilege, per route', () => {
     expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
   });
 
-  it.each(allRouteLikes.map((r) => [r.id, r] as const))('%s: env and grants follow its table / idempotent / serverSecret / who flags', (_id, r) => {
+  it.each(allRouteLikes.map((r) => [r.id, r] as const))('%s: env and grants follow its table / serverSecret / who flags', (_id, r) => {
     // Act
     const { env, statements } = fnOf(r.id);
     const onData = statementsOn(statements, ids.dataTable);
@@ -220,15 +219,8 @@ describe('functions: defaults and least privilege, per route', () => {
       else expect(dataActions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
     }
 
-    // Assess: idempotency table
-    const onIdempotency = statementsOn(statements, ids.idempotencyTable).flatMap(actionsOf);
-    if (r.idempotent) {
-      expect(refId(env.IDEMPOTENCY_TABLE)).toBe(ids.idempotencyTable);
-      expect(onIdempotency).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
-    } else {
-      expect(env.IDEMPOTENCY_TABLE).toBeUndefined();
-      expect(onIdempotency).toEqual([]);
-    }
+    // Assess: an idempotent route keeps its keys' records in the data table, in its own transaction
+    if (r.idempotent) expect(r.table).toBe('readwrite');
 
     // Assess: manage-token secret (its ARN, never its value)
     const onSecret = statementsOn(statements, ids.secret).flatMap(actionsOf);
@@ -356,15 +348,10 @@ describe('tables', () => {
     expect(p.AttributeDefinitions).toHaveLength(keyNames.length);
   });
 
-  it('idempotency table: Powertools layout keyed by id, TTL on expiration, on-demand, PITR', () => {
-    // Act
-    const p = resources[ids.idempotencyTable]!.Properties!;
+  it('one table holds all of Gatepass data, Idempotency-Key records included', () => {
     // Assess
-    expect(p.KeySchema).toEqual([{ AttributeName: idempotencyDesign.partitionKey, KeyType: 'HASH' }]);
-    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: idempotencyDesign.timeToLive, Enabled: true });
-    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
-    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
-    expect(p.GlobalSecondaryIndexes).toBeUndefined();
+    const tables = Object.values(resources).filter((r) => r.Type === 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
   });
 });
 

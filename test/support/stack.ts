@@ -10,7 +10,7 @@ import { startLocalStack, type LocalStack } from '#local/stack';
 
 export const uniqueTables = () => {
   const id = randomBytes(4).toString('hex');
-  return { data: `data-${id}`, idempotency: `idem-${id}` };
+  return { data: `data-${id}` };
 };
 
 /** Points the handlers' environment at fresh tables on the shared engines (no gateway). */
@@ -26,7 +26,6 @@ export async function useTables(): Promise<{ endpoint: string; tables: ReturnTyp
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
     AWS_ENDPOINT_URL_SES: inject('sesEndpoint'),
     DATA_TABLE: tables.data,
-    IDEMPOTENCY_TABLE: tables.idempotency,
     SERVER_SECRET: randomBytes(32).toString('base64url'),
     POWERTOOLS_LOG_LEVEL: 'WARN',
   });

@@ -1,7 +1,7 @@
 /**
  * Fault injection through the real handlers, with aws-sdk-client-mock on the clients of
  * functions/adapters/clients.ts and adapters/ses.ts: DynamoDB throttling on reads and on the
- * registration transaction, transaction conflicts, an idempotency table that throttles; an SES
+ * registration transaction, transaction conflicts, an Idempotency-Key whose record cannot be read; an SES
  * outage and a mailer that crashes between stream batches.
  *
  * Promised: never a 500; a throttle that outlasts the retries is 503 `service_unavailable` with
@@ -40,7 +40,6 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const EVENT_ID = 'faultEvent01';
 const TABLE = 'data-fault';
-const IDEMPOTENCY_TABLE = 'idem-fault';
 
 // The environment a deployed function gets (the handlers read it once, at import).
 Object.assign(process.env, {
@@ -48,7 +47,6 @@ Object.assign(process.env, {
   AWS_ACCESS_KEY_ID: 'unit',
   AWS_SECRET_ACCESS_KEY: 'unit',
   DATA_TABLE: TABLE,
-  IDEMPOTENCY_TABLE,
   SERVER_SECRET: randomBytes(32).toString('base64url'),
   BADGE_KEY_SEEDS: randomBytes(32).toString('base64url'),
   MAIL_FROM: 'Gatepass <no-reply@gatepass.test>',
@@ -286,56 +284,52 @@ describe('DynamoDB throttling and conflicts on the registration transaction', ()
 });
 
 describe('the Idempotency-Key under faults', () => {
-  it('a throttled idempotency table → 503, not 500, and the registration is not attempted', async () => {
-    mocks();
-    ddb.on(QueryCommand).resolves(eventPage());
-    raw.on(PutItemCommand).rejects(throttles.ProvisionedThroughputExceededException());
-    const r = await register({ 'idempotency-key': 'form-1' });
-    expect503(r);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-  });
+  /** The cancellation of a registration transaction whose last item (the key's record) is taken. */
+  const keyTaken = (items: number) => cancelled(...Array.from({ length: items - 1 }, () => 'None'), 'ConditionalCheckFailed');
 
-  it('the registration is made but its answer cannot be stored (throttled): the 201 still goes out', async () => {
-    mocks();
-    ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).resolves({});
-    raw.on(PutItemCommand).resolves({});
-    raw.on(UpdateItemCommand).rejects(throttles.ThrottlingException());
-    raw.on(DeleteItemCommand).resolves({});
-    const r = await register({ 'idempotency-key': 'form-4' });
-    expect(r.statusCode).toBe(201);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(1);
-  });
-
-  it('a failed transaction forgets the key (so the retry is judged afresh), with the record it saved only', async () => {
+  it('a throttled transaction → 503 and no record is looked up: nothing was written, so the retry is judged afresh', async () => {
+    // Prepare
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
     ddb.on(TransactWriteCommand).rejects(throttles.ProvisionedThroughputExceededException());
-    raw.on(PutItemCommand).resolves({});
-    raw.on(DeleteItemCommand).resolves({});
-    const r = await register({ 'idempotency-key': 'form-2' });
+    // Act
+    const r = await register({ 'idempotency-key': 'form-1' });
+    // Assess: the key's record went in the failed transaction, nowhere else
     expect503(r);
-    const saved = raw.commandCalls(PutItemCommand).map((c) => c.args[0].input);
-    const deleted = raw.commandCalls(DeleteItemCommand).map((c) => c.args[0].input);
-    expect(saved).toHaveLength(1);
-    expect(deleted).toHaveLength(1);
-    expect(deleted[0]!.TableName).toBe(IDEMPOTENCY_TABLE);
-    expect(deleted[0]!.Key!.id).toEqual(saved[0]!.Item!.id);
+    const items = ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems!;
+    expect(items.filter((i) => String(i.Put?.Item?.pk).includes('#KEY#'))).toHaveLength(1);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(0);
+    expect(writesOutsideTheTransaction()).toBe(0);
   });
 
-  it('the same key with another body → 422 idempotency_key_reused, and the first answer is not deleted', async () => {
+  it('the key is taken and its record cannot be read (throttled) → the refusal stands: 409 request_in_progress with Retry-After, not a 500', async () => {
+    // Prepare
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    raw.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    // The record the first request left: completed, for another body.
-    raw.on(GetItemCommand).resolves({
-      Item: { id: { S: 'x' }, status: { S: 'COMPLETED' }, expiration: { N: String(Math.floor(Date.now() / 1000) + 3600) }, validation: { S: 'another-hash' }, data: { S: '{}' } },
-    });
-    raw.on(UpdateItemCommand).resolves({});
-    const r = await register({ 'idempotency-key': 'form-3' });
-    expect([r.statusCode, problemOf(r).code]).toEqual([422, 'idempotency_key_reused']);
-    expect(raw.commandCalls(DeleteItemCommand)).toHaveLength(0);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    ddb.on(GetCommand).rejects(throttles.ThrottlingException());
+    // Act
+    const r = await register({ 'idempotency-key': 'form-4' });
+    // Assess
+    expect([r.statusCode, problemOf(r).code]).toEqual([409, 'request_in_progress']);
+    expect(Number(r.headers?.['Retry-After'])).toBeGreaterThan(0);
+    expect(writesOutsideTheTransaction()).toBe(0);
+  });
+
+  it('the key is taken by another body → 422 idempotency_key_reused; an expired record does not count', async () => {
+    // Prepare
+    mocks();
+    ddb.on(QueryCommand).resolves(eventPage());
+    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    const record = (expiresAt: number) => ({ Item: { fingerprint: 'another-body', body: '{}', location: '/x', expiresAt } });
+    ddb.on(GetCommand).resolvesOnce(record(Math.floor(Date.now() / 1000) + 3600)).resolvesOnce(record(Math.floor(Date.now() / 1000) - 1));
+    // Act
+    const reused = await register({ 'idempotency-key': 'form-3' });
+    const expired = await register({ 'idempotency-key': 'form-3' });
+    // Assess
+    expect([reused.statusCode, problemOf(reused).code]).toEqual([422, 'idempotency_key_reused']);
+    expect([expired.statusCode, problemOf(expired).code]).toEqual([409, 'request_in_progress']);
+    expect(writesOutsideTheTransaction()).toBe(0);
   });
 });
 

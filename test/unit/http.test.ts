@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { negotiateLocale, problemTitles } from '#domain/messages';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
-import { canonicalJson } from '#http/idempotency';
+import { canonicalJson } from '#domain/keyed-request';
 import { problem } from '#http/respond';
 
 describe('Accept-Language', () => {
