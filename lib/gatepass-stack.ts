@@ -235,6 +235,8 @@ export class GatepassStack extends Stack {
       corsPreflight: {
         allowOrigins: [...(props.corsOrigins ?? corsOriginsFromContext(this))],
         allowHeaders: [...CORS_ALLOW_HEADERS],
+        // What a browser client may read of an answer (the local gateway exposes the same).
+        exposeHeaders: ['Location', 'Retry-After', 'Content-Language', 'Idempotent-Replayed'],
         allowMethods: [
           CorsHttpMethod.GET,
           CorsHttpMethod.POST,

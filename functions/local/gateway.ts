@@ -5,9 +5,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { problem } from '#http/respond';
 import { fallbackRoute, routes, type Route } from '#routes';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -143,7 +145,7 @@ const cors = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'Authorization, Content-Type, X-Manage-Token, Idempotency-Key, Accept-Language',
   'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
-  'access-control-expose-headers': 'Location, Retry-After, Content-Language',
+  'access-control-expose-headers': 'Location, Retry-After, Content-Language, Idempotent-Replayed',
   'access-control-max-age': '600',
 };
 
@@ -155,7 +157,7 @@ export interface GatewayOptions {
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://local');
       const extra = options.extra?.[url.pathname];
@@ -195,4 +197,22 @@ export function createGateway(options: GatewayOptions = {}): Server {
       res.end('{"message":"Internal Server Error"}');
     }
   });
+  // Requests Node refuses before any handler sees them (headers over its 16 KiB, broken HTTP):
+  // problem+json too, rather than Node's bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable || (socket as Duplex & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const status = tooLarge ? 431 : 400;
+    const answer = problem(status, tooLarge ? 'headers_too_large' : 'bad_request', 'en');
+    const body = Buffer.from(answer.body ?? '');
+    const head = [
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,
+      ...Object.entries({ ...answer.headers, ...cors, 'content-length': body.length, connection: 'close' }).map(([k, v]) => `${k}: ${v}`),
+    ];
+    socket.end(Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`), body]));
+  });
+  return server;
 }

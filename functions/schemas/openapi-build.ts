@@ -33,6 +33,17 @@ export function buildOpenApi() {
         ? { content: { 'application/json': { schema: ref(route.response) } } }
         : {};
     const responses: Record<string, unknown> = { [route.status]: { description: 'Success', ...success } };
+    if (route.idempotent) {
+      (responses[route.status] as Record<string, unknown>).headers = {
+        'Idempotent-Replayed': { description: 'true when this is the first answer to the same Idempotency-Key and body, replayed', schema: { type: 'string', enum: ['true'] } },
+      };
+    }
+    if (route.storesExports) {
+      responses[303] = {
+        description: 'The export is over 5 MB: fetch it from Location, a URL valid for 15 minutes',
+        headers: { Location: { required: true, schema: { type: 'string', format: 'uri' } } },
+      };
+    }
     for (const [status, description] of Object.entries(errorCodes)) {
       responses[status] = { description, content: { 'application/problem+json': { schema: ref('Problem') } } };
     }

@@ -208,6 +208,15 @@ describe('bad input never yields a 5xx and writes nothing', () => {
     expect(page.json.seatsLeft).toBe(100);
   });
 
+  it('headers over the HTTP server limit are 431 problem+json, and the gateway keeps serving', async () => {
+    // Act: 20 KiB of headers, over Node's 16 KiB
+    const r = await stack.call('GET', '/health', { headers: { 'x-filler': 'a'.repeat(20 * 1024) } });
+    const after = await stack.call('GET', '/health');
+    // Assess
+    expect([r.status, r.type, r.json?.code]).toEqual([431, 'application/problem+json; charset=utf-8', 'headers_too_large']);
+    expect(after.status).toBe(200);
+  });
+
   it('unknown routes and methods are 404 problem+json', async () => {
     for (const [method, path] of [['GET', '/nope'], ['DELETE', '/events'], ['PUT', '/health']]) {
       const r = await stack.call(method!, path!);
