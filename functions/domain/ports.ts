@@ -22,6 +22,8 @@ export interface EventStore {
   create(event: StoredEvent): Promise<void>;
   read(eventId: string): Promise<EventPage | undefined>;
   list(limit: number, after: Record<string, unknown> | undefined): Promise<Page<StoredEvent>>;
+  /** The counters of several events at once (a new event's, where none are stored yet). */
+  countersOf(events: readonly StoredEvent[]): Promise<Map<string, EventCounters>>;
   /** Writes the new event, its counters' capacities, added and removed session counters, atomically. */
   update(before: StoredEvent, after: StoredEvent): Promise<EventUpdateOutcome>;
 }

@@ -9,8 +9,7 @@ export const handler = securedRoute('list-events', async (req) => {
   const key = await cursorKey();
   const after = decodeCursor(key, 'events', req.query.cursor);
   const page = await eventStore.list(pageLimit(req.query.limit), after);
-  const items = await Promise.all(
-    page.items.map(async (event) => eventView(event, (await eventStore.read(event.id))?.counters ?? freshCounters(event))),
-  );
+  const counters = await eventStore.countersOf(page.items);
+  const items = page.items.map((event) => eventView(event, counters.get(event.id) ?? freshCounters(event)));
   return json(200, { items, nextCursor: encodeCursor(key, 'events', page.next) });
 });

@@ -35,6 +35,25 @@ describe('events', () => {
     expect(list.json.items.map((e: { id: string }) => e.id)).toContain(event.id);
   });
 
+  it('the list shows each event with its live seats, as its own page does', async () => {
+    // Prepare: two events; registrations in one of them, one with a session
+    const a = await createEvent();
+    const b = await createEvent();
+    for (let i = 0; i < 3; i++) {
+      const r = await stack.call('POST', `/events/${a.id}/registrations`, { body: participant(40 + i, i === 0 ? { sessions: ['energy'] } : {}) });
+      expect(r.status).toBe(201);
+    }
+    // Act
+    const list = await stack.call('GET', '/events?limit=100', { token: admin });
+    // Assess
+    const seats = (e: { seatsLeft: number; sessions: { id: string; seatsLeft: number }[] }) => [e.seatsLeft, e.sessions.map((s) => [s.id, s.seatsLeft])];
+    for (const event of [a, b]) {
+      const listed = list.json.items.find((e: { id: string }) => e.id === event.id);
+      expect(seats(listed)).toEqual(seats((await stack.call('GET', `/events/${event.id}`)).json));
+    }
+    expect(seats(list.json.items.find((e: { id: string }) => e.id === a.id))).toEqual([97, [['bio', 20], ['energy', 19]]]);
+  });
+
   it('applies the default registration window and waitlist', async () => {
     const { registration: _omit, ...input } = openEvent();
     const r = await stack.call('POST', '/events', { token: admin, body: input });
