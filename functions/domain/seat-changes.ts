@@ -27,7 +27,14 @@ async function replan<T>(attempts: number, step: (attempt: number) => Promise<T 
   throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
 }
 
-async function readBoth(stores: Stores, eventId: string, registrationId: string): Promise<{ page: EventPage; registration: StoredRegistration }> {
+export interface Snapshot {
+  page: EventPage;
+  registration: StoredRegistration;
+}
+
+/** The caller's own read serves the first plan (it has just read both); a replan reads afresh. */
+async function readBoth(stores: Stores, eventId: string, registrationId: string, first?: Snapshot): Promise<Snapshot> {
+  if (first) return first;
   const [page, registration] = await Promise.all([stores.events.read(eventId), stores.registrations.read(eventId, registrationId)]);
   if (!page || !registration) throw notFound('No such registration.');
   return { page, registration };
@@ -55,9 +62,10 @@ function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonl
  *    lines (a head promoted to the event then takes or queues for its own sessions), emails owed.
  * 4. Write the plan in one transaction; replan if stale.
  */
-export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, now = () => new Date()) {
-  return replan(MAX_PLANS, async () => {
-    const { page, registration } = await readBoth(stores, eventId, registrationId);
+export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: { read?: Snapshot; now?: () => Date } = {}) {
+  const { read, now = () => new Date() } = options;
+  return replan(MAX_PLANS, async (attempt) => {
+    const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
@@ -83,9 +91,16 @@ export interface RegistrationChanges {
  *    a free seat or join the line now (409 sold_out when full and the waitlist is off).
  * 4. Write in one transaction; replan if stale.
  */
-export async function changeRegistration(stores: Stores, eventId: string, registrationId: string, changes: RegistrationChanges, now = () => new Date()) {
-  return replan(MAX_PLANS, async () => {
-    const { page, registration } = await readBoth(stores, eventId, registrationId);
+export async function changeRegistration(
+  stores: Stores,
+  eventId: string,
+  registrationId: string,
+  changes: RegistrationChanges,
+  options: { read?: Snapshot; now?: () => Date } = {},
+) {
+  const { read, now = () => new Date() } = options;
+  return replan(MAX_PLANS, async (attempt) => {
+    const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     const wanted = changes.sessions;
     const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];

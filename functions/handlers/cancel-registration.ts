@@ -4,7 +4,7 @@ import { seatStore } from '#adapters/seat-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { registrationView } from '#domain/registration';
 import { cancelRegistration } from '#domain/seat-changes';
-import { findRegistration } from '#http/lookup';
+import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { count, publishMetrics } from '#http/metrics';
 import { securedRoute } from '#http/secured-route';
@@ -15,9 +15,10 @@ const stores = { events: eventStore, registrations: registrationStore, seats: se
 export const handler = securedRoute(
   'cancel-registration',
   async (req) => {
-    const existing = await findRegistration(req.params);
+    const read = await findRegistrationWithEvent(req.params);
+    const existing = read.registration;
     assertCurrentManageToken(req, existing);
-    const cancelled = await cancelRegistration(stores, existing.eventId, existing.id);
+    const cancelled = await cancelRegistration(stores, existing.eventId, existing.id, { read });
     count('RegistrationsCancelled');
     return json(200, registrationView(cancelled));
   },
