@@ -15,7 +15,7 @@ export interface KeyedRequest {
   readonly fingerprint: string;
 }
 
-/** What the first request was answered: the 201's body, verbatim, and its Location. */
+/** What the first request was answered: the 201's body (less the credentials the route derives again) and its Location. */
 export interface KeyedAnswer {
   readonly body: string;
   readonly location: string;

@@ -53,6 +53,9 @@ export interface ViewExtras {
   baseUrl?: string;
 }
 
+/** Every registration's manage token starts at this version (a new link bumps it). */
+export const FIRST_TOKEN_VERSION = 1;
+
 /** A confirmed registration holds a badge; a waitlisted one not yet, a cancelled one no longer. */
 export const holdsBadge = (r: StoredRegistration) => r.status === 'confirmed';
 

@@ -5,7 +5,7 @@
 import { GatepassError, notFound } from '#domain/errors';
 import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, type StoredEvent } from '#domain/event';
 import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
-import { newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
+import { FIRST_TOKEN_VERSION, newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
 import { allocateSeats } from '#domain/seats';
 import type { EventStore, RegistrationStore } from '#domain/ports';
 import type { EventInput, EventPatch } from '#schemas/event';
@@ -130,7 +130,7 @@ export async function register(
       createdAt: stamp,
       updatedAt: stamp,
       checkedInAt: null,
-      tokenVersion: 1,
+      tokenVersion: FIRST_TOKEN_VERSION,
       expiresAt: personalDataExpiry(page.event),
     };
     const record: KeyedRequestRecord | undefined = keyed && {

@@ -6,7 +6,7 @@ import { signBadge } from '#domain/badge-token';
 import { notFound } from '#domain/errors';
 import type { KeyedAnswer } from '#domain/keyed-request';
 import { issueManageToken } from '#domain/manage-token';
-import { holdsBadge, isEventId, registrationView, type StoredRegistration } from '#domain/registration';
+import { FIRST_TOKEN_VERSION, holdsBadge, isEventId, registrationView, type StoredRegistration } from '#domain/registration';
 import { register } from '#domain/use-cases';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests, keyedRequest } from '#http/idempotency';
@@ -16,28 +16,49 @@ import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { registrationInput } from '#schemas/registration';
 
+type View = ReturnType<typeof registrationView>;
+type Sealed = Omit<View, 'manageToken' | 'badge'> & { badge: Omit<NonNullable<View['badge']>, 'token'> | null };
+
+/** The credentials of a new registration's 201, derived (HMAC, deterministic Ed25519), never stored. */
+async function credentials(eventId: string, registrationId: string, badge: boolean) {
+  const manageToken = issueManageToken(await manageTokenKey(), eventId, registrationId, FIRST_TOKEN_VERSION);
+  const badgeToken = badge ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
+  return { manageToken, badgeToken };
+}
+
+/** The 201 as a key's record keeps it: without the manage token and the badge token. */
+function seal(view: View): string {
+  const { manageToken: _m, badge, ...rest } = view;
+  const sealed: Sealed = { ...rest, badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl } };
+  return JSON.stringify(sealed);
+}
+
+/** A replayed 201: the sealed body with its credentials derived again, fields in their first order. */
+async function unseal(answer: KeyedAnswer): Promise<KeyedAnswer> {
+  const { badge, ...rest } = JSON.parse(answer.body) as Sealed;
+  const { manageToken, badgeToken } = await credentials(rest.eventId, rest.id, badge !== null);
+  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge } };
+  return { ...answer, body: JSON.stringify(view) };
+}
+
 export const handler = publicRoute(
   'create-registration',
   async (req) => {
     const eventId = req.params.eventId ?? '';
     if (!isEventId(eventId)) throw notFound('No such event.');
-    // The answer is rendered before the write, so that a keyed request's record can hold it.
-    const answer = async (registration: StoredRegistration): Promise<KeyedAnswer> => {
-      const manageToken = issueManageToken(await manageTokenKey(), eventId, registration.id, registration.tokenVersion);
-      const badgeToken = holdsBadge(registration) ? await signBadge(await badgeKeyRing(), { eventId, registrationId: registration.id }) : undefined;
-      return {
-        body: JSON.stringify(registrationView(registration, { manageToken, badgeToken, baseUrl: baseUrl(req.event) })),
-        location: `/events/${eventId}/registrations/${registration.id}`,
-      };
-    };
-    let answered: KeyedAnswer | undefined;
+    const viewOf = async (registration: StoredRegistration): Promise<View> =>
+      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event) });
     const keyed = keyedRequest(req);
+    let view: View | undefined;
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale), {
-      keyed: keyed && { ...keyed, answer: async (r) => (answered = await answer(r)) },
+      // Rendered before the write, so that the key's record holds the answer the caller gets.
+      keyed: keyed && {
+        ...keyed,
+        answer: async (r) => ({ body: seal((view = await viewOf(r))), location: `/events/${eventId}/registrations/${r.id}` }),
+      },
     });
     count(registration.status === 'confirmed' ? 'RegistrationsConfirmed' : 'RegistrationsWaitlisted');
-    const { body, location } = answered ?? (await answer(registration));
-    return { ...json(201, null, { Location: location }), body };
+    return json(201, view ?? (await viewOf(registration)), { Location: `/events/${eventId}/registrations/${registration.id}` });
   },
-  { use: [publishMetrics(), idempotentRequests(registrationStore.keyedRequest)] },
+  { use: [publishMetrics(), idempotentRequests(registrationStore.keyedRequest, unseal)] },
 );

@@ -6,10 +6,11 @@
  *
  * Only a refused request (4xx) reads the record: a repeat of a request that was answered 201
  * gets that 201 again (same body); the same key with another body → 422 idempotency_key_reused.
+ * The record holds no credential: `restore` puts back what the route derives again on a replay.
  */
 import type { MiddlewareObj } from '@middy/core';
 import { GatepassError } from '#domain/errors';
-import { fingerprintOf, replayOrRefuse, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
+import { fingerprintOf, replayOrRefuse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { json, type HttpResult } from '#http/respond';
 import type { GatepassEvent, RouteRequest } from '#http/route';
 
@@ -19,13 +20,14 @@ type WithKey = GatepassEvent & { keyed?: KeyedRequest };
 export const keyedRequest = (req: RouteRequest): KeyedRequest | undefined => (req.event as WithKey).keyed;
 
 /** The 201 a repeat gets: the first body, verbatim. */
-export const replayed = (answer: { body: string; location: string }): HttpResult => {
+export const replayed = (answer: KeyedAnswer): HttpResult => {
   const response = json(201, null, { Location: answer.location, 'Idempotent-Replayed': 'true' });
   return { ...response, body: answer.body };
 };
 
 export function idempotentRequests(
   records: (eventId: string, key: string) => Promise<KeyedRequestRecord | undefined>,
+  restore: (answer: KeyedAnswer) => Promise<KeyedAnswer> = async (answer) => answer,
 ): MiddlewareObj<GatepassEvent, HttpResult> {
   return {
     before: async (request) => {
@@ -49,11 +51,14 @@ export function idempotentRequests(
         return; // The refusal stands; the repeat can be sent again.
       }
       if (!record) return;
+      let answer: KeyedAnswer;
       try {
-        return replayed(replayOrRefuse(record, event.keyed));
+        answer = replayOrRefuse(record, event.keyed);
       } catch (refusal) {
         request.error = refusal as Error;
+        return;
       }
+      return replayed(await restore(answer));
     },
   };
 }

@@ -1,5 +1,7 @@
 /** The foundation end to end: HTTP against the local stack (gateway → handlers → DynamoDB Local). */
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '#local/engines';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -322,9 +324,27 @@ describe('Idempotency-Key', () => {
     // Assess
     expect(first.status).toBe(201);
     expect([repeat.status, repeat.json]).toEqual([201, first.json]);
+    expect(repeat.text).toBe(first.text);
     expect(repeat.headers.get('location')).toBe(`${path}/${first.json.id}`);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
     expect((await stack.call('GET', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } })).json.status).toBe('cancelled');
+  });
+
+  it("the key's record keeps no credential: neither the manage token nor the badge token is stored", async () => {
+    // Prepare
+    const event = await createEvent();
+    const first = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(5), headers: { 'idempotency-key': 'form-submit-4' } });
+    expect(first.json.badge.token).toEqual(expect.any(String));
+    // Act: every item the registration wrote
+    const ddb = DynamoDBDocumentClient.from(dynamoClient(stack.dynamoEndpoint));
+    const items = (await ddb.send(new ScanCommand({ TableName: stack.tables.data }))).Items ?? [];
+    ddb.destroy();
+    // Assess
+    const records = items.filter((i) => i.type === 'keyed-request');
+    expect(records.map((r) => JSON.parse(r.body).id)).toContain(first.json.id);
+    const stored = JSON.stringify(items);
+    expect(stored).not.toContain(first.json.manageToken);
+    expect(stored).not.toContain(first.json.badge.token);
   });
 
   it('is scoped to the event', async () => {
