@@ -1,35 +1,31 @@
 /**
  * Bundle weight: every handler in functions/handlers bundled the way GatepassFunction has
- * NodejsFunction bundle it (the same esbuild options, through esbuild's JS API instead of a
- * full `cdk synth`), its size, what weighs in it (esbuild metafile), and how long a fresh Node
- * process takes to import it, as a ratio to a floor bundle (the DynamoDB client and one command,
- * built the same way) and to a bare `node -e ''`.
+ * NodejsFunction bundle it (the same esbuild options and externals from lib/bundling.ts, through
+ * esbuild's JS API instead of a full `cdk synth`, then the same afterBundling commands), its
+ * size, what weighs in it (esbuild metafile), and how long a fresh Node process takes to import
+ * it, as a ratio to a floor bundle (the DynamoDB client and one command, built the same way) and
+ * to a bare `node -e ''`. Files the afterBundling step puts beside index.mjs (get-badge's
+ * badge-renderer.mjs, fonts, wasm) are reported apart: a cold start does not load them.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { routes, type Route } from '#routes';
-import { ASSET_DIR, BADGE_ASSETS, assetSourcePath } from '#badges/assets';
+import { ASSET_DIR } from '#badges/assets';
+import { BADGE_RENDERER, ESBUILD_OPTIONS, afterBundlingCommands, externalModules, type FunctionBundling } from '../lib/bundling.ts';
 import { median, progress, quantile, round } from './support.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const HANDLERS = join(ROOT, 'functions', 'handlers');
 
-/** GatepassFunction's `bundling` block, as NodejsFunction turns it into esbuild arguments. */
-const REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+/** GatepassFunction's `bundling` block (lib/bundling.ts), as NodejsFunction turns it into esbuild arguments. */
 export const gatepassEsbuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node24',
-  format: 'esm',
-  minify: true,
-  sourcemap: true, // --sourcemap: linked, index.mjs.map beside it
-  mainFields: ['module', 'main'],
-  banner: { js: REQUIRE_BANNER },
-  external: [], // externalModules: [] — the AWS SDK is bundled too
-} as const;
+  ...ESBUILD_OPTIONS,
+  mainFields: [...ESBUILD_OPTIONS.mainFields],
+  banner: { js: ESBUILD_OPTIONS.banner },
+};
 
 /** The floor: what any function that touches the table carries at least. */
 const FLOOR_SOURCE = `import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
@@ -58,7 +54,7 @@ const PROBES: { id: string; base: 'bare' | 'banner' | 'floor'; what: string; sou
   { id: 'floor+secrets', base: 'floor', what: "the floor + Powertools Parameters' getSecret (Secrets Manager client)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { getSecret } from '@aws-lambda-powertools/parameters/secrets'; export const g = getSecret; ${HANDLER}` },
   { id: 'floor+ics', base: 'floor', what: "the floor + the `ics` package (CommonJS, builds its yup schemas when loaded; functions/mail/compose.ts)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { createEvents } from 'ics'; export const c = createEvents; ${HANDLER}` },
   { id: 'floor+mail-compose', base: 'floor', what: 'the floor + functions/mail/compose.ts (nodemailer MailComposer, ics)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}` },
-  { id: 'floor+badge-render', base: 'floor', what: 'the floor + functions/badges/render.ts (pdf-lib, fontkit, resvg behind dynamic imports, inlined in the one file)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}` },
+  { id: 'floor+badge-render', base: 'floor', what: 'the floor + functions/badges/render.ts inlined in one file (pdf-lib, fontkit, resvg behind dynamic imports): what the get-badge index.mjs carried before the renderer became badge-renderer.mjs', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}` },
   { id: 'floor+metrics', base: 'floor', what: 'the floor + Powertools Metrics constructed at module scope (functions/http/metrics.ts)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' }); ${HANDLER}` },
 ];
 
@@ -94,6 +90,10 @@ export interface BundleFigure {
   kb: number;
   mapKb: number;
   assetsKb: number;
+  /** badge-renderer.mjs beside index.mjs (0 if none): loaded on the first render, not at import. */
+  rendererKb: number;
+  /** Importing index.mjs and then the renderer, as the first render does (median ms), if it has one. */
+  withRendererMs?: number;
   importMs: number;
   /** Interquartile range of the import times (ms): the noise to read the ratio against. */
   importIqrMs: [number, number];
@@ -171,13 +171,13 @@ function weigh(meta: Metafile, outFile: string, entry: string, floor: Map<string
     }));
 }
 
-async function bundleOne(entry: string | { source: string }, outdir: string): Promise<{ file: string; meta: Metafile; kb: number; mapKb: number }> {
+async function bundleOne(entry: string | { source: string }, outdir: string, f: FunctionBundling = {}): Promise<{ file: string; meta: Metafile; kb: number; mapKb: number }> {
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
   const result = await build({
     ...gatepassEsbuildOptions,
     mainFields: [...gatepassEsbuildOptions.mainFields],
-    external: [...gatepassEsbuildOptions.external],
+    external: externalModules(f), // GatepassFunction's externalModules: only #badge-renderer, for badge functions
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' as const } }),
     outfile,
     absWorkingDir: ROOT, // NodejsFunction bundles from the project root (where package-lock.json is)
@@ -233,20 +233,27 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     handlerIds.map(async (id) => {
       const entry = join(HANDLERS, `${id}.ts`);
       const outdir = join(options.outDir, id);
-      const b = await bundleOne(entry, outdir);
-      let assetsBytes = 0;
-      // GatepassFunction's afterBundling hook: fonts and wasm beside index.mjs, never inlined.
-      if (renders.has(id)) {
-        // (lib/gatepass-function.ts badgeAssets(), without loading aws-cdk-lib into the bench)
-        for (const a of Object.values(BADGE_ASSETS)) {
-          const to = join(outdir, ASSET_DIR, a.file);
-          mkdirSync(dirname(to), { recursive: true });
-          copyFileSync(assetSourcePath(a), to);
-          assetsBytes += statSync(to).size;
-        }
+      // As the stack does (lib/gatepass-stack.ts): routes that render badges get badgeAssets.
+      const f: FunctionBundling = { badges: renders.has(id) };
+      const b = await bundleOne(entry, outdir, f);
+      // GatepassFunction's afterBundling hook, the same commands run the same way (bash, from the
+      // project root, as NodejsFunction's local bundling does): renderer, package.json, assets.
+      for (const command of afterBundlingCommands(f, ROOT, outdir)) {
+        const r = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`afterBundling for ${id} failed: ${command}\n${r.stderr}`);
       }
+      const assetDir = join(outdir, ASSET_DIR);
+      const assetsBytes = existsSync(assetDir) ? readdirSync(assetDir).reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0) : 0;
+      const renderer = join(outdir, BADGE_RENDERER.file);
       const outKey = relative(ROOT, b.file);
-      return { id, ...b, assetsKb: kb(assetsBytes), top: weigh(b.meta, outKey, relative(ROOT, entry), floorPackages) };
+      return {
+        id,
+        ...b,
+        assetsKb: kb(assetsBytes),
+        renderer: existsSync(renderer) ? renderer : undefined,
+        rendererKb: existsSync(renderer) ? kb(statSync(renderer).size) : 0,
+        top: weigh(b.meta, outKey, relative(ROOT, entry), floorPackages),
+      };
     }),
   );
   const probes = await Promise.all(PROBES.map(async (p) => ({ ...p, ...(await bundleOne({ source: p.source }, join(options.outDir, 'probes', p.id.replace(/[^\w-]/g, '_')))) })));
@@ -259,6 +266,10 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     { id: '(bare)', args: ['-e', ''] },
     { id: '(floor)', args: [floor.file] },
     ...built.map((b) => ({ id: b.id, args: [b.file] })),
+    // What the first render adds: index.mjs, then the renderer file (not part of the import ratio).
+    ...built
+      .filter((b) => b.renderer)
+      .map((b) => ({ id: `${b.id}+renderer`, args: ['--input-type=module', '-e', `await import(${JSON.stringify(b.file)}); await import(${JSON.stringify(b.renderer)});`] })),
     ...probes.map((p) => ({ id: `probe:${p.id}`, args: [p.file] })),
   ];
   const times = new Map<string, number[]>(subjects.map((s) => [s.id, []]));
@@ -288,6 +299,8 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       kb: b.kb,
       mapKb: b.mapKb,
       assetsKb: b.assetsKb,
+      rendererKb: b.rendererKb,
+      ...(times.has(`${b.id}+renderer`) ? { withRendererMs: round(median(times.get(`${b.id}+renderer`)!), 1) } : {}),
       importMs: round(importMs, 1),
       importIqrMs: [round(quantile(times.get(b.id)!, 0.25), 1), round(quantile(times.get(b.id)!, 0.75), 1)],
       vsFloor: round(vsFloor, 2),
@@ -316,7 +329,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
   });
   return {
     method:
-      "esbuild JS API with GatepassFunction's bundling options (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external), one build per handler, from the project root; not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round.",
+      "esbuild JS API with GatepassFunction's bundling options from lib/bundling.ts (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external but #badge-renderer for the functions that render badges), one build per handler, from the project root, then GatepassFunction's afterBundling commands (badge-renderer.mjs, its package.json, assets); not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round; files beside index.mjs are not loaded by it and are reported apart.",
     runsPerBundle: options.runs,
     bareMs: round(bareMs, 1),
     floor: {

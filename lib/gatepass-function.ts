@@ -16,7 +16,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ASSET_DIR, BADGE_ASSETS, assetSourcePath } from '#badges/assets';
+import { ESBUILD_OPTIONS, afterBundlingCommands, externalModules, type BundledAsset, type FunctionBundling } from './bundling.ts';
+
+export { badgeAssets, type BundledAsset } from './bundling.ts';
 
 /** functions/handlers, next to lib/ (resolved from this file, not from the working directory). */
 export const HANDLERS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions', 'handlers');
@@ -30,42 +32,6 @@ export const ENV = {
   jwtClientId: 'JWT_CLIENT_ID',
 } as const;
 
-/** ESM bundles have no `require`; some CommonJS dependencies still call it. */
-const REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/** The repository root: NodejsFunction's project root (where package-lock.json is), its bundling input dir. */
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-/** A file shipped beside the bundle's index.mjs, unbundled (fonts, wasm: read at run time, never inlined). */
-export interface BundledAsset {
-  /** Absolute path of the source file (e.g. resolved in node_modules). */
-  readonly from: string;
-  /** Path relative to the bundle's output dir, e.g. `assets/Pretendard-Regular.ttf`. */
-  readonly to: string;
-}
-
-/** The fonts and resvg's wasm that functions/badges reads from `assets/` next to index.mjs. */
-export function badgeAssets(): BundledAsset[] {
-  return Object.values(BADGE_ASSETS).map((a) => ({ from: assetSourcePath(a), to: `${ASSET_DIR}/${a.file}` }));
-}
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-/**
- * afterBundling commands copying each asset into the output dir. The input dir is the project
- * root (the host path when bundling locally, /asset-input in Docker), so sources inside the
- * project are given relative to it.
- */
-function copyAssetCommands(assets: readonly BundledAsset[], inputDir: string, outputDir: string): string[] {
-  const copies = assets.map((a) => {
-    const rel = path.relative(PROJECT_ROOT, a.from);
-    const from = rel.startsWith('..') || path.isAbsolute(rel) ? a.from : path.posix.join(inputDir, rel.split(path.sep).join('/'));
-    return { from, to: path.posix.join(outputDir, a.to) };
-  });
-  const dirs = [...new Set(copies.map((c) => path.posix.dirname(c.to)))];
-  return [...dirs.map((d) => `mkdir -p ${shellQuote(d)}`), ...copies.map((c) => `cp ${shellQuote(c.from)} ${shellQuote(c.to)}`)];
-}
-
 export interface GatepassFunctionProps {
   /** Handler module: functions/handlers/<handler>.ts exporting `handler`. Defaults to the construct id. */
   readonly handler?: string;
@@ -77,7 +43,11 @@ export interface GatepassFunctionProps {
   readonly entry?: string;
   /** Files copied next to index.mjs after bundling. */
   readonly assets?: readonly BundledAsset[];
-  /** Ships what functions/badges renders with (Pretendard, resvg wasm: ~7.9 MB, ~3.3 MB zipped) in `assets/`. */
+  /**
+   * Ships what functions/badges renders with: the renderer as its own file (`badge-renderer.mjs`,
+   * loaded by `import('#badge-renderer')` on the first render, never at cold start) and Pretendard
+   * and resvg's wasm (~7.9 MB, ~3.3 MB zipped) in `assets/` (lib/bundling.ts).
+   */
   readonly badgeAssets?: boolean;
 }
 
@@ -96,7 +66,8 @@ export class GatepassFunction extends Construct {
   constructor(scope: Construct, id: string, props: GatepassFunctionProps = {}) {
     super(scope, id);
     this.handlerName = props.handler ?? id;
-    const assets = [...(props.badgeAssets ? badgeAssets() : []), ...(props.assets ?? [])];
+    const bundling: FunctionBundling = { badges: props.badgeAssets ?? false, assets: props.assets ?? [] };
+    const afterBundling = (inputDir: string, outputDir: string) => afterBundlingCommands(bundling, inputDir, outputDir);
 
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: RetentionDays.ONE_MONTH,
@@ -128,18 +99,19 @@ export class GatepassFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: REQUIRE_BANNER,
+        minify: ESBUILD_OPTIONS.minify,
+        sourceMap: ESBUILD_OPTIONS.sourcemap,
+        target: ESBUILD_OPTIONS.target,
+        mainFields: [...ESBUILD_OPTIONS.mainFields],
+        banner: ESBUILD_OPTIONS.banner,
         // Bundle AWS SDK v3 too: pinned versions, tree-shaken, no dependency on the runtime's copy.
-        externalModules: [],
-        ...(assets.length > 0 && {
+        // Only the badge renderer stays out of index.mjs (a second file, lib/bundling.ts).
+        externalModules: externalModules(bundling),
+        ...((props.badgeAssets || (props.assets?.length ?? 0) > 0) && {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => copyAssetCommands(assets, inputDir, outputDir),
+            afterBundling,
           },
         }),
       },

@@ -4,8 +4,9 @@
  * the first render and cached for the container's life.
  *
  * Where they are found:
- * - in a Lambda bundle, next to index.mjs: `assets/<file>` (GatepassFunction `badgeAssets: true`
- *   copies them there, lib/gatepass-function.ts);
+ * - in a Lambda bundle, next to the file that runs this code (badge-renderer.mjs, beside
+ *   index.mjs): `assets/<file>` (GatepassFunction `badgeAssets: true` copies them there,
+ *   lib/bundling.ts);
  * - from source (tsx, vitest), in node_modules, resolved like a package import.
  *
  * This module is shared with the CDK code (which files to copy), so it imports nothing heavy.

@@ -2,9 +2,12 @@
  * Badge rendering: SVG, PNG (the SVG through resvg-wasm) and print-ready PDF (A6 portrait, pdf-lib
  * with a Pretendard subset), plus the bare QR as PNG for the confirmation email.
  *
- * Importing this module costs nothing: the libraries are imported dynamically and the fonts and
- * the wasm are read from disk on the first render, then kept for the container's life
- * (functions/badges/assets.ts says where they are found).
+ * The libraries are imported dynamically and the fonts and the wasm are read from disk on the
+ * first render, then kept for the container's life (functions/badges/assets.ts says where they
+ * are found). Handlers import this module as `#badge-renderer`, dynamically: in a deployed bundle
+ * it is a second file, badge-renderer.mjs beside index.mjs (lib/bundling.ts), because inside one
+ * esbuild output a dynamic `import()` of a package still inlines it, and V8 would parse pdf-lib,
+ * fontkit and resvg's JS (~1.4 MB) at every cold start.
  */
 import { readAsset } from './assets.ts';
 import { loadFonts, type BadgeFonts } from './fonts.ts';

@@ -2,17 +2,25 @@ import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
-import { badgePdf, badgePng, badgeSvg, type BadgeContent } from '#badges/render';
+import type { BadgeContent } from '#badge-renderer';
+import { lazy } from '#badges/lazy';
 import { signBadge } from '#domain/badge-token';
 import { GatepassError } from '#domain/errors';
 import { findRegistrationWithEvent } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { securedRoute } from '#http/secured-route';
 
+/**
+ * functions/badges/render.ts (pdf-lib, fontkit, resvg: ~1.9 MB bundled), loaded on the first
+ * render. Deployed, `#badge-renderer` is a second file beside index.mjs (lib/bundling.ts), so a
+ * cold start does not parse it; a static import would put it back into index.mjs.
+ */
+const renderer = lazy(async () => import('#badge-renderer'));
+
 const formats = {
-  svg: { type: 'image/svg+xml; charset=utf-8', render: async (c: BadgeContent) => Buffer.from(await badgeSvg(c), 'utf8') },
-  png: { type: 'image/png', render: async (c: BadgeContent) => Buffer.from(await badgePng(c)) },
-  pdf: { type: 'application/pdf', render: async (c: BadgeContent) => Buffer.from(await badgePdf(c)) },
+  svg: { type: 'image/svg+xml; charset=utf-8', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgeSvg(c), 'utf8') },
+  png: { type: 'image/png', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgePng(c)) },
+  pdf: { type: 'application/pdf', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgePdf(c)) },
 } as const;
 
 export const handler = securedRoute(

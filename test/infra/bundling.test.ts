@@ -1,15 +1,18 @@
 /**
  * The one infra test that bundles for real (esbuild, locally, no Docker): GatepassFunction's
  * bundling settings must produce a small ESM index.mjs with a source map and a `require` shim,
- * and `badgeAssets` must ship the fonts and wasm beside it instead of inlining them.
+ * and `badgeAssets` must ship the renderer as a second file (`badge-renderer.mjs`, mapped by a
+ * package.json beside index.mjs) and the fonts and wasm beside it instead of inlining them.
+ * (test/integration/get-badge-bundle.test.ts runs the real get-badge bundle against the table.)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BADGE_ASSETS, assetSourcePath } from '#badges/assets';
+import { BADGE_BUNDLE_PACKAGE_JSON, BADGE_RENDERER } from '../../lib/bundling.ts';
 import { GatepassFunction } from '../../lib/gatepass-function.ts';
 
 let outdir: string;
@@ -75,13 +78,32 @@ describe('GatepassFunction bundling with badgeAssets (fixture handler rendering 
     }
   });
 
-  it('keeps them out of the JS: index.mjs stays under 1.5 MB, a fraction of the 7.9 MB of assets', () => {
+  it('builds the renderer as badge-renderer.mjs (ESM, banner, source map) and maps #badge-renderer to it in a package.json', () => {
+    // Act
+    const renderer = path.join(badgeAssetDir, BADGE_RENDERER.file);
+    const code = readFileSync(renderer, 'utf8');
+    const pkg = JSON.parse(readFileSync(path.join(badgeAssetDir, 'package.json'), 'utf8'));
+    // Assess
+    expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=badge-renderer\.mjs\.map\s*$/);
+    expect(existsSync(`${renderer}.map`)).toBe(true);
+    expect(code).toContain('PDFDocument'); // pdf-lib lives here
+    expect(pkg).toEqual({ type: 'module', imports: { '#badge-renderer': './badge-renderer.mjs' } });
+    expect(pkg).toEqual(BADGE_BUNDLE_PACKAGE_JSON);
+  });
+
+  it('keeps the renderer and the assets out of index.mjs: a few KB that import #badge-renderer dynamically', () => {
     // Act
     const size = statSync(path.join(badgeAssetDir, 'index.mjs')).size;
     const code = readFileSync(path.join(badgeAssetDir, 'index.mjs'), 'latin1');
     // Assess
-    expect(size).toBeLessThan(1.5 * 1024 * 1024);
+    expect(size).toBeLessThan(100 * 1024);
+    expect(code).toMatch(/import\(\s*["']#badge-renderer["']\s*\)/);
+    expect(code).not.toMatch(/^\s*import[^(]*["']#badge-renderer["']/m); // never a static import
+    expect(code).not.toContain('PDFDocument');
     expect(code).not.toMatch(/AGFzbQ|\\x00asm/); // no wasm inlined (base64 or escaped)
+    // The renderer file carries no wasm either
+    expect(readFileSync(path.join(badgeAssetDir, BADGE_RENDERER.file), 'latin1')).not.toMatch(/AGFzbQ|\\x00asm/);
   });
 
   it('runs from its own directory, with no node_modules in reach, and renders every format', () => {
@@ -99,4 +121,22 @@ describe('GatepassFunction bundling with badgeAssets (fixture handler rendering 
     expect(sizes.pdf).toBeLessThan(150 * 1024);
     expect(sizes.qr).toBeGreaterThan(500);
   }, 60_000);
+
+  it.each([BADGE_RENDERER.file, 'package.json'])('fails to render without %s beside index.mjs', (missing) => {
+    // Prepare: the same bundle, one file short
+    const copy = mkdtempSync(path.join(tmpdir(), 'gatepass-bundle-short-'));
+    try {
+      cpSync(badgeAssetDir, copy, { recursive: true });
+      rmSync(path.join(copy, missing));
+      const script = `const { handler } = await import(${JSON.stringify(path.join(copy, 'index.mjs'))});
+        await handler({ token: 'x'.repeat(200), name: 'A' });`;
+      // Act
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: copy, encoding: 'utf8' });
+      // Assess
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toMatch(/ERR_MODULE_NOT_FOUND|ERR_PACKAGE_IMPORT_NOT_DEFINED|Cannot find|#badge-renderer/);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
 });
