@@ -19,10 +19,13 @@ const metrics = () => (instance ??= new (load().Metrics)({ namespace: 'Gatepass'
 
 export const count = (name: string, value = 1) => metrics().addMetric(name, load().MetricUnit.Count, value);
 
+/** Publishes what was counted since the last publish; nothing counted, nothing published. */
+export function publishCounted(): void {
+  if (instance?.hasStoredMetrics()) instance.publishStoredMetrics();
+}
+
 /** Publishes what the invocation counted; an invocation that counted nothing publishes nothing. */
 export const publishMetrics = (): MiddlewareObj<GatepassEvent, HttpResult> => {
-  const publish = async () => {
-    if (instance?.hasStoredMetrics()) instance.publishStoredMetrics();
-  };
+  const publish = async () => publishCounted();
   return { after: publish, onError: publish };
 };
