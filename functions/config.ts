@@ -5,7 +5,8 @@
  */
 import * as z from 'zod/mini';
 
-const schema = z.object({
+/** Built by the first config() call, not when the module loads (zod/mini schema construction costs a cold start). */
+const schema = () => z.object({
   DATA_TABLE: z.string().check(z.minLength(3)),
   /** Deployed: the Secrets Manager secret the manage-token key is derived from. */
   SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
@@ -31,13 +32,13 @@ const schema = z.object({
   JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
 });
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.infer<ReturnType<typeof schema>>;
 
 let cached: Config | undefined;
 
 export function config(): Config {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  const parsed = schema().safeParse(process.env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Gatepass configuration is invalid: ${problems}`);

@@ -21,7 +21,7 @@ const CONCURRENCY = 16;
 export const handler = securedRoute('check-in-batch', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
-  const { scans } = validate(checkinBatchInput, req.body, req.locale);
+  const { scans } = validate(checkinBatchInput(), req.body, req.locale);
   const ring = await badgeKeyRing();
   let event: Promise<StoredEvent | undefined> | undefined;
   const loadEvent = () => (event ??= eventStore.read(eventId).then((p) => p?.event));

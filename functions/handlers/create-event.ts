@@ -7,7 +7,7 @@ import { validate } from '#http/validate';
 import { eventInput } from '#schemas/event';
 
 export const handler = securedRoute('create-event', async (req) => {
-  const input = validate(eventInput, req.body, req.locale);
+  const input = validate(eventInput(), req.body, req.locale);
   const event = await createEvent(eventStore, input);
   return json(201, eventView(event, freshCounters(event)), { Location: `/events/${event.id}` });
 });

@@ -15,28 +15,31 @@ import { validate } from '#http/validate';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
-import { identifier } from '#schemas/common';
+import { identifier, once } from '#schemas/common';
 
-const filterQuery = z.object({
-  status: z.optional(z.enum(['confirmed', 'waitlisted', 'cancelled'])),
-  sessionId: z.optional(identifier),
-  checkedIn: z.optional(z.enum(['true', 'false'])),
-  q: z.optional(
-    z.string().check(
-      z.maxLength(200),
-      z.refine((q) => queryForms(q).name !== '' && queryForms(q).email !== '', 'at least one character besides spaces'),
+/** Built on first use: no zod schema is built at cold start. */
+const filterQuery = once(() =>
+  z.object({
+    status: z.optional(z.enum(['confirmed', 'waitlisted', 'cancelled'])),
+    sessionId: z.optional(identifier()),
+    checkedIn: z.optional(z.enum(['true', 'false'])),
+    q: z.optional(
+      z.string().check(
+        z.maxLength(200),
+        z.refine((q) => queryForms(q).name !== '' && queryForms(q).email !== '', 'at least one character besides spaces'),
+      ),
     ),
-  ),
-});
+  }),
+);
 
 const unknownSession: Record<Locale, string> = { en: 'not a session of this event', ko: '이 행사의 세션이 아닙니다' };
 
 /** Every failing parameter at once (filters and `limit`), each error on its parameter's name. */
 function parseQuery(query: Readonly<Record<string, string>>, locale: Locale): { filters: RegistrationFilters; limit: number } {
   const errors: FieldError[] = [];
-  let parsed: z.output<typeof filterQuery> = {};
+  let parsed: z.output<ReturnType<typeof filterQuery>> = {};
   try {
-    parsed = validate(filterQuery, query, locale);
+    parsed = validate(filterQuery(), query, locale);
   } catch (error) {
     if (!(error instanceof GatepassError)) throw error;
     errors.push(...(error.options.errors ?? []));

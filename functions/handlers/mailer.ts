@@ -3,14 +3,14 @@
  * by redrive) and delivers each once. Retries after a failed send are the sweeper's; a record
  * that cannot even be processed is reported as a batch item failure (bisect, retry, then the DLQ).
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { logger } from '#http/log';
+import { count, publishCounted } from '#http/metrics';
 
-const metrics = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' });
-const ports = deliveryPorts();
+// Built by the first invocation, not at cold start (it reads the configuration).
+let ports: ReturnType<typeof deliveryPorts> | undefined;
 
 /** New items, or failed items that redrive put back; retries of pending items are the sweeper's. */
 export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string | undefined {
@@ -22,12 +22,8 @@ export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string 
 }
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+  ports ??= deliveryPorts();
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  let measured = false;
-  const count = (name: string) => {
-    metrics.addMetric(name, MetricUnit.Count, 1);
-    measured = true;
-  };
   for (const record of event.Records) {
     const id = owedNow(record);
     if (!id) continue;
@@ -43,6 +39,6 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       break;
     }
   }
-  if (measured) metrics.publishStoredMetrics();
+  publishCounted();
   return { batchItemFailures: failures };
 };

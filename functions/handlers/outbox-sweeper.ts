@@ -2,15 +2,16 @@
  * The sweeper (every minute, EventBridge; locally a timer): delivers outbox items whose next
  * attempt is due, which is how a failed send is retried with backoff.
  */
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { outboxStore } from '#adapters/outbox-store';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
+import { count, publishCounted } from '#http/metrics';
 
-const metrics = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' });
-const ports = deliveryPorts();
+// Built by the first invocation, not at cold start (it reads the configuration).
+let ports: ReturnType<typeof deliveryPorts> | undefined;
 
 export const handler = async (): Promise<{ attempted: number; sent: number; failed: number }> => {
+  ports ??= deliveryPorts();
   const due = await outboxStore.due(new Date());
   let sent = 0;
   let failed = 0;
@@ -19,8 +20,8 @@ export const handler = async (): Promise<{ attempted: number; sent: number; fail
     if (outcome === 'sent') sent++;
     if (outcome === 'failed') failed++;
   }
-  if (sent) metrics.addMetric('EmailsSent', MetricUnit.Count, sent);
-  if (failed) metrics.addMetric('EmailsFailed', MetricUnit.Count, failed);
-  if (sent || failed) metrics.publishStoredMetrics();
+  if (sent) count('EmailsSent', sent);
+  if (failed) count('EmailsFailed', failed);
+  publishCounted();
   return { attempted: due.length, sent, failed };
 };

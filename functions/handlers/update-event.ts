@@ -16,8 +16,8 @@ const stores = { events: eventStore, registrations: registrationStore, seats: se
 export const handler = securedRoute('update-event', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
-  const patch = validate(eventPatch, req.body, req.locale);
-  await updateEvent(eventStore, eventId, patch, (merged) => validate(eventInput, merged, req.locale));
+  const patch = validate(eventPatch(), req.body, req.locale);
+  await updateEvent(eventStore, eventId, patch, (merged) => validate(eventInput(), merged, req.locale));
   // A raised capacity promotes as many as it frees, before anyone new can take a seat.
   if (patch.capacity !== undefined || patch.sessions !== undefined) await promoteIntoFreeSeats(stores, eventId);
   const page = await eventStore.read(eventId);

@@ -28,7 +28,7 @@ export async function judgeScan(
   const badge = body && typeof body === 'object' && !Array.isArray(body) ? (body as { badge?: unknown }).badge : undefined;
   const claim = badge !== undefined ? await verifyBadge(ring, eventId, badge) : undefined;
   const now = options.now ?? new Date();
-  const scan = validate(checkinInput, body, locale);
+  const scan = validate(checkinInput(), body, locale);
   const registrationId = claim?.registrationId ?? scan.registrationId!;
   if (!isRegistrationId(registrationId)) throw new GatepassError(404, 'not_found', { detail: 'No such registration.' });
   const event = await loadEvent();

@@ -8,7 +8,9 @@ import ko from 'zod/v4/locales/ko.js';
 import { validationFailed, type FieldError } from '#domain/errors';
 import type { Locale } from '#domain/messages';
 
-const errorMaps = { en: en().localeError, ko: ko().localeError };
+/** zod's messages in each language, built on first use. */
+const errorMaps: Partial<Record<Locale, z.core.$ZodErrorMap>> = {};
+const errorMap = (locale: Locale) => (errorMaps[locale] ??= (locale === 'ko' ? ko() : en()).localeError);
 
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
   const errors: FieldError[] = [];
@@ -24,7 +26,7 @@ export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[]
 }
 
 export function validate<S extends z.ZodMiniType>(schema: S, data: unknown, locale: Locale): z.output<S> {
-  const result = schema.safeParse(data, { error: errorMaps[locale] });
+  const result = schema.safeParse(data, { error: errorMap(locale) });
   if (!result.success) throw validationFailed(toFieldErrors(result.error.issues));
   return result.data;
 }

@@ -30,7 +30,7 @@ export async function seedDemoForum(now = new Date()): Promise<{ event: StoredEv
   if (existing) return { event: existing.event, created: false };
   // Whole days, so the programme keeps its times of day; registration opened within the last day.
   const by = Math.floor((now.getTime() - Date.parse(forum.event.registration.opensAt)) / DAY) * DAY;
-  const input = eventInput.parse(shift(forum.event, by));
+  const input = eventInput().parse(shift(forum.event, by));
   const event = newEvent(demoEventId, input, now);
   await eventStore.create(event);
   const orgs = forum.organisations;

@@ -6,6 +6,7 @@ import type { EventAttributes } from 'ics';
 import type { StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
 import type { EmailContent } from '#mail/content';
+import { loadCommonJs } from '#http/commonjs';
 
 export const BADGE_CID = 'badge-qr@gatepass';
 
@@ -49,7 +50,11 @@ export interface ComposeInput {
 }
 
 export async function composeMime(input: ComposeInput): Promise<Buffer> {
-  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
+  // nodemailer's CommonJS build, loaded on first use: its ESM build's built-ins (node:net, node:url...)
+  // would load at every cold start of the bundle, even behind a dynamic import (http/commonjs.ts).
+  const { default: MailComposer } = loadCommonJs<typeof import('nodemailer/lib/mail-composer/index.js')>('nodemailer/lib/mail-composer', () =>
+    require('nodemailer/lib/mail-composer'),
+  );
   const mail = new MailComposer({
     from: input.from,
     to: input.to,

@@ -1,23 +1,25 @@
 import * as z from 'zod/mini';
-import { dateTime } from '#schemas/common';
+import { dateTime, once } from '#schemas/common';
 
-const scanShape = {
+const scanShape = () => ({
   badge: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
   registrationId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   sessionId: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
-  scannedAt: z.optional(dateTime),
+  scannedAt: z.optional(dateTime()),
   deviceId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   scanId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
-};
+});
 
-/** One scan: `badge` (the QR text), or `registrationId` for a manual check-in at the desk. */
-export const checkinInput = z.strictObject(scanShape).check(
-  z.refine((s) => (s.badge === undefined) !== (s.registrationId === undefined), {
-    message: 'either badge or registrationId, not both',
-    path: ['badge'],
-  }),
+/** One scan: `badge` (the QR text), or `registrationId` for a manual check-in at the desk. Built on first use. */
+export const checkinInput = once(() =>
+  z.strictObject(scanShape()).check(
+    z.refine((s) => (s.badge === undefined) !== (s.registrationId === undefined), {
+      message: 'either badge or registrationId, not both',
+      path: ['badge'],
+    }),
+  ),
 );
-export type CheckinInput = z.output<typeof checkinInput>;
+export type CheckinInput = z.output<ReturnType<typeof checkinInput>>;
 
 /** The batch is checked loosely here: each item is judged on its own, as the single route would. */
-export const checkinBatchInput = z.strictObject({ scans: z.array(z.unknown()).check(z.minLength(1), z.maxLength(500)) });
+export const checkinBatchInput = once(() => z.strictObject({ scans: z.array(z.unknown()).check(z.minLength(1), z.maxLength(500)) }));

@@ -1,4 +1,23 @@
+/**
+ * Building blocks of the request schemas. Nothing here builds a schema when the module loads:
+ * zod/mini schema construction is work esbuild cannot shake away, and a cold start should not
+ * pay for it. Shared schemas are built on first use and kept (`once`), so every caller gets the
+ * same instance, as when they were module constants.
+ */
 import * as z from 'zod/mini';
+
+/** A value built on the first call and kept. */
+export function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  let built = false;
+  return () => {
+    if (!built) {
+      value = build();
+      built = true;
+    }
+    return value as T;
+  };
+}
 
 /** Bilingual text: Korean and English, both required. */
 export const localizedText = (max: number) =>
@@ -7,7 +26,7 @@ export const localizedText = (max: number) =>
     en: z.string().check(z.trim(), z.minLength(1), z.maxLength(max)),
   });
 
-export const dateTime = z.iso.datetime({ offset: true });
+export const dateTime = once(() => z.iso.datetime({ offset: true }));
 
 /** Free text in any script: NFC-normalised so Hangul typed on different keyboards compares equal. */
 export const text = (min: number, max: number) =>
@@ -16,5 +35,5 @@ export const text = (min: number, max: number) =>
     z.transform((s: string) => s.normalize('NFC')),
   ).check(z.minLength(min), z.maxLength(max));
 
-export const locale = z.enum(['ko', 'en']);
-export const identifier = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - or _, up to 40 characters'));
+export const locale = once(() => z.enum(['ko', 'en']));
+export const identifier = once(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - or _, up to 40 characters')));

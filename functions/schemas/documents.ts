@@ -4,8 +4,15 @@
  * these schemas at cold start (zod/mini schema construction is work esbuild cannot shake away).
  */
 import * as z from 'zod/mini';
-import { dateTime, locale, localizedText } from '#schemas/common';
-import { eventShape, formField, sessionInput } from '#schemas/event';
+import * as common from '#schemas/common';
+import * as event from '#schemas/event';
+
+const { localizedText } = common;
+const dateTime = common.dateTime();
+const locale = common.locale();
+const eventShape = event.eventShape();
+const formField = event.formField();
+const sessionInput = event.sessionInput();
 
 const seats = z.object({ seatsLeft: z.int() });
 

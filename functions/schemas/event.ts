@@ -1,67 +1,75 @@
 /** Event request and response schemas: the single definition, also of the OpenAPI document. */
 import * as z from 'zod/mini';
-import { dateTime, identifier, localizedText } from '#schemas/common';
+import { dateTime, identifier, localizedText, once } from '#schemas/common';
 
 export const fieldTypes = ['text', 'textarea', 'select', 'multiselect', 'checkbox', 'country', 'phone', 'url'] as const;
 
-const option = z.strictObject({
-  value: z.string().check(z.minLength(1), z.maxLength(100)),
-  label: localizedText(200),
-});
-
-export const formField = z
-  .strictObject({
-    id: identifier,
-    type: z.enum(fieldTypes),
-    required: z._default(z.boolean(), false),
+// Every schema here is built on first use (see common.ts), once.
+const option = once(() =>
+  z.strictObject({
+    value: z.string().check(z.minLength(1), z.maxLength(100)),
     label: localizedText(200),
-    options: z.optional(z.array(option).check(z.minLength(1), z.maxLength(100))),
-  })
-  .check(
-    z.refine((f) => (f.type === 'select' || f.type === 'multiselect') === (f.options !== undefined), {
-      message: 'options are required for select and multiselect fields, and only for them',
-      path: ['options'],
-    }),
-    z.refine((f) => !f.options || new Set(f.options.map((o) => o.value)).size === f.options.length, {
-      message: 'option values must be unique',
-      path: ['options'],
-    }),
-  );
+  }),
+);
 
-export const sessionInput = z
-  .strictObject({
-    id: identifier,
-    name: localizedText(200),
-    startsAt: dateTime,
-    endsAt: dateTime,
-    capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
-  })
-  .check(z.refine((s) => Date.parse(s.startsAt) < Date.parse(s.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] }));
+export const formField = once(() =>
+  z
+    .strictObject({
+      id: identifier(),
+      type: z.enum(fieldTypes),
+      required: z._default(z.boolean(), false),
+      label: localizedText(200),
+      options: z.optional(z.array(option()).check(z.minLength(1), z.maxLength(100))),
+    })
+    .check(
+      z.refine((f) => (f.type === 'select' || f.type === 'multiselect') === (f.options !== undefined), {
+        message: 'options are required for select and multiselect fields, and only for them',
+        path: ['options'],
+      }),
+      z.refine((f) => !f.options || new Set(f.options.map((o) => o.value)).size === f.options.length, {
+        message: 'option values must be unique',
+        path: ['options'],
+      }),
+    ),
+);
 
-export const registrationWindow = z
-  .strictObject({
-    opensAt: z.optional(dateTime),
-    closesAt: z.optional(dateTime),
+export const sessionInput = once(() =>
+  z
+    .strictObject({
+      id: identifier(),
+      name: localizedText(200),
+      startsAt: dateTime(),
+      endsAt: dateTime(),
+      capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
+    })
+    .check(z.refine((s) => Date.parse(s.startsAt) < Date.parse(s.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] })),
+);
+
+export const registrationWindow = once(() =>
+  z.strictObject({
+    opensAt: z.optional(dateTime()),
+    closesAt: z.optional(dateTime()),
     waitlist: z.optional(z.boolean()),
-  });
+  }),
+);
 
-export const eventShape = {
+export const eventShape = once(() => ({
   name: localizedText(200),
   description: z.optional(localizedText(2000)),
   venue: z.string().check(z.trim(), z.minLength(1), z.maxLength(300)),
   timezone: z.string().check(z.refine(isTimeZone, 'an IANA time zone such as Asia/Seoul')),
-  startsAt: dateTime,
-  endsAt: dateTime,
-  registration: z.optional(registrationWindow),
+  startsAt: dateTime(),
+  endsAt: dateTime(),
+  registration: z.optional(registrationWindow()),
   capacity: z.int().check(z.minimum(1), z.maximum(1_000_000)),
   /** Days after the event ends that participants' data is kept (then DynamoDB's TTL removes it). */
   retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
-  sessions: z.optional(z.array(sessionInput).check(z.maxLength(50))),
-  fields: z.optional(z.array(formField).check(z.maxLength(50))),
-};
+  sessions: z.optional(z.array(sessionInput()).check(z.maxLength(50))),
+  fields: z.optional(z.array(formField()).check(z.maxLength(50))),
+}));
 
 /** Rules that span fields, checked on a whole event (after a PATCH is merged, too). */
-const eventRules = [
+const eventRules = () => [
   z.refine<EventLike>((e) => Date.parse(e.startsAt) < Date.parse(e.endsAt), { message: 'endsAt must be after startsAt', path: ['endsAt'] }),
   z.refine<EventLike>(
     (e) =>
@@ -80,14 +88,16 @@ interface EventLike {
   fields?: { id: string }[];
 }
 
-export const eventInput = z.strictObject(eventShape).check(...eventRules);
-export type EventInput = z.output<typeof eventInput>;
+export const eventInput = once(() => z.strictObject(eventShape()).check(...eventRules()));
+export type EventInput = z.output<ReturnType<typeof eventInput>>;
 
 /** PATCH: any subset of the event's fields; the merged event is validated again with eventInput. */
-export const eventPatch = z.partial(z.strictObject(eventShape)).check(
-  z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
+export const eventPatch = once(() =>
+  z.partial(z.strictObject(eventShape())).check(
+    z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
+  ),
 );
-export type EventPatch = z.output<typeof eventPatch>;
+export type EventPatch = z.output<ReturnType<typeof eventPatch>>;
 
 function unique(ids: string[] | undefined): boolean {
   return !ids || new Set(ids).size === ids.length;

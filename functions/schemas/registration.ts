@@ -3,13 +3,16 @@
  * fields, so every answer is checked against what the organiser asked.
  */
 import * as z from 'zod/mini';
-import { locale, text } from '#schemas/common';
+import { locale, once, text } from '#schemas/common';
 import type { FormField, StoredEvent } from '#domain/event';
 
-const email = z.pipe(
-  z.string().check(z.trim(), z.maxLength(254)),
-  z.transform((s: string) => s.normalize('NFC')),
-).check(z.email());
+// Built on first use (see common.ts), once.
+const email = once(() =>
+  z.pipe(
+    z.string().check(z.trim(), z.maxLength(254)),
+    z.transform((s: string) => s.normalize('NFC')),
+  ).check(z.email()),
+);
 
 function answerSchema(field: FormField) {
   const values = field.options?.map((o) => o.value) ?? [];
@@ -60,7 +63,7 @@ function detailsShape(event: StoredEvent) {
     name: text(1, 200),
     organization: z.optional(text(0, 200)),
     jobTitle: z.optional(text(0, 200)),
-    locale: z.optional(locale),
+    locale: z.optional(locale()),
     sessions: z.optional(sessionsSchema(event)),
     answers: event.fields.some((f) => f.required) ? answersSchema(event.fields) : z.optional(answersSchema(event.fields)),
   };
@@ -68,7 +71,7 @@ function detailsShape(event: StoredEvent) {
 
 export function registrationInput(event: StoredEvent) {
   return z.strictObject({
-    email,
+    email: email(),
     ...detailsShape(event),
     consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
   });
@@ -83,4 +86,4 @@ export function registrationPatch(event: StoredEvent) {
 }
 export type RegistrationPatch = z.output<ReturnType<typeof registrationPatch>>;
 
-export const resendInput = z.strictObject({ email });
+export const resendInput = once(() => z.strictObject({ email: email() }));

@@ -49,7 +49,7 @@ beforeAll(async () => {
 
 /** An event holding `count` registrations (written in batches, counters to match). */
 async function eventWith(count: number): Promise<string> {
-  const event = await m.createEvent(m.eventStore, m.eventInput.parse(openEvent({ capacity: 10_000 })));
+  const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 10_000 })));
   const now = new Date().toISOString();
   const items = Array.from({ length: count }, (_, i) =>
     m.registrationItem({

@@ -51,7 +51,7 @@ async function itemsOf(eventId: string) {
 describe('registration under concurrency (DynamoDB Local)', () => {
   it('500 simultaneous registrations for 100 seats and a 20-seat session: exactly 100 and 20 confirmed', async () => {
     // Prepare
-    const event = await m.createEvent(m.eventStore, m.eventInput.parse(openEvent({ capacity: 100 })));
+    const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 100 })));
     // Act
     const results = await Promise.allSettled(
       Array.from({ length: 500 }, (_, i) => registerOne(event.id, participant(i, { sessions: ['bio'] }))),
@@ -80,7 +80,7 @@ describe('registration under concurrency (DynamoDB Local)', () => {
   }, 300_000);
 
   it('concurrent submissions of one email: exactly one registration, the rest already_registered', async () => {
-    const event = await m.createEvent(m.eventStore, m.eventInput.parse(openEvent({ capacity: 100 })));
+    const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 100 })));
     const results = await Promise.allSettled(
       Array.from({ length: 30 }, (_, i) => registerOne(event.id, participant(7, { email: i % 2 ? 'Same@Example.com' : ' same@example.com' }))),
     );
@@ -94,7 +94,7 @@ describe('registration under concurrency (DynamoDB Local)', () => {
   });
 
   it('a refused registration leaves no trace in the table', async () => {
-    const event = await m.createEvent(m.eventStore, m.eventInput.parse(openEvent({ capacity: 1, registration: { ...openEvent().registration, waitlist: false } })));
+    const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 1, registration: { ...openEvent().registration, waitlist: false } })));
     await registerOne(event.id, participant(1));
     const before = await itemsOf(event.id);
     await expect(registerOne(event.id, participant(2))).rejects.toMatchObject({ code: 'sold_out' });
@@ -105,7 +105,7 @@ describe('registration under concurrency (DynamoDB Local)', () => {
   });
 
   it('personal data carries its expiry: the event end plus the organiser’s retention (DynamoDB TTL)', async () => {
-    const input = m.eventInput.parse(openEvent({ retentionDays: 30 }));
+    const input = m.eventInput().parse(openEvent({ retentionDays: 30 }));
     const event = await m.createEvent(m.eventStore, input);
     await registerOne(event.id, participant(1));
     const expected = Math.floor(Date.parse(input.endsAt) / 1000) + 30 * 86_400;

@@ -72,7 +72,7 @@ beforeAll(async () => {
   const { eventInput } = await import('#schemas/event');
   const day = 86_400_000;
   const at = (ms: number) => new Date(Date.now() + ms).toISOString();
-  const input = eventInput.parse({
+  const input = eventInput().parse({
     name: { ko: '장애 주입 포럼', en: 'Fault Forum' },
     venue: 'Gwangju',
     timezone: 'Asia/Seoul',

@@ -7,7 +7,7 @@ import { manageUrl } from '#mail/deliver';
 import { eventInput } from '#schemas/event';
 import forum from '../../functions/local/forum-2023.json' with { type: 'json' };
 
-const event = newEvent('gwangju-2023', eventInput.parse(forum.event), new Date('2023-08-20T00:00:00Z'));
+const event = newEvent('gwangju-2023', eventInput().parse(forum.event), new Date('2023-08-20T00:00:00Z'));
 const registration = (over: Partial<StoredRegistration> = {}): StoredRegistration => ({
   id: 'Reg0000000000000000001',
   eventId: event.id,

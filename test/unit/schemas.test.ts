@@ -8,7 +8,7 @@ import { registrationInput } from '#schemas/registration';
 import { routes } from '#routes';
 import forum from '../../functions/local/forum-2023.json' with { type: 'json' };
 
-const event = newEvent('gwangju-2023', eventInput.parse(forum.event), new Date('2023-08-20T00:00:00Z'));
+const event = newEvent('gwangju-2023', eventInput().parse(forum.event), new Date('2023-08-20T00:00:00Z'));
 const valid = {
   email: 'minji.kim@example.com',
   name: '김민지',
@@ -31,7 +31,7 @@ describe('event schema', () => {
       sessions: [forum.event.sessions[0], forum.event.sessions[0]],
       fields: [{ id: 'x', type: 'select', label: { ko: '가', en: 'a' } }],
     };
-    const r = eventInput.safeParse(bad);
+    const r = eventInput().safeParse(bad);
     const paths = r.error?.issues.map((i) => i.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['timezone', 'sessions', 'fields.0.options']));
   });
