@@ -1,16 +1,14 @@
 /**
  * `publicRoute` (here) and `securedRoute` (secured-route.ts) turn a route-table entry and a small
- * function into a Lambda handler: middy-style middlewares (run by chain.ts), each a small factory,
- * in order:
+ * function into a Lambda handler: middy with Gatepass's middlewares, each a small factory, in order:
  *   problemResponses → requestContext → [authentication] → jsonBody → [idempotency] → handler
  * Handlers only parse, authorize, call a use case and map the result to HTTP.
  */
-import type { MiddlewareObj, Request as MiddyRequest } from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { GatepassError } from '#domain/errors';
 import { negotiateLocale, type Locale } from '#domain/messages';
 import type { Principal } from '#http/auth';
-import { chain } from '#http/chain';
 import { logger } from '#http/log';
 import { problem, type HttpResult } from '#http/respond';
 import { routeById, fallbackRoute, type Role, type Route } from '#routes';
@@ -29,7 +27,7 @@ export interface RouteRequest {
 }
 
 export type GatepassEvent = APIGatewayProxyEventV2 & { gatepass?: RouteRequest };
-type Request = MiddyRequest<GatepassEvent, HttpResult, Error, Context>;
+type Request = middy.Request<GatepassEvent, HttpResult, Error, Context>;
 
 export const gatepass = (request: Request): RouteRequest => {
   if (!request.event.gatepass) throw new Error('requestContext middleware did not run');
@@ -127,11 +125,13 @@ export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authe
   const open = (route.who as readonly Role[]).includes('anyone');
   if (open === Boolean(authentication)) throw new Error(`route ${id}: use ${open ? 'publicRoute' : 'securedRoute'}`);
   const takesBody = 'request' in route && route.request !== undefined;
-  const middlewares: MiddlewareObj<GatepassEvent, HttpResult>[] = [problemResponses(), requestContext(route)];
-  if (authentication) middlewares.push(authentication);
-  if (takesBody) middlewares.push(jsonBody());
-  middlewares.push(...(options.use ?? []));
-  return chain<GatepassEvent, HttpResult>(middlewares, async (event) => fn(event.gatepass!));
+  const chain = middy<GatepassEvent, HttpResult, Error, Context>()
+    .use(problemResponses())
+    .use(requestContext(route));
+  if (authentication) chain.use(authentication);
+  if (takesBody) chain.use(jsonBody());
+  for (const m of options.use ?? []) chain.use(m);
+  return chain.handler(async (event) => fn(event.gatepass!));
 }
 
 /** A route open to anyone: no credential is read. */
