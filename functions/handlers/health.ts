@@ -1,4 +1,4 @@
-import { publicRoute } from '#http/route';
+import { directRoute } from '#http/direct-route';
 import { json } from '#http/respond';
 
-export const handler = publicRoute('health', async () => json(200, { status: 'ok' }));
+export const handler = directRoute('health', async () => json(200, { status: 'ok' }));

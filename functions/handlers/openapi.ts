@@ -1,5 +1,5 @@
 import { loadCommonJs } from '#http/commonjs';
-import { publicRoute } from '#http/route';
+import { directRoute } from '#http/direct-route';
 import { json } from '#http/respond';
 
 /**
@@ -9,7 +9,7 @@ import { json } from '#http/respond';
  */
 let document: unknown;
 
-export const handler = publicRoute('openapi', async () => {
+export const handler = directRoute('openapi', async () => {
   document ??= loadCommonJs<unknown>('#openapi', () => require('#openapi'));
   return json(200, document, { 'Cache-Control': 'public, max-age=300' });
 });

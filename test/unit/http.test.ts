@@ -74,3 +74,42 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ a: '1' })).not.toBe(canonicalJson({ a: 1 }));
   });
 });
+
+describe('directRoute (health, openapi, not-found) answers as the middy routes do', () => {
+  const event = (headers: Record<string, string> = {}) =>
+    ({ rawPath: '/nope', headers, pathParameters: {}, queryStringParameters: { a: '1' }, requestContext: { http: { method: 'GET' } } }) as never;
+  const context = {} as never;
+
+  it('gives the handler the request context, and maps a refusal to problem+json in the asked language', async () => {
+    // Prepare
+    const { directRoute } = await import('#http/direct-route');
+    const { GatepassError } = await import('#domain/errors');
+    const seen: unknown[] = [];
+    const handler = directRoute('not-found', async (req) => {
+      seen.push([req.route.id, req.locale, req.query]);
+      throw new GatepassError(404, 'not_found');
+    });
+    // Act
+    const r = await handler(event({ 'accept-language': 'ko' }), context);
+    // Assess
+    expect(seen).toEqual([['not-found', 'ko', { a: '1' }]]);
+    expect([r.statusCode, r.headers?.['Content-Type'], JSON.parse(r.body as string).title]).toEqual([404, 'application/problem+json; charset=utf-8', problemTitles.not_found!.ko]);
+  });
+
+  it('an unexpected error is a 500 problem+json, not a thrown error', async () => {
+    // Prepare
+    const { directRoute } = await import('#http/direct-route');
+    const handler = directRoute('health', async () => {
+      throw new TypeError('boom');
+    });
+    // Act
+    const r = await handler(event(), context);
+    // Assess
+    expect([r.statusCode, JSON.parse(r.body as string).code]).toEqual([500, 'internal_error']);
+  });
+
+  it('refuses a route that reads a body, a credential or the table', async () => {
+    const { directRoute } = await import('#http/direct-route');
+    for (const id of ['create-registration', 'list-events', 'get-event']) expect(() => directRoute(id, async () => ({ statusCode: 200 }))).toThrow(/publicRoute or securedRoute/);
+  });
+});
