@@ -175,6 +175,17 @@ describe('HTTP API routes match the route table', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
     });
   });
+
+  it('maps stack traces to the sources only when asked (-c sourceMaps=true), for every function', () => {
+    // Prepare
+    const app = appWithoutBundling({ sourceMaps: 'true' });
+    // Act
+    const debug = synth(new GatepassStack(app, 'GatepassSourceMaps'));
+    // Assess
+    const functions = Object.values(debug.json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'index.handler');
+    expect(functions.length).toBeGreaterThan(20);
+    expect(functions.map((f) => f.Properties!.Environment?.Variables?.NODE_OPTIONS)).toEqual(functions.map(() => '--enable-source-maps'));
+  });
 });
 
 describe('functions: defaults and least privilege, per route', () => {
@@ -191,7 +202,8 @@ describe('functions: defaults and least privilege, per route', () => {
     expect(p.Handler).toBe('index.handler');
     expect(p.TracingConfig).toEqual({ Mode: 'Active' });
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('gatepass');
-    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Source-mapped stack traces cost every cold start: only on request (`-c sourceMaps=true`).
+    expect(env.NODE_OPTIONS).toBeUndefined();
     const logGroup = resources[refId(p.LoggingConfig?.LogGroup)!]!;
     expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
     expect(logGroup.Properties!.RetentionInDays).toBe(30);
