@@ -4,17 +4,18 @@
  * esbuild's JS API instead of a full `cdk synth`, then the same afterBundling commands), its
  * size, what weighs in it (esbuild metafile), and how long a fresh Node process takes to import
  * it, as a ratio to a floor bundle (the DynamoDB client and one command, built the same way) and
- * to a bare `node -e ''`. Files the afterBundling step puts beside index.mjs (get-badge's
- * badge-renderer.mjs, fonts, wasm) are reported apart: a cold start does not load them.
+ * to a bare `node -e ''`. Files the afterBundling step puts beside index.mjs (the lazy modules,
+ * e.g. get-badge's badge-renderer.mjs with its fonts and wasm, the mailer's mail-composer.mjs,
+ * export-registrations' export-bucket.mjs) are reported apart: a cold start does not load them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { routes, type Route } from '#routes';
+import { routes, workers, type Route, type Worker } from '#routes';
 import { ASSET_DIR } from '#badges/assets';
-import { BADGE_RENDERER, ESBUILD_OPTIONS, afterBundlingCommands, externalModules, type FunctionBundling } from '../lib/bundling.ts';
+import { ESBUILD_OPTIONS, afterBundlingCommands, externalModules, lazyModulesFor, type FunctionBundling } from '../lib/bundling.ts';
 import { median, progress, quantile, round } from './support.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -54,7 +55,8 @@ const PROBES: { id: string; base: 'bare' | 'banner' | 'floor'; what: string; sou
   { id: 'floor+http-route', base: 'floor', what: 'the floor + functions/http/route.ts', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { securedRoute } from '#http/secured-route'; export const handler = securedRoute('list-events', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
   { id: 'floor+secrets', base: 'floor', what: "the floor + Powertools Parameters' getSecret (Secrets Manager client)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { getSecret } from '@aws-lambda-powertools/parameters/secrets'; export const g = getSecret; ${HANDLER}` },
   { id: 'floor+ics', base: 'floor', what: "the floor + the `ics` package (CommonJS, builds its yup schemas when loaded; functions/mail/compose.ts)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { createEvents } from 'ics'; export const c = createEvents; ${HANDLER}` },
-  { id: 'floor+mail-compose', base: 'floor', what: 'the floor + functions/mail/compose.ts (nodemailer MailComposer, ics)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}` },
+  { id: 'floor+mail-compose', base: 'floor', what: 'the floor + functions/mail/compose.ts inlined (nodemailer MailComposer, ics, qrcode; the mailer and sweeper now ship it as mail-composer.mjs, #mail-composer)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}` },
+  { id: 'floor+export-bucket', base: 'floor', what: 'the floor + functions/adapters/export-bucket.ts inlined (S3 client + presigner; export-registrations now ships it as export-bucket.mjs, #export-bucket)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as bucket from '#export-bucket'; export const b = bucket; ${HANDLER}` },
   { id: 'floor+badge-render', base: 'floor', what: 'the floor + functions/badges/render.ts inlined in one file (pdf-lib, fontkit, resvg behind dynamic imports): what the get-badge index.mjs carried before the renderer became badge-renderer.mjs', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}` },
   { id: 'floor+metrics', base: 'floor', what: 'the floor + Powertools Metrics imported and constructed at module scope (functions/http/metrics.ts now loads and builds it on the first count)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' }); ${HANDLER}` },
 ];
@@ -91,10 +93,11 @@ export interface BundleFigure {
   kb: number;
   mapKb: number;
   assetsKb: number;
-  /** badge-renderer.mjs beside index.mjs (0 if none): loaded on the first render, not at import. */
-  rendererKb: number;
-  /** Importing index.mjs and then the renderer, as the first render does (median ms), if it has one. */
-  withRendererMs?: number;
+  /**
+   * The lazy modules' files beside index.mjs (none for most functions): loaded on first use, not
+   * at import. `withItMs`: importing index.mjs and then that file, as its first use does (median ms).
+   */
+  lazyFiles: { specifier: string; file: string; kb: number; withItMs?: number }[];
   importMs: number;
   /** Interquartile range of the import times (ms): the noise to read the ratio against. */
   importIqrMs: [number, number];
@@ -178,7 +181,7 @@ async function bundleOne(entry: string | { source: string }, outdir: string, f: 
   const result = await build({
     ...gatepassEsbuildOptions,
     mainFields: [...gatepassEsbuildOptions.mainFields],
-    external: externalModules(f), // GatepassFunction's externalModules: only #badge-renderer, for badge functions
+    external: externalModules(f), // GatepassFunction's externalModules: the function's lazy modules (#badge-renderer, #mail-composer...)
     ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' as const } }),
     outfile,
     absWorkingDir: ROOT, // NodejsFunction bundles from the project root (where package-lock.json is)
@@ -224,7 +227,8 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     .filter((f) => f.endsWith('.ts'))
     .map((f) => basename(f, '.ts'))
     .sort();
-  const renders = new Set((routes as readonly Route[]).filter((r) => r.rendersBadges).map((r) => r.id));
+  // Each function's flags, from its route or worker, as the stack reads them (lib/gatepass-stack.ts).
+  const flags = new Map<string, Partial<Route & Worker>>([...(routes as readonly Route[]), ...(workers as readonly Worker[])].map((r) => [r.id, r]));
   progress('bundles', `bundling ${handlerIds.length} handlers + the floor with GatepassFunction's esbuild options`);
 
   const floor = await bundleOne({ source: FLOOR_SOURCE }, join(options.outDir, 'floor'));
@@ -234,25 +238,28 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     handlerIds.map(async (id) => {
       const entry = join(HANDLERS, `${id}.ts`);
       const outdir = join(options.outDir, id);
-      // As the stack does (lib/gatepass-stack.ts): routes that render badges get badgeAssets.
-      const f: FunctionBundling = { badges: renders.has(id) };
+      // As the stack does (lib/gatepass-stack.ts): lazy modules from the route's or worker's flags.
+      const f: FunctionBundling = { lazyModules: lazyModulesFor(flags.get(id) ?? {}) };
       const b = await bundleOne(entry, outdir, f);
       // GatepassFunction's afterBundling hook, the same commands run the same way (bash, from the
-      // project root, as NodejsFunction's local bundling does): renderer, package.json, assets.
+      // project root, as NodejsFunction's local bundling does): lazy files, package.json, assets.
       for (const command of afterBundlingCommands(f, ROOT, outdir)) {
         const r = spawnSync('bash', ['-c', command], { cwd: ROOT, encoding: 'utf8' });
         if (r.status !== 0) throw new Error(`afterBundling for ${id} failed: ${command}\n${r.stderr}`);
       }
       const assetDir = join(outdir, ASSET_DIR);
       const assetsBytes = existsSync(assetDir) ? readdirSync(assetDir).reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0) : 0;
-      const renderer = join(outdir, BADGE_RENDERER.file);
+      const lazyFiles = (f.lazyModules ?? []).map((m) => {
+        const path = join(outdir, m.file);
+        if (!existsSync(path)) throw new Error(`afterBundling for ${id} made no ${m.file}`);
+        return { specifier: m.specifier, file: m.file, path, kb: kb(statSync(path).size) };
+      });
       const outKey = relative(ROOT, b.file);
       return {
         id,
         ...b,
         assetsKb: kb(assetsBytes),
-        renderer: existsSync(renderer) ? renderer : undefined,
-        rendererKb: existsSync(renderer) ? kb(statSync(renderer).size) : 0,
+        lazyFiles,
         top: weigh(b.meta, outKey, relative(ROOT, entry), floorPackages),
       };
     }),
@@ -267,10 +274,10 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     { id: '(bare)', args: ['-e', ''] },
     { id: '(floor)', args: [floor.file] },
     ...built.map((b) => ({ id: b.id, args: [b.file] })),
-    // What the first render adds: index.mjs, then the renderer file (not part of the import ratio).
-    ...built
-      .filter((b) => b.renderer)
-      .map((b) => ({ id: `${b.id}+renderer`, args: ['--input-type=module', '-e', `await import(${JSON.stringify(b.file)}); await import(${JSON.stringify(b.renderer)});`] })),
+    // What a lazy module's first use adds: index.mjs, then its file (not part of the import ratio).
+    ...built.flatMap((b) =>
+      b.lazyFiles.map((l) => ({ id: `${b.id}+${l.file}`, args: ['--input-type=module', '-e', `await import(${JSON.stringify(b.file)}); await import(${JSON.stringify(l.path)});`] })),
+    ),
     ...probes.map((p) => ({ id: `probe:${p.id}`, args: [p.file] })),
   ];
   const times = new Map<string, number[]>(subjects.map((s) => [s.id, []]));
@@ -300,8 +307,12 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       kb: b.kb,
       mapKb: b.mapKb,
       assetsKb: b.assetsKb,
-      rendererKb: b.rendererKb,
-      ...(times.has(`${b.id}+renderer`) ? { withRendererMs: round(median(times.get(`${b.id}+renderer`)!), 1) } : {}),
+      lazyFiles: b.lazyFiles.map((l) => ({
+        specifier: l.specifier,
+        file: l.file,
+        kb: l.kb,
+        ...(times.has(`${b.id}+${l.file}`) ? { withItMs: round(median(times.get(`${b.id}+${l.file}`)!), 1) } : {}),
+      })),
       importMs: round(importMs, 1),
       importIqrMs: [round(quantile(times.get(b.id)!, 0.25), 1), round(quantile(times.get(b.id)!, 0.75), 1)],
       vsFloor: round(vsFloor, 2),
@@ -330,7 +341,7 @@ export async function measureBundles(options: { outDir: string; runs: number }):
   });
   return {
     method:
-      "esbuild JS API with GatepassFunction's bundling options from lib/bundling.ts (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external but #badge-renderer for the functions that render badges), one build per handler, from the project root, then GatepassFunction's afterBundling commands (badge-renderer.mjs, its package.json, assets); not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round; files beside index.mjs are not loaded by it and are reported apart.",
+      "esbuild JS API with GatepassFunction's bundling options from lib/bundling.ts (bundle, platform node, target node24, ESM, minify, linked source map, mainFields module,main, createRequire banner, nothing external but the function's lazy modules, chosen from its route's or worker's flags by lazyModulesFor as the stack does: #badge-renderer, #mail-composer, #export-bucket), one build per handler, from the project root, then GatepassFunction's afterBundling commands (each lazy module built to its own file, one package.json mapping them, assets); not a full cdk synth. Import time: median wall time of a fresh `node index.mjs` (module scope runs, the handler is not invoked), interleaved rounds after one untimed warm-up round; files beside index.mjs are not loaded by it and are reported apart (lazyFiles, with the time of index.mjs followed by each).",
     runsPerBundle: options.runs,
     bareMs: round(bareMs, 1),
     floor: {

@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BADGE_RENDERER } from '../lib/bundling.ts';
 import { measureBundles, type BundlesResult } from './bundles.ts';
 import { measureBurst, type BurstResult } from './burst.ts';
 import { startBench, type BenchContext } from './context.ts';
@@ -125,7 +124,7 @@ function rows(r: Results): Row[] {
       out.push({
         figure: `import ${x.id}`,
         measured: x.ok
-          ? `${ratio} (${x.kb} KB, ${x.importMs} ms)${x.rendererKb ? `; first render also loads ${x.rendererKb} KB of ${BADGE_RENDERER.file} (${x.withRendererMs} ms with it)` : ''}`
+          ? `${ratio} (${x.kb} KB, ${x.importMs} ms)${x.lazyFiles.map((l) => `; first use of ${l.specifier} loads ${l.kb} KB of ${l.file} (${l.withItMs} ms with it)`).join('')}`
           : `failed: ${x.error}`,
         target: x.target,
         met: x.met,
@@ -198,7 +197,7 @@ function printTable(r: Results): void {
   if (heavy.length) {
     out.push('', 'What weighs in the bundles that miss (KB beyond the floor, by package; the import chain that pulls it in):');
     for (const x of heavy) {
-      out.push(`  ${x.id} (${x.kb} KB${x.rendererKb ? `, + ${x.rendererKb} KB of ${BADGE_RENDERER.file}` : ''}${x.assetsKb ? `, + ${x.assetsKb} KB of assets beside it` : ''}):`);
+      out.push(`  ${x.id} (${x.kb} KB${x.lazyFiles.map((l) => `, + ${l.kb} KB of ${l.file}`).join('')}${x.assetsKb ? `, + ${x.assetsKb} KB of assets beside it` : ''}):`);
       for (const p of x.top.slice(0, 4)) out.push(`    +${String(p.overFloorKb).padStart(6)} KB  ${p.name.padEnd(32)} via ${p.via.slice(0, 5).join(' → ')}${p.via.length > 5 ? ' → …' : ''}`);
     }
   }

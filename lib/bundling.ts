@@ -5,17 +5,21 @@
  * afterBundling commands), so the bench measures what is deployed. No aws-cdk-lib here: the bench
  * must not load it.
  *
- * Functions that render badges (GatepassFunction `badgeAssets: true`) ship three more things:
- * - `badge-renderer.mjs`: functions/badges/render.ts (pdf-lib, @pdf-lib/fontkit, resvg: ~1.9 MB
- *   minified) built as its own file. The handler loads it with `import('#badge-renderer')` on the
- *   first render, and `#badge-renderer` is external in index.mjs, so the cold start never parses
- *   it. Inlined (a dynamic `import()` inside one esbuild output still inlines the module), it
- *   cost ~25 ms of V8 parsing at every cold start.
- * - `package.json`: `{"type":"module","imports":{"#badge-renderer":"./badge-renderer.mjs"}}`, so
- *   Node resolves the specifier from index.mjs at run time (in dev and tests, the project's
- *   package.json maps it to the .ts source instead).
- * - `assets/`: the fonts and resvg's wasm (functions/badges/assets.ts reads them relative to the
- *   module that runs, which is badge-renderer.mjs, beside index.mjs: same directory).
+ * Lazy modules: code that only some invocations run (the badge renderer, the email composer with
+ * its QR, calendar and MIME libraries, the S3 upload and presigner of large exports). A dynamic
+ * `import()` inside one esbuild output still inlines the module, and V8 parses every inlined byte
+ * at each cold start (get-badge's renderer alone cost ~25 ms). So each lazy module is:
+ * - imported by a `#specifier` (`await import('#mail-composer')`), mapped by the project's
+ *   package.json "imports" to its .ts source in dev and tests (tsx, vitest);
+ * - external in index.mjs, and built by the afterBundling hook, with the same esbuild options, as
+ *   its own file beside index.mjs (`mail-composer.mjs`...);
+ * - mapped to that file by one `package.json` written beside index.mjs:
+ *   `{"type":"module","imports":{"#mail-composer":"./mail-composer.mjs", ...}}` (every lazy module
+ *   of the function), so Node resolves the specifier from index.mjs at run time.
+ * Which function gets which follows from its route or worker flags (`lazyModulesFor`, used by the
+ * stack and the bench). The badge renderer also ships `assets/`: the fonts and resvg's wasm
+ * (functions/badges/assets.ts reads them relative to the module that runs, badge-renderer.mjs,
+ * beside index.mjs: same directory).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,19 +46,6 @@ export const ESBUILD_OPTIONS = {
   banner: REQUIRE_BANNER,
 } as const;
 
-/** The badge renderer, a second file beside index.mjs in the functions that render badges. */
-export const BADGE_RENDERER = {
-  /** What the handler imports (package.json "imports": the .ts source in dev, the built file in a bundle). */
-  specifier: '#badge-renderer',
-  /** Its source, relative to the project root. */
-  source: 'functions/badges/render.ts',
-  /** The built file, relative to the bundle's output dir. */
-  file: 'badge-renderer.mjs',
-} as const;
-
-/** The package.json written beside index.mjs so that Node maps the specifier to the built file. */
-export const BADGE_BUNDLE_PACKAGE_JSON = { type: 'module', imports: { [BADGE_RENDERER.specifier]: `./${BADGE_RENDERER.file}` } } as const;
-
 /** A file shipped beside the bundle's index.mjs, unbundled (fonts, wasm: read at run time, never inlined). */
 export interface BundledAsset {
   /** Absolute path of the source file (e.g. resolved in node_modules). */
@@ -68,16 +59,66 @@ export function badgeAssets(): BundledAsset[] {
   return Object.values(BADGE_ASSETS).map((a) => ({ from: assetSourcePath(a), to: `${ASSET_DIR}/${a.file}` }));
 }
 
+/** A module loaded on first use, shipped as its own file beside index.mjs (see the top of this file). */
+export interface LazyModule {
+  /** What the code imports (package.json "imports": the .ts source in dev, the built file in a bundle). */
+  readonly specifier: `#${string}`;
+  /** Its source, relative to the project root. */
+  readonly source: string;
+  /** The built file, relative to the bundle's output dir. */
+  readonly file: string;
+  /** Files it reads at run time, copied beside index.mjs with it. */
+  readonly assets?: () => BundledAsset[];
+}
+
+export const LAZY_MODULES = {
+  /** functions/badges/render.ts: pdf-lib, @pdf-lib/fontkit, resvg (~1.4 MB minified), the fonts and the wasm. */
+  badgeRenderer: { specifier: '#badge-renderer', source: 'functions/badges/render.ts', file: 'badge-renderer.mjs', assets: badgeAssets },
+  /** functions/mail/compose.ts: the email's content, QR (qrcode, pngjs), calendar (ics, yup) and MIME (nodemailer's MailComposer). */
+  mailComposer: { specifier: '#mail-composer', source: 'functions/mail/compose.ts', file: 'mail-composer.mjs' },
+  /** functions/adapters/export-bucket.ts: the S3 upload and presigned GET of exports over one response (client-s3, presigner). */
+  exportBucket: { specifier: '#export-bucket', source: 'functions/adapters/export-bucket.ts', file: 'export-bucket.mjs' },
+} as const satisfies Record<string, LazyModule>;
+
+/** The badge renderer (kept as a name of its own: tests and the bench refer to it). */
+export const BADGE_RENDERER = LAZY_MODULES.badgeRenderer;
+
+/** What a function does, as its route or worker in functions/routes.ts says. */
+export interface FunctionNeeds {
+  readonly rendersBadges?: boolean;
+  readonly sendsEmail?: boolean;
+  readonly storesExports?: boolean;
+}
+
+/** The lazy modules a function ships, from its flags: the one place that decides (stack and bench). */
+export function lazyModulesFor(needs: FunctionNeeds): LazyModule[] {
+  return [
+    ...(needs.rendersBadges ? [LAZY_MODULES.badgeRenderer] : []),
+    ...(needs.sendsEmail ? [LAZY_MODULES.mailComposer] : []),
+    ...(needs.storesExports ? [LAZY_MODULES.exportBucket] : []),
+  ];
+}
+
+/** The package.json written beside index.mjs: one "imports" map with every lazy module of the function. */
+export function bundlePackageJson(modules: readonly LazyModule[]): { type: 'module'; imports: Record<string, string> } {
+  return { type: 'module', imports: Object.fromEntries(modules.map((m) => [m.specifier, `./${m.file}`])) };
+}
+
 export interface FunctionBundling {
-  /** Ships the badge renderer as its own file, with the fonts and the wasm. */
-  readonly badges?: boolean;
+  /** Modules shipped as files of their own beside index.mjs (external in it). */
+  readonly lazyModules?: readonly LazyModule[];
   /** Other files copied next to index.mjs. */
   readonly assets?: readonly BundledAsset[];
 }
 
-/** Modules esbuild leaves out of index.mjs (the AWS SDK is bundled: pinned, tree-shaken). */
+/** Modules esbuild leaves out of index.mjs: the lazy modules (the AWS SDK is bundled: pinned, tree-shaken). */
 export function externalModules(f: FunctionBundling): string[] {
-  return f.badges ? [BADGE_RENDERER.specifier] : [];
+  return (f.lazyModules ?? []).map((m) => m.specifier);
+}
+
+/** Whether the afterBundling hook has anything to do. */
+export function needsAfterBundling(f: FunctionBundling): boolean {
+  return (f.lazyModules?.length ?? 0) > 0 || (f.assets?.length ?? 0) > 0;
 }
 
 export const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
@@ -107,23 +148,27 @@ function esbuildFlags(): string[] {
 }
 
 /**
- * The afterBundling commands (bash) that complete a function's output dir: the badge renderer and
- * its package.json, then the assets. Locally (input dir = the project root) the project's own
- * esbuild builds the renderer, the same binary NodejsFunction ran; in Docker, the image's `esbuild`.
+ * The afterBundling commands (bash) that complete a function's output dir: each lazy module built
+ * to its file (the function's other lazy modules external in it too, so none inlines another),
+ * the package.json that maps them, then the assets. Locally (input dir = the project root) the
+ * project's own esbuild builds them, the same binary NodejsFunction ran; in Docker, the image's
+ * `esbuild`.
  */
 export function afterBundlingCommands(f: FunctionBundling, inputDir: string, outputDir: string): string[] {
   const commands: string[] = [];
-  if (f.badges) {
+  const lazy = f.lazyModules ?? [];
+  if (lazy.length > 0) {
     const local = path.resolve(inputDir) === PROJECT_ROOT;
     const esbuild = local ? path.join(PROJECT_ROOT, 'node_modules', '.bin', 'esbuild') : 'esbuild';
-    const entry = path.posix.join(inputDir, BADGE_RENDERER.source);
-    const outfile = path.posix.join(outputDir, BADGE_RENDERER.file);
-    commands.push(
-      [esbuild, entry, ...esbuildFlags(), `--outfile=${outfile}`, '--log-level=warning'].map(shellQuote).join(' '),
-      `printf '%s' ${shellQuote(JSON.stringify(BADGE_BUNDLE_PACKAGE_JSON))} > ${shellQuote(path.posix.join(outputDir, 'package.json'))}`,
-    );
+    for (const m of lazy) {
+      const entry = path.posix.join(inputDir, m.source);
+      const outfile = path.posix.join(outputDir, m.file);
+      const externals = lazy.filter((other) => other !== m).map((other) => `--external:${other.specifier}`);
+      commands.push([esbuild, entry, ...esbuildFlags(), ...externals, `--outfile=${outfile}`, '--log-level=warning'].map(shellQuote).join(' '));
+    }
+    commands.push(`printf '%s' ${shellQuote(JSON.stringify(bundlePackageJson(lazy)))} > ${shellQuote(path.posix.join(outputDir, 'package.json'))}`);
   }
-  const assets = [...(f.badges ? badgeAssets() : []), ...(f.assets ?? [])];
+  const assets = [...lazy.flatMap((m) => m.assets?.() ?? []), ...(f.assets ?? [])];
   const copies = assets.map((a) => ({ from: fromInput(a.from, inputDir), to: path.posix.join(outputDir, a.to) }));
   const dirs = [...new Set(copies.map((c) => path.posix.dirname(c.to)))];
   commands.push(...dirs.map((d) => `mkdir -p ${shellQuote(d)}`), ...copies.map((c) => `cp ${shellQuote(c.from)} ${shellQuote(c.to)}`));

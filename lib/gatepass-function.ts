@@ -16,9 +16,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, afterBundlingCommands, externalModules, type BundledAsset, type FunctionBundling } from './bundling.ts';
+import { ESBUILD_OPTIONS, afterBundlingCommands, externalModules, needsAfterBundling, type BundledAsset, type FunctionBundling, type LazyModule } from './bundling.ts';
 
-export { badgeAssets, type BundledAsset } from './bundling.ts';
+export { LAZY_MODULES, badgeAssets, lazyModulesFor, type BundledAsset, type LazyModule } from './bundling.ts';
 
 /** functions/handlers, next to lib/ (resolved from this file, not from the working directory). */
 export const HANDLERS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'functions', 'handlers');
@@ -44,11 +44,11 @@ export interface GatepassFunctionProps {
   /** Files copied next to index.mjs after bundling. */
   readonly assets?: readonly BundledAsset[];
   /**
-   * Ships what functions/badges renders with: the renderer as its own file (`badge-renderer.mjs`,
-   * loaded by `import('#badge-renderer')` on the first render, never at cold start) and Pretendard
-   * and resvg's wasm (~7.9 MB, ~3.3 MB zipped) in `assets/` (lib/bundling.ts).
+   * Modules loaded on first use, each shipped as its own file beside index.mjs and external in it
+   * (lib/bundling.ts: LAZY_MODULES, e.g. the badge renderer with its fonts and wasm, the mail
+   * composer, the export bucket). The stack picks them from the route's flags (`lazyModulesFor`).
    */
-  readonly badgeAssets?: boolean;
+  readonly lazyModules?: readonly LazyModule[];
 }
 
 export interface JwtVerification {
@@ -68,11 +68,14 @@ export class GatepassFunction extends Construct {
   readonly logGroup: LogGroup;
   readonly role: Role;
   readonly handlerName: string;
+  /** The lazy modules shipped beside index.mjs (specifier, source, file). */
+  readonly lazyModules: readonly LazyModule[];
 
   constructor(scope: Construct, id: string, props: GatepassFunctionProps = {}) {
     super(scope, id);
     this.handlerName = props.handler ?? id;
-    const bundling: FunctionBundling = { badges: props.badgeAssets ?? false, assets: props.assets ?? [] };
+    this.lazyModules = [...(props.lazyModules ?? [])];
+    const bundling: FunctionBundling = { lazyModules: this.lazyModules, assets: props.assets ?? [] };
     const afterBundling = (inputDir: string, outputDir: string) => afterBundlingCommands(bundling, inputDir, outputDir);
 
     this.logGroup = new LogGroup(this, 'Logs', {
@@ -113,9 +116,9 @@ export class GatepassFunction extends Construct {
         mainFields: [...ESBUILD_OPTIONS.mainFields],
         banner: ESBUILD_OPTIONS.banner,
         // Bundle AWS SDK v3 too: pinned versions, tree-shaken, no dependency on the runtime's copy.
-        // Only the badge renderer stays out of index.mjs (a second file, lib/bundling.ts).
+        // Only the lazy modules stay out of index.mjs (files of their own beside it, lib/bundling.ts).
         externalModules: externalModules(bundling),
-        ...((props.badgeAssets || (props.assets?.length ?? 0) > 0) && {
+        ...(needsAfterBundling(bundling) && {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],

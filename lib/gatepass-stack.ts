@@ -29,7 +29,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dataTable as dataTableDesign } from '#adapters/table-design';
 import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
-import { GatepassFunction, type JwtVerification } from './gatepass-function.ts';
+import { GatepassFunction, lazyModulesFor, type JwtVerification } from './gatepass-function.ts';
 
 /** Outbox items (pk `OUTBOX#…`) are the only stream records a stream worker is invoked for. */
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
@@ -179,11 +179,13 @@ export class GatepassStack extends Stack {
 
     // ---- functions -------------------------------------------------------------------------
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports'> & { who?: Route['who'] };
+    type Needs = Pick<Route, 'id' | 'table' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports'> & Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
-      // Rendering a badge loads fonts and a PDF library: ship the fonts, give it room (~350 MB peak).
-      const rendering = route.rendersBadges ? { badgeAssets: true, memorySize: 1024 } : {};
-      const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, ...rendering });
+      // Code only some invocations run (badge renderer, mail composer, export bucket) ships as
+      // files of their own beside index.mjs, chosen from the flags (lib/bundling.ts).
+      const lazyModules = lazyModulesFor(route);
+      // Rendering a badge loads fonts and a PDF library: give it room (~350 MB peak).
+      const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, lazyModules, ...(route.rendersBadges ? { memorySize: 1024 } : {}) });
       if (route.table === 'read') fn.readTable(this.dataTable);
       if (route.table === 'readwrite') fn.writeTable(this.dataTable);
       if (route.serverSecret) fn.readSecret(this.serverSecret);

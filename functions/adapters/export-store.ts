@@ -2,7 +2,8 @@
  * Exports too large for one response: stored as a short-lived object and handed over as a
  * download URL (API.md: 303). Deployed: the export bucket (objects expire after a day) and a
  * presigned GET valid for EXPORT_URL_SECONDS; locally: a folder the local gateway serves.
- * The S3 client loads on first use: most exports fit in one response.
+ * The S3 part (client and presigner) is `#export-bucket` (export-bucket.ts), loaded on first use:
+ * most exports fit in one response, and deployed it is a file of its own beside index.mjs.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -22,15 +23,8 @@ export async function storeExport(eventId: string, csv: string, filename: string
   const key = `exports/${eventId}/${randomUUID()}.csv`;
   const expiresAt = new Date(Date.now() + EXPORT_URL_SECONDS * 1000).toISOString();
   if (EXPORT_BUCKET) {
-    const [{ S3Client, PutObjectCommand, GetObjectCommand }, { getSignedUrl }] = await Promise.all([
-      import('@aws-sdk/client-s3'),
-      import('@aws-sdk/s3-request-presigner'),
-    ]);
-    const s3 = new S3Client({});
-    await s3.send(
-      new PutObjectCommand({ Bucket: EXPORT_BUCKET, Key: key, Body: csv, ContentType: 'text/csv; charset=utf-8', ContentDisposition: `attachment; filename="${filename}"` }),
-    );
-    const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: EXPORT_BUCKET, Key: key }), { expiresIn: EXPORT_URL_SECONDS });
+    const { putExport } = await import('#export-bucket');
+    const url = await putExport({ bucket: EXPORT_BUCKET, key, csv, filename, expiresInSeconds: EXPORT_URL_SECONDS });
     return { url, expiresAt };
   }
   if (!EXPORT_DIR || !EXPORT_BASE_URL) throw new Error('EXPORT_BUCKET (or EXPORT_DIR and EXPORT_BASE_URL) is required');

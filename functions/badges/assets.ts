@@ -5,7 +5,7 @@
  *
  * Where they are found:
  * - in a Lambda bundle, next to the file that runs this code (badge-renderer.mjs, beside
- *   index.mjs): `assets/<file>` (GatepassFunction `badgeAssets: true` copies them there,
+ *   index.mjs): `assets/<file>` (copied there with the badge renderer, a lazy module of
  *   lib/bundling.ts);
  * - from source (tsx, vitest), in node_modules, resolved like a package import.
  *
@@ -62,7 +62,7 @@ export async function readAsset(name: BadgeAssetName): Promise<Uint8Array> {
   } catch {
     throw new Error(
       `Badge asset ${asset.file} is neither next to the bundle (${ASSET_DIR}/${asset.file}) nor in node_modules (${asset.module}); ` +
-        'a function that renders badges needs GatepassFunction { badgeAssets: true }.',
+        'a function that renders badges ships them with the badge renderer (lazyModules: LAZY_MODULES.badgeRenderer, lib/bundling.ts).',
     );
   }
   return readFile(source);

@@ -1,11 +1,18 @@
 /**
  * Raw MIME for one email, composed by nodemailer's MailComposer: HTML and text alternatives,
  * the QR badge inline (CID) and an .ics calendar file for the event and the sessions with a seat.
+ *
+ * The mailer and the sweeper load this module as `#mail-composer` on the first email
+ * (functions/mail/deliver.ts): deployed, it is a file of its own beside index.mjs
+ * (mail-composer.mjs, lib/bundling.ts), so a cold start never parses nodemailer, ics and yup,
+ * qrcode and pngjs. Import only types from it elsewhere; a value import would inline it again.
  */
 import type { EventAttributes } from 'ics';
 import type { StoredEvent } from '#domain/event';
+import type { EmailKind } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
-import type { EmailContent } from '#mail/content';
+import { emailContent, type EmailContent } from '#mail/content';
+import { qrPng } from '#badges/qr';
 import { loadCommonJs } from '#http/commonjs';
 
 export const BADGE_CID = 'badge-qr@gatepass';
@@ -68,4 +75,23 @@ export async function composeMime(input: ComposeInput): Promise<Buffer> {
     ],
   });
   return mail.compile().build();
+}
+
+export interface MessageInput {
+  from: string;
+  kind: EmailKind;
+  event: StoredEvent;
+  /** The recipient (its email, name, locale, sessions). */
+  registration: StoredRegistration;
+  manageUrl: string;
+  /** A signed badge token: the email then carries it as an inline QR, and the calendar. */
+  badgeToken?: string;
+}
+
+/** The whole email, as raw MIME: content in the registration's locale, the QR and calendar when it carries the badge. */
+export async function composeMessage(input: MessageInput): Promise<Buffer> {
+  const { from, kind, event, registration, manageUrl, badgeToken } = input;
+  const content = emailContent({ kind, event, registration, manageUrl, ...(badgeToken ? { badgeCid: BADGE_CID } : {}) });
+  const [badgePng, ics] = badgeToken ? await Promise.all([qrPng(badgeToken), calendar(event, registration, manageUrl)]) : [];
+  return composeMime({ from, to: registration.email, content, ...(badgePng ? { badgePng } : {}), ...(ics ? { ics } : {}) });
 }

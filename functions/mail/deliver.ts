@@ -3,7 +3,8 @@
  * 1. Claim the outbox item (conditional write): an item already claimed or sent is skipped, so a
  *    replayed stream batch or a sweeper racing the stream sends nothing twice.
  * 2. Read the registration and event; compose in the registration's locale, with the badge QR
- *    and the calendar when the email confirms a seat, and the manage link.
+ *    and the calendar when the email confirms a seat, and the manage link (`#mail-composer`,
+ *    functions/mail/compose.ts, loaded on the first email).
  * 3. Send as raw email; mark sent. A failure leaves the item pending with its attempt count and
  *    a backoff (the sweeper retries it), or failed after the last attempt.
  */
@@ -11,8 +12,6 @@ import { issueManageToken } from '#domain/manage-token';
 import type { StoredEvent } from '#domain/event';
 import type { EmailKind, OutboxItem } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
-import { emailContent } from '#mail/content';
-import { BADGE_CID, calendar, composeMime } from '#mail/compose';
 
 export interface DeliveryPorts {
   claim(id: string, now: Date): Promise<OutboxItem | undefined>;
@@ -21,7 +20,6 @@ export interface DeliveryPorts {
   readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   readEvent(eventId: string): Promise<StoredEvent | undefined>;
   badgeToken(eventId: string, registrationId: string): Promise<string>;
-  qrPng(token: string): Promise<Uint8Array>;
   manageTokenKey(): Promise<Uint8Array>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
   settings: { from: string; managePageUrl?: string; publicApiUrl?: string };
@@ -52,15 +50,11 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
     const token = issueManageToken(await ports.manageTokenKey(), registration.eventId, registration.id, registration.tokenVersion);
     const link = manageUrl(ports.settings, registration, token);
     const withBadge = carriesBadge(item.kind) && registration.status === 'confirmed';
-    const badgePng = withBadge ? await ports.qrPng(await ports.badgeToken(registration.eventId, registration.id)) : undefined;
-    const content = emailContent({ kind: item.kind, event, registration, manageUrl: link, ...(withBadge ? { badgeCid: BADGE_CID } : {}) });
-    const mime = await composeMime({
-      from: ports.settings.from,
-      to: registration.email,
-      content,
-      ...(badgePng ? { badgePng } : {}),
-      ...(withBadge ? { ics: await calendar(event, registration, link) } : {}),
-    });
+    const badgeToken = withBadge ? await ports.badgeToken(registration.eventId, registration.id) : undefined;
+    // The composer (content, QR, calendar, MIME: nodemailer, ics, qrcode) loads on the first email:
+    // deployed, a file of its own beside index.mjs (lib/bundling.ts), never parsed at cold start.
+    const { composeMessage } = await import('#mail-composer');
+    const mime = await composeMessage({ from: ports.settings.from, kind: item.kind, event, registration, manageUrl: link, ...(badgeToken ? { badgeToken } : {}) });
     const messageId = await ports.sendRaw(mime);
     await ports.markSent(item.id, new Date(), messageId);
     return 'sent';

@@ -8,7 +8,6 @@ import { manageTokenKey } from '#adapters/secrets';
 import { sendRawEmail } from '#adapters/ses';
 import { signBadge } from '#domain/badge-token';
 import type { DeliveryPorts } from '#mail/deliver';
-import { qrPng } from '#badges/qr';
 
 export function deliveryPorts(): DeliveryPorts {
   const { MAIL_FROM, MANAGE_PAGE_URL, PUBLIC_API_URL } = config();
@@ -20,7 +19,6 @@ export function deliveryPorts(): DeliveryPorts {
     readRegistration: registrationStore.read,
     readEvent: async (eventId) => (await eventStore.read(eventId))?.event,
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
-    qrPng,
     manageTokenKey,
     sendRaw: sendRawEmail,
     settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}) },

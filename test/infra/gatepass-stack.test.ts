@@ -299,6 +299,26 @@ describe('functions: defaults and least privilege, per route', () => {
     expect(allRouteLikes.some(needsJwt)).toBe(true);
   });
 
+  it.each(allRouteLikes.map((r) => [r.id] as const))('%s: ships the lazy modules its flags call for, and no other', (routeId) => {
+    // Prepare
+    const r = allRouteLikes.find((x) => x.id === routeId) as Partial<Route & Worker>;
+    // Act
+    const specifiers = stack.functions.get(routeId)!.lazyModules.map((m) => m.specifier);
+    // Assess: one place decides (lib/bundling.ts lazyModulesFor), from rendersBadges, sendsEmail, storesExports
+    expect(specifiers).toEqual([
+      ...(r.rendersBadges ? ['#badge-renderer'] : []),
+      ...(r.sendsEmail ? ['#mail-composer'] : []),
+      ...(r.storesExports ? ['#export-bucket'] : []),
+    ]);
+  });
+
+  it('gives the badge renderer to get-badge, the mail composer to both mail workers, the export bucket to the export', () => {
+    const holders = (specifier: string) => [...stack.functions].filter(([, fn]) => fn.lazyModules.some((m) => m.specifier === specifier)).map(([id]) => id).sort();
+    expect(holders('#badge-renderer')).toEqual(['get-badge']);
+    expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
+    expect(holders('#export-bucket')).toEqual(['export-registrations']);
+  });
+
   it('creates exactly one function per route plus not-found (no stray Lambdas)', () => {
     // Assess
     expect(ofType(resources, 'AWS::Lambda::Function')).toHaveLength(allRouteLikes.length);

@@ -95,3 +95,22 @@ describe('MIME', () => {
     expect(ics).toContain('DTSTART:20230914T003000Z');
   });
 });
+
+describe('composeMessage (#mail-composer, what the mailer loads on its first email)', () => {
+  it('carries the QR and the calendar when given a badge token, and neither without one', async () => {
+    // Prepare
+    const { composeMessage } = await import('#mail-composer');
+    const r = registration();
+    const base = { from: 'Gatepass <no-reply@example.org>', event, registration: r, manageUrl: link } as const;
+    // Act
+    const confirmed = (await composeMessage({ ...base, kind: 'confirmed', badgeToken: 'eyJ.token.sig' })).toString('utf8');
+    const cancelled = (await composeMessage({ ...base, kind: 'cancelled' })).toString('utf8');
+    // Assess
+    expect(confirmed).toContain(`To: ${r.email}`);
+    expect(confirmed).toContain('Content-ID: <badge-qr@gatepass>');
+    expect(confirmed).toContain('Content-Type: image/png');
+    expect(confirmed).toContain('text/calendar');
+    expect(cancelled).not.toContain('Content-ID:');
+    expect(cancelled).not.toContain('text/calendar');
+  });
+});
