@@ -1,6 +1,6 @@
 /** A local stack for one test file: its own tables and state, the run's shared engines. */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
@@ -77,7 +77,12 @@ export async function startTestStack(options: { sweepSeconds?: number } = {}): P
     if (type.includes('json')) json = JSON.parse(text);
     return { status: r.status, type, headers: r.headers, text, json };
   };
-  return { ...stack, token: (role, options) => signToken(stateDir, role, options), call };
+  // The state dir (secrets, exports) goes with the stack: runs would otherwise pile them up in /tmp.
+  const stop = async () => {
+    await stack.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+  return { ...stack, stop, token: (role, options) => signToken(stateDir, role, options), call };
 }
 
 export { openEvent, participant } from './fixtures.ts';
