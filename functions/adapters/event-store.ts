@@ -59,7 +59,7 @@ export const eventStore: EventStore = {
     for (let attempt = 0; wanted.length && attempt < 5; attempt++) {
       const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) => wanted.slice(i * 100, i * 100 + 100));
       const outs = await Promise.all(
-        chunks.map((Keys) => tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys } } })))),
+        chunks.map((Keys) => tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys, ConsistentRead: true } } })))),
       );
       wanted = outs.flatMap((o) => (o.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[]);
       for (const item of outs.flatMap((o) => o.Responses?.[TableName] ?? [])) {

@@ -103,7 +103,8 @@ export const registrationStore: RegistrationStore = {
       items.push({
         Put: {
           TableName,
-          Item: { ...keys.keyedRequest(r.eventId, keyHash(keyed.key)), type: 'keyed-request', registrationId: r.id, ...keyed },
+          // The key itself is not kept: its hash in the pk finds the record.
+          Item: { ...keys.keyedRequest(r.eventId, keyHash(keyed.key)), type: 'keyed-request', registrationId: r.id, fingerprint: keyed.fingerprint, body: keyed.body, location: keyed.location, expiresAt: keyed.expiresAt },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowInSeconds() },
         },

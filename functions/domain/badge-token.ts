@@ -36,8 +36,9 @@ export interface BadgeClaim {
 
 const encoder = new TextEncoder();
 
-export async function signBadge(ring: BadgeKeyRing, claim: BadgeClaim): Promise<string> {
-  const key = ring[0];
+/** Signs with the newest key, or with the key `kid` while the ring still holds it (a replayed answer). */
+export async function signBadge(ring: BadgeKeyRing, claim: BadgeClaim, kid?: string): Promise<string> {
+  const key = (kid !== undefined ? ring.find((k) => k.kid === kid) : undefined) ?? ring[0];
   if (!key) throw new Error('the badge key ring is empty');
   // Short keys keep the QR code sparse enough to scan from a printed badge.
   const payload = JSON.stringify({ e: claim.eventId, r: claim.registrationId });

@@ -25,6 +25,7 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   service_unavailable: { en: 'The service is busy; retry shortly', ko: '서비스가 혼잡합니다. 잠시 후 다시 시도하세요' },
   headers_too_large: { en: 'The request headers are too large', ko: '요청 헤더가 너무 큽니다' },
   bad_request: { en: 'The request is not valid HTTP', ko: '올바른 HTTP 요청이 아닙니다' },
+  request_timeout: { en: 'The request took too long to arrive', ko: '요청이 제때 도착하지 않았습니다' },
   internal_error: { en: 'Internal error', ko: '내부 오류' },
 };
 

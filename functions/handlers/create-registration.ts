@@ -17,26 +17,31 @@ import { validate } from '#http/validate';
 import { registrationInput } from '#schemas/registration';
 
 type View = ReturnType<typeof registrationView>;
-type Sealed = Omit<View, 'manageToken' | 'badge'> & { badge: Omit<NonNullable<View['badge']>, 'token'> | null };
+type Sealed = Omit<View, 'manageToken' | 'badge'> & { badge: Omit<NonNullable<View['badge']>, 'token'> | null; badgeKid?: string };
 
 /** The credentials of a new registration's 201, derived (HMAC, deterministic Ed25519), never stored. */
-async function credentials(eventId: string, registrationId: string, badge: boolean) {
+async function credentials(eventId: string, registrationId: string, badge: boolean, badgeKid?: string) {
   const manageToken = issueManageToken(await manageTokenKey(), eventId, registrationId, FIRST_TOKEN_VERSION);
-  const badgeToken = badge ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
+  const badgeToken = badge ? await signBadge(await badgeKeyRing(), { eventId, registrationId }, badgeKid) : undefined;
   return { manageToken, badgeToken };
 }
 
-/** The 201 as a key's record keeps it: without the manage token and the badge token. */
+/**
+ * The 201 as a key's record keeps it: without the manage token and the badge token, but with the
+ * badge key's id, so that a replay after a key rotation signs with the same key (Ed25519 is
+ * deterministic: the same token) for as long as the ring holds it.
+ */
 function seal(view: View): string {
   const { manageToken: _m, badge, ...rest } = view;
-  const sealed: Sealed = { ...rest, badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl } };
+  const badgeKid = badge ? (JSON.parse(Buffer.from(badge.token.split('.')[0]!, 'base64url').toString('utf8')) as { kid?: string }).kid : undefined;
+  const sealed: Sealed = { ...rest, badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl }, ...(badgeKid ? { badgeKid } : {}) };
   return JSON.stringify(sealed);
 }
 
 /** A replayed 201: the sealed body with its credentials derived again, fields in their first order. */
 async function unseal(answer: KeyedAnswer): Promise<KeyedAnswer> {
-  const { badge, ...rest } = JSON.parse(answer.body) as Sealed;
-  const { manageToken, badgeToken } = await credentials(rest.eventId, rest.id, badge !== null);
+  const { badge, badgeKid, ...rest } = JSON.parse(answer.body) as Sealed;
+  const { manageToken, badgeToken } = await credentials(rest.eventId, rest.id, badge !== null, badgeKid);
   const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge } };
   return { ...answer, body: JSON.stringify(view) };
 }

@@ -16,6 +16,8 @@ import type { GatepassEvent, RouteRequest } from '#http/route';
 
 type WithKey = GatepassEvent & { keyed?: KeyedRequest };
 
+const serviceBusy = () => new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+
 /** The request's key and fingerprint, when it came with a key. */
 export const keyedRequest = (req: RouteRequest): KeyedRequest | undefined => (req.event as WithKey).keyed;
 
@@ -58,7 +60,12 @@ export function idempotentRequests(
         request.error = refusal as Error;
         return;
       }
-      return replayed(await restore(answer));
+      try {
+        return replayed(await restore(answer));
+      } catch (error) {
+        // The first answer exists but cannot be rebuilt now (a secret unreadable): busy, not broken.
+        request.error = error instanceof GatepassError && error.status === 503 ? error : serviceBusy();
+      }
     },
   };
 }

@@ -204,9 +204,9 @@ export function createGateway(options: GatewayOptions = {}): Server {
       socket.destroy();
       return;
     }
-    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
-    const status = tooLarge ? 431 : 400;
-    const answer = problem(status, tooLarge ? 'headers_too_large' : 'bad_request', 'en');
+    const [status, code] =
+      error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout'] : [400, 'bad_request'];
+    const answer = problem(status, code, 'en');
     const body = Buffer.from(answer.body ?? '');
     const head = [
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}`,

@@ -48,11 +48,18 @@ function answersSchema(fields: readonly FormField[]) {
   return z.strictObject(shape);
 }
 
+/**
+ * A registration's seats are written in one DynamoDB transaction (at most 100 actions): the
+ * registration, its email guard, its outbox item, the event counter and an Idempotency-Key's
+ * record, then a counter and possibly a line per session. 40 sessions keep it under 100.
+ */
+export const MAX_SESSIONS_PER_REGISTRATION = 40;
+
 function sessionsSchema(event: StoredEvent) {
   const ids = event.sessions.map((s) => s.id);
   const id = ids.length ? z.enum(ids as [string, ...string[]]) : z.never();
   return z.array(id).check(
-    z.maxLength(Math.max(ids.length, 0)),
+    z.maxLength(Math.min(ids.length, MAX_SESSIONS_PER_REGISTRATION)),
     z.refine((a) => new Set(a).size === a.length, 'each session at most once'),
   );
 }

@@ -34,6 +34,16 @@ describe('badge tokens', () => {
     ]);
   });
 
+  it('sign with a named key while the ring holds it (a replayed answer), else with the newest', async () => {
+    // Act
+    const first = await signBadge([oldKey], claim);
+    const pinned = await signBadge([newKey, oldKey], claim, oldKey.kid);
+    const retired = await signBadge([newKey], claim, oldKey.kid);
+    // Assess: Ed25519 is deterministic, so the pinned key gives the very same token
+    expect(pinned).toBe(first);
+    expect(retired).toBe(await signBadge([newKey], claim));
+  });
+
   it('refuse a badge for another event', async () => {
     const token = await signBadge([newKey], claim);
     await expect(verifyBadge([newKey], 'another-event', token)).rejects.toThrow(invalid);

@@ -316,6 +316,20 @@ describe('the Idempotency-Key under faults', () => {
     expect(writesOutsideTheTransaction()).toBe(0);
   });
 
+  it('the first answer exists but cannot be rebuilt (its record unreadable) → 503 with Retry-After, not a bare 500', async () => {
+    // Prepare
+    mocks();
+    ddb.on(QueryCommand).resolves(eventPage());
+    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    const { fingerprintOf } = await import('#domain/keyed-request');
+    ddb.on(GetCommand).resolves({ Item: { fingerprint: fingerprintOf(registrationBody), body: '{not json', location: '/x', expiresAt: Math.floor(Date.now() / 1000) + 3600 } });
+    // Act
+    const r = await register({ 'idempotency-key': 'form-5' });
+    // Assess
+    expect503(r);
+    expect(writesOutsideTheTransaction()).toBe(0);
+  });
+
   it('the key is taken by another body → 422 idempotency_key_reused; an expired record does not count', async () => {
     // Prepare
     mocks();

@@ -40,6 +40,19 @@ describe('event schema', () => {
 describe('registration schema built from the event', () => {
   const schema = registrationInput(event);
 
+  it('holds a registration to 40 sessions, so that its seats fit one transaction of at most 100 writes', () => {
+    // Prepare: an event of 50 sessions
+    const many = Array.from({ length: 50 }, (_, i) => ({ ...forum.event.sessions[0]!, id: `s${i}` }));
+    const big = newEvent('big-forum-01', eventInput().parse({ ...forum.event, sessions: many }), new Date('2023-08-20T00:00:00Z'));
+    const pick = (n: number) => ({ ...valid, answers: valid.answers, sessions: many.slice(0, n).map((s) => s.id) });
+    // Act
+    const forty = registrationInput(big).safeParse(pick(40));
+    const fortyOne = registrationInput(big).safeParse(pick(41));
+    // Assess
+    expect(forty.success).toBe(true);
+    expect(fortyOne.error?.issues.map((i) => i.path.join('.'))).toEqual(['sessions']);
+  });
+
   it('accepts a valid body and normalises Hangul to NFC', () => {
     const decomposed = '김민지'.normalize('NFD');
     expect(validate(schema, { ...valid, name: ` ${decomposed} ` }, 'en').name).toBe('김민지');
