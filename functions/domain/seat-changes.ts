@@ -18,13 +18,30 @@ export interface Stores {
 
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
 
-async function replan<T>(attempts: number, step: (attempt: number) => Promise<T | 'stale'>): Promise<T> {
+/** Time a plan needs to read, plan and write once more; with less left, stop and say so. */
+const PLAN_MARGIN_MS = 1500;
+
+/**
+ * Plans until a plan holds, at most `attempts` times and, given a `deadline` (epoch ms: the
+ * function's own time limit), not past it: under heavy contention the caller hears 503 with
+ * Retry-After, nothing written (every stale plan wrote nothing), instead of being cut off.
+ */
+async function replan<T>(attempts: number, step: (attempt: number) => Promise<T | 'stale'>, deadline = Infinity, now = Date.now): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const result = await step(attempt);
     if (result !== 'stale') return result;
     await pause(attempt);
+    if (now() > deadline - PLAN_MARGIN_MS) break;
   }
   throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+}
+
+export interface PlanOptions {
+  /** The caller's own read of the registration and the event, for the first plan. */
+  read?: Snapshot;
+  /** Epoch ms after which no new plan starts (the function's time limit). */
+  deadline?: number;
+  now?: () => Date;
 }
 
 export interface Snapshot {
@@ -62,8 +79,8 @@ function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonl
  *    lines (a head promoted to the event then takes or queues for its own sessions), emails owed.
  * 4. Write the plan in one transaction; replan if stale.
  */
-export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: { read?: Snapshot; now?: () => Date } = {}) {
-  const { read, now = () => new Date() } = options;
+export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: PlanOptions = {}) {
+  const { read, deadline, now = () => new Date() } = options;
   return replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -71,7 +88,7 @@ export async function cancelRegistration(stores: Stores, eventId: string, regist
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
     ledger.cancel(registration);
     return finish(stores, eventId, ledger.settle(), registrationId);
-  });
+  }, deadline);
 }
 
 export interface RegistrationChanges {
@@ -96,9 +113,9 @@ export async function changeRegistration(
   eventId: string,
   registrationId: string,
   changes: RegistrationChanges,
-  options: { read?: Snapshot; now?: () => Date } = {},
+  options: PlanOptions = {},
 ) {
-  const { read, now = () => new Date() } = options;
+  const { read, deadline, now = () => new Date() } = options;
   return replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -121,7 +138,7 @@ export async function changeRegistration(
     };
     plan.registrations.set(registration.id, entry);
     return finish(stores, eventId, plan, registrationId);
-  });
+  }, deadline);
 }
 
 async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string): Promise<StoredRegistration | 'stale'> {

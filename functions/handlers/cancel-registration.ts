@@ -18,7 +18,7 @@ export const handler = securedRoute(
     const read = await findRegistrationWithEvent(req.params);
     const existing = read.registration;
     assertCurrentManageToken(req, existing);
-    const cancelled = await cancelRegistration(stores, existing.eventId, existing.id, { read });
+    const cancelled = await cancelRegistration(stores, existing.eventId, existing.id, { read, deadline: req.deadline });
     count('RegistrationsCancelled');
     return json(200, registrationView(cancelled));
   },

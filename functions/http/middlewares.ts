@@ -22,6 +22,8 @@ export interface RouteRequest {
   body: unknown;
   readonly params: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /** Epoch ms when the function's time runs out (Infinity outside Lambda), for bounded retries. */
+  readonly deadline: number;
 }
 
 export type GatepassEvent = APIGatewayProxyEventV2 & { gatepass?: RouteRequest };
@@ -64,6 +66,7 @@ export const requestContext = (route: RouteRequest['route']): MiddlewareObj<Gate
       body: undefined,
       params,
       query,
+      deadline: Date.now() + (request.context?.getRemainingTimeInMillis?.() ?? Infinity),
     };
   },
 });

@@ -35,3 +35,49 @@ describe('allocateSeats', () => {
     expect(() => allocateSeats(counters([5, 1, 0], { bio: [1, 1, 0] }), ['bio'], false)).toThrow(expect.objectContaining({ code: 'sold_out' }));
   });
 });
+
+describe('plans under contention, bounded by the function time', () => {
+  /** Stores whose every written plan turns out stale, counting the plans. */
+  async function contended() {
+    const { newEvent, freshCounters } = await import('#domain/event');
+    const { eventInput } = await import('#schemas/event');
+    const forum = (await import('../../functions/local/forum-2023.json', { with: { type: 'json' } })).default;
+    const event = newEvent('gwangju-2023', eventInput().parse(forum.event), new Date('2023-08-20T00:00:00Z'));
+    const counters = freshCounters(event);
+    counters.event.confirmed = 1;
+    const at = '2023-08-21T00:00:00.000Z';
+    const registration = {
+      id: 'r'.repeat(22), eventId: event.id, status: 'confirmed' as const, email: 'a@example.com', name: '김민지', organization: null, jobTitle: null,
+      locale: 'ko' as const, sessions: [], answers: {}, consent: { privacy: true }, createdAt: at, updatedAt: at, checkedInAt: null, tokenVersion: 1, expiresAt: 0,
+    };
+    const plans = { written: 0 };
+    const stores = {
+      events: { read: async () => ({ event, counters }) },
+      registrations: { read: async () => registration },
+      seats: { heads: async () => new Map(), apply: async () => (plans.written++, 'stale' as const) },
+    } as never;
+    return { stores, plans, eventId: event.id, registrationId: registration.id };
+  }
+
+  it('with time left, plans again; once the deadline is near, answers 503 with Retry-After, having written nothing', async () => {
+    // Prepare
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const c = await contended();
+    // Act: a deadline already within the margin
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 1000 }).catch((e: unknown) => e);
+    // Assess: one plan, then 503
+    expect(refused).toMatchObject({ status: 503, code: 'service_unavailable', options: { headers: { 'Retry-After': '1' } } });
+    expect(c.plans.written).toBe(1);
+  });
+
+  it('with time left, it keeps planning up to its bound', async () => {
+    // Prepare
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const c = await contended();
+    // Act
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 60_000 }).catch((e: unknown) => e);
+    // Assess
+    expect(refused).toMatchObject({ status: 503 });
+    expect(c.plans.written).toBeGreaterThan(10);
+  }, 30_000);
+});
