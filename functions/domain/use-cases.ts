@@ -16,6 +16,8 @@ const alreadyRegistered = () =>
 
 /** Stale decisions are rare (only at the full/not-full boundary), but a burst can repeat them. */
 const MAX_DECISIONS = 12;
+/** Time one more decision needs (read, decide, write). */
+const DECISION_MARGIN_MS = 1500;
 
 /**
  * Creates an event.
@@ -87,16 +89,21 @@ export async function updateEvent(
  * 6. Write registration, email guard, counters, lines and the key's record in one transaction: a
  *    duplicate email is 409 already_registered; a key already recorded is 409
  *    request_in_progress (the caller replays the record); counters that moved across
- *    full/not-full mean a stale decision, taken again from step 1.
+ *    full/not-full mean a stale decision, taken again from step 1 while time is left (503).
  */
 export async function register(
   events: EventStore,
   registrations: RegistrationStore,
   eventId: string,
   parse: (event: StoredEvent) => RegistrationInput,
-  options: { keyed?: KeyedRequest & { answer(registration: StoredRegistration): Promise<KeyedAnswer> }; now?: () => Date } = {},
+  options: {
+    keyed?: KeyedRequest & { answer(registration: StoredRegistration): Promise<KeyedAnswer> };
+    /** Epoch ms after which no new decision starts (the function's time limit): 503 instead. */
+    deadline?: number;
+    now?: () => Date;
+  } = {},
 ): Promise<StoredRegistration> {
-  const { keyed, now = () => new Date() } = options;
+  const { keyed, deadline = Infinity, now = () => new Date() } = options;
   const id = newRegistrationId();
   let input: RegistrationInput | undefined;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
@@ -144,6 +151,8 @@ export async function register(
     // The key first: a repeat also finds its own email taken, and is answered as a repeat.
     if (outcome === 'key_taken') throw keyInUse();
     if (outcome === 'duplicate') throw alreadyRegistered();
+    // A stale decision wrote nothing: with too little time left for another, say so.
+    if (Date.now() > deadline - DECISION_MARGIN_MS) break;
   }
   throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
 }

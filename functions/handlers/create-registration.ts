@@ -56,6 +56,7 @@ export const handler = publicRoute(
     const keyed = keyedRequest(req);
     let view: View | undefined;
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale), {
+      deadline: req.deadline,
       // Rendered before the write, so that the key's record holds the answer the caller gets.
       keyed: keyed && {
         ...keyed,

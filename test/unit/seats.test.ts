@@ -81,3 +81,27 @@ describe('plans under contention, bounded by the function time', () => {
     expect(c.plans.written).toBeGreaterThan(10);
   }, 30_000);
 });
+
+describe('registration decisions, bounded by the function time', () => {
+  it('a decision gone stale is taken again while time is left; near the deadline the answer is 503, nothing written', async () => {
+    // Prepare: counters that always move before the write
+    const { register } = await import('#domain/use-cases');
+    const { newEvent, freshCounters } = await import('#domain/event');
+    const { eventInput } = await import('#schemas/event');
+    const forum = (await import('../../functions/local/forum-2023.json', { with: { type: 'json' } })).default;
+    const event = newEvent('gwangju-2023', eventInput().parse({ ...forum.event, registration: { ...forum.event.registration, opensAt: '2000-01-01T00:00:00Z', closesAt: '2999-01-01T00:00:00Z' } }), new Date('2023-08-20T00:00:00Z'));
+    const writes = { tried: 0 };
+    const registrations = { insert: async () => (writes.tried++, 'stale' as const), holdsEmail: async () => false } as never;
+    const events = { read: async () => ({ event, counters: freshCounters(event) }) } as never;
+    const parse = () => ({ email: 'a@example.com', name: '김민지', consent: { privacy: true } }) as never;
+    // Act
+    const late = await register(events, registrations, event.id, parse, { deadline: Date.now() + 1000 }).catch((e: unknown) => e);
+    const triedLate = writes.tried;
+    const early = await register(events, registrations, event.id, parse, { deadline: Date.now() + 60_000 }).catch((e: unknown) => e);
+    // Assess
+    expect(late).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(triedLate).toBe(1);
+    expect(early).toMatchObject({ status: 503 });
+    expect(writes.tried - triedLate).toBe(12);
+  });
+});
