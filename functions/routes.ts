@@ -88,6 +88,13 @@ export type RouteId = (typeof routes)[number]['id'];
 /** Handles every request that matches no route (API Gateway's `$default`), so 404s stay problem+json. */
 export const fallbackRoute = { id: 'not-found', who: ['anyone'], table: 'none' } as const;
 
+/** The route a handler serves (the fallback included); a handler for no route is a build error. */
+export function routeOfHandler(id: string): Route | typeof fallbackRoute {
+  const route = id === fallbackRoute.id ? fallbackRoute : routeById(id);
+  if (!route) throw new Error(`route ${id} is not in the route table`);
+  return route;
+}
+
 export function routeById(id: string): Route | undefined {
   return (routes as readonly Route[]).find((r) => r.id === id);
 }

@@ -2,7 +2,7 @@
  * DynamoDB failures that outlast the SDK's own retries become a 503 with Retry-After: never a
  * 500, and (a transaction being all or nothing) never a half-written change.
  */
-import { GatepassError } from '#domain/errors';
+import { serviceUnavailable as busy } from '#domain/errors';
 
 const throttles = new Set([
   'ProvisionedThroughputExceededException',
@@ -12,8 +12,8 @@ const throttles = new Set([
   'InternalServerError',
 ]);
 
-export const serviceUnavailable = () =>
-  new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '2' } });
+/** The database kept throttling after the SDK's retries. */
+export const serviceUnavailable = () => busy(2);
 
 export function isThrottle(error: unknown): boolean {
   return error instanceof Error && throttles.has(error.name);

@@ -14,6 +14,12 @@ function eventItem(event: StoredEvent) {
   return { ...keys.event(event.id), type: 'event', gsi1pk: eventsIndex.pk, gsi1sk: `${event.createdAt}#${event.id}`, ...event };
 }
 
+/** Puts a counter item (the event's or a session's) where it belongs in `counters`. */
+function takeCounter(counters: EventCounters, item: Record<string, unknown>): void {
+  if (item.sk === 'COUNTER#EVENT') counters.event = stripKeys(item);
+  else if (typeof item.sk === 'string' && item.sk.startsWith('COUNTER#SESSION#')) counters.sessions[item.sk.slice(16)] = stripKeys(item);
+}
+
 function stripKeys<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, type: _type, gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, ...rest } = item;
   return rest as T;
@@ -44,10 +50,7 @@ export const eventStore: EventStore = {
     const eventItemRead = items.find((i) => i.sk === 'EVENT');
     if (!eventItemRead) return undefined;
     const counters: EventCounters = { event: { capacity: 0, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 }, sessions: {} };
-    for (const i of items) {
-      if (i.sk === 'COUNTER#EVENT') counters.event = stripKeys(i);
-      else if (typeof i.sk === 'string' && i.sk.startsWith('COUNTER#SESSION#')) counters.sessions[i.sk.slice(16)] = stripKeys(i);
-    }
+    for (const i of items) takeCounter(counters, i);
     return { event: stripKeys<StoredEvent>(eventItemRead), counters };
   },
 
@@ -64,9 +67,7 @@ export const eventStore: EventStore = {
       wanted = outs.flatMap((o) => (o.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[]);
       for (const item of outs.flatMap((o) => o.Responses?.[TableName] ?? [])) {
         const counters = found.get(String(item.pk).slice('EVENT#'.length));
-        if (!counters) continue;
-        if (item.sk === 'COUNTER#EVENT') counters.event = stripKeys(item);
-        else if (typeof item.sk === 'string' && item.sk.startsWith('COUNTER#SESSION#')) counters.sessions[item.sk.slice(16)] = stripKeys(item);
+        if (counters) takeCounter(counters, item);
       }
       if (wanted.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
     }

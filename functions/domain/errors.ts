@@ -21,5 +21,8 @@ export class GatepassError extends Error {
 }
 
 export const notFound = (detail?: string) => new GatepassError(404, 'not_found', { detail });
+/** Busy, nothing written: come back after `retryAfterSeconds`. */
+export const serviceUnavailable = (retryAfterSeconds = 1) =>
+  new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': String(retryAfterSeconds) } });
 export const validationFailed = (errors: readonly FieldError[]) =>
   new GatepassError(422, 'validation_failed', { errors });

@@ -3,7 +3,7 @@
  * Each reads, plans with the seat ledger, writes the plan in one transaction, and plans again
  * from fresh reads when a concurrent change made the plan stale (bounded, jittered).
  */
-import { GatepassError, notFound } from '#domain/errors';
+import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
 import type { EventPage, EventStore, RegistrationStore, SeatStore } from '#domain/ports';
 import type { StoredRegistration } from '#domain/registration';
 import { SeatLedger, sessionPlace, type Place, type SeatPlan } from '#domain/seat-ledger';
@@ -33,7 +33,7 @@ async function replan<T>(attempts: number, step: (attempt: number) => Promise<T 
     await pause(attempt);
     if (now() > deadline - PLAN_MARGIN_MS) break;
   }
-  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+  throw serviceUnavailable();
 }
 
 export interface PlanOptions {

@@ -2,7 +2,7 @@
  * Use cases: each names its steps; handlers call them with adapters, which are the only code
  * that touches AWS.
  */
-import { GatepassError, notFound } from '#domain/errors';
+import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
 import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, type StoredEvent } from '#domain/event';
 import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { FIRST_TOKEN_VERSION, newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
@@ -75,7 +75,7 @@ export async function updateEvent(
       throw new GatepassError(409, 'session_in_use', { detail: 'A removed session still holds registrations.' });
     }
   }
-  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+  throw serviceUnavailable();
 }
 
 /**
@@ -154,6 +154,6 @@ export async function register(
     // A stale decision wrote nothing: with too little time left for another, say so.
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
   }
-  throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+  throw serviceUnavailable();
 }
 

@@ -8,11 +8,10 @@ import type middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { problemResponses, requestContext, type GatepassEvent, type RouteRequest } from '#http/middlewares';
 import type { HttpResult } from '#http/respond';
-import { fallbackRoute, routeById, type Role } from '#routes';
+import { routeOfHandler, type Role } from '#routes';
 
 export function directRoute(id: string, fn: (req: RouteRequest) => Promise<HttpResult>) {
-  const route = id === fallbackRoute.id ? fallbackRoute : routeById(id);
-  if (!route) throw new Error(`route ${id} is not in the route table`);
+  const route = routeOfHandler(id);
   const simple = (route.who as readonly Role[]).includes('anyone') && !('request' in route && route.request) && (!('table' in route) || route.table === 'none');
   if (!simple) throw new Error(`route ${id}: a credential, a body or the table needs publicRoute or securedRoute`);
   const context = requestContext(route);

@@ -9,14 +9,12 @@
  * The record holds no credential: `restore` puts back what the route derives again on a replay.
  */
 import type { MiddlewareObj } from '@middy/core';
-import { GatepassError } from '#domain/errors';
+import { GatepassError, serviceUnavailable } from '#domain/errors';
 import { fingerprintOf, replayOrRefuse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { json, type HttpResult } from '#http/respond';
 import type { GatepassEvent, RouteRequest } from '#http/route';
 
 type WithKey = GatepassEvent & { keyed?: KeyedRequest };
-
-const serviceBusy = () => new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
 
 /** The request's key and fingerprint, when it came with a key. */
 export const keyedRequest = (req: RouteRequest): KeyedRequest | undefined => (req.event as WithKey).keyed;
@@ -64,7 +62,7 @@ export function idempotentRequests(
         return replayed(await restore(answer));
       } catch (error) {
         // The first answer exists but cannot be rebuilt now (a secret unreadable): busy, not broken.
-        request.error = error instanceof GatepassError && error.status === 503 ? error : serviceBusy();
+        request.error = error instanceof GatepassError && error.status === 503 ? error : serviceUnavailable();
       }
     },
   };

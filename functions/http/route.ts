@@ -9,7 +9,7 @@ import type { Context } from 'aws-lambda';
 import { logger } from '#http/log';
 import { jsonBody, problemResponses, requestContext, type GatepassEvent, type RouteRequest } from '#http/middlewares';
 import type { HttpResult } from '#http/respond';
-import { routeById, fallbackRoute, type Role } from '#routes';
+import { routeOfHandler, type Role } from '#routes';
 
 export { logger };
 export { gatepass, jsonBody, problemResponses, requestContext, type GatepassEvent, type RouteRequest } from '#http/middlewares';
@@ -26,8 +26,7 @@ export type RouteFn = (req: RouteRequest) => Promise<HttpResult>;
  * route checks credentials (secured-route.ts supplies it, so public routes never bundle it).
  */
 export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authentication?: MiddlewareObj<GatepassEvent, HttpResult>) {
-  const route = id === fallbackRoute.id ? fallbackRoute : routeById(id);
-  if (!route) throw new Error(`route ${id} is not in the route table`);
+  const route = routeOfHandler(id);
   const open = (route.who as readonly Role[]).includes('anyone');
   if (open === Boolean(authentication)) throw new Error(`route ${id}: use ${open ? 'publicRoute' : 'securedRoute'}`);
   const takesBody = 'request' in route && route.request !== undefined;
