@@ -1,0 +1,30 @@
+/**
+ * The web app: one static build, one entry (bundle) per page kind, so a page never loads another's
+ * code. `npm run build:web` writes web/dist, which the local gateway and CloudFront serve;
+ * `npm run dev:web` runs Vite's dev server, proxying the API's paths to a running local stack.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import { apiPrefixes, pages, notFoundPage } from './site-routes.ts';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+const api = process.env.GATEPASS_API ?? `http://127.0.0.1:${process.env.GATEPASS_PORT ?? 3000}`;
+
+export default defineConfig({
+  root,
+  base: '/',
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    modulePreload: { polyfill: false },
+    rollupOptions: {
+      input: Object.fromEntries([...pages.map((p) => p.file), notFoundPage].map((file) => [file.replace(/\.html$/, ''), `${root}${file}`])),
+    },
+  },
+  server: {
+    port: Number(process.env.GATEPASS_WEB_PORT ?? 5173),
+    proxy: Object.fromEntries(apiPrefixes.map((p) => [p, { target: api, changeOrigin: false }])),
+  },
+});
