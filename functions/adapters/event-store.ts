@@ -1,8 +1,9 @@
 /** EventStore on DynamoDB: the event and its counters share a partition (one Query reads both). */
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
+import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
-import { serviceUnavailable, tableCall } from '#adapters/dynamo-errors';
+import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
@@ -57,22 +58,12 @@ export const eventStore: EventStore = {
   async countersOf(events) {
     const TableName = table();
     const found = new Map<string, EventCounters>(events.map((e) => [e.id, freshCounters(e)]));
-    let wanted: Record<string, unknown>[] = events.flatMap((e) => [keys.eventCounter(e.id), ...e.sessions.map((s) => keys.sessionCounter(e.id, s.id))]);
-    // BatchGetItem takes 100 keys a call; what it leaves unprocessed is asked again, bounded.
-    for (let attempt = 0; wanted.length && attempt < 5; attempt++) {
-      const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) => wanted.slice(i * 100, i * 100 + 100));
-      const outs = await Promise.all(
-        chunks.map((Keys) => tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys, ConsistentRead: true } } })))),
-      );
-      wanted = outs.flatMap((o) => (o.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[]);
-      for (const item of outs.flatMap((o) => o.Responses?.[TableName] ?? [])) {
-        const counters = found.get(String(item.pk).slice('EVENT#'.length));
-        if (counters) takeCounter(counters, item);
-      }
-      if (wanted.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    const wanted = events.flatMap((e) => [keys.eventCounter(e.id), ...e.sessions.map((s) => keys.sessionCounter(e.id, s.id))]);
+    // Seats left from a counter not read would be a guess: batchGetAll refuses (503) rather than show it.
+    for (const item of await batchGetAll(TableName, wanted)) {
+      const counters = found.get(String(item.pk).slice('EVENT#'.length));
+      if (counters) takeCounter(counters, item);
     }
-    // Seats left from a counter not read would be a guess: refuse rather than show it.
-    if (wanted.length) throw serviceUnavailable();
     return found;
   },
 

@@ -4,8 +4,9 @@
  * read, each line entry still there, each counter within capacity and its line as long as the
  * plan relied on. A refused plan is reported as stale, to be made again from fresh reads.
  */
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
+import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { keys } from '#adapters/keys';
@@ -40,14 +41,7 @@ export const seatStore = {
     );
     const ids = [...new Set(lines.flatMap(([, entries]) => entries.map((e) => e.registrationId)))];
     const registrations = new Map<string, ReturnType<typeof storedRegistration>>();
-    for (let i = 0; i < ids.length; i += 100) {
-      const out = await tableCall(() =>
-        documents.send(
-          new BatchGetCommand({ RequestItems: { [table()]: { Keys: ids.slice(i, i + 100).map((id) => keys.registration(eventId, id)), ConsistentRead: true } } }),
-        ),
-      );
-      for (const item of out.Responses?.[table()] ?? []) registrations.set(String(item.id), storedRegistration(item));
-    }
+    for (const item of await batchGetAll(table(), ids.map((id) => keys.registration(eventId, id)))) registrations.set(String(item.id), storedRegistration(item));
     const heads = new Map<Place, LineEntry[]>();
     for (const [place, entries] of lines) {
       heads.set(
