@@ -5,9 +5,11 @@ import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
+import { planItems } from '#adapters/seat-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
+import { sessionPlace, type Place } from '#domain/seat-ledger';
 
 const table = () => config().DATA_TABLE;
 
@@ -52,7 +54,8 @@ export const eventStore: EventStore = {
     if (!eventItemRead) return undefined;
     const counters: EventCounters = { event: { capacity: 0, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 }, sessions: {} };
     for (const i of items) takeCounter(counters, i);
-    return { event: stripKeys<StoredEvent>(eventItemRead), counters };
+    const owed = items.find((i) => i.sk === keys.owedPromotions(eventId).sk);
+    return { event: stripKeys<StoredEvent>(eventItemRead), counters, ...(owed ? { owedPromotions: String(owed.token) } : {}) };
   },
 
   async countersOf(events) {
@@ -84,31 +87,19 @@ export const eventStore: EventStore = {
     return { items: (out.Items ?? []).map((i) => stripKeys<StoredEvent>(i)), next: out.LastEvaluatedKey };
   },
 
-  async update(before, after): Promise<EventUpdateOutcome> {
+  async update(before, after, step): Promise<EventUpdateOutcome> {
     const TableName = table();
-    const kinds: EventUpdateOutcome[] = ['stale'];
     const items: TransactItems = [
       { Put: { TableName, Item: eventItem(after), ConditionExpression: '#version = :v', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': before.version } } },
     ];
-    if (after.capacity !== before.capacity) {
-      kinds.push('capacity_below_confirmed');
-      items.push({
-        Update: {
-          TableName,
-          Key: keys.eventCounter(after.id),
-          UpdateExpression: 'SET #capacity = :c',
-          ExpressionAttributeNames: { '#capacity': 'capacity' },
-          ConditionExpression: 'confirmed <= :c',
-          ExpressionAttributeValues: { ':c': after.capacity },
-        },
-      });
-    }
+    // New capacities; a counter the promotions step also changes gets its capacity in that same update.
+    const capacities = new Map<Place, number>();
+    if (after.capacity !== before.capacity) capacities.set('event', after.capacity);
     const old = new Map(before.sessions.map((s) => [s.id, s]));
     for (const s of after.sessions) {
       const was = old.get(s.id);
       old.delete(s.id);
       if (!was) {
-        kinds.push('stale');
         items.push({
           Put: {
             TableName,
@@ -116,35 +107,36 @@ export const eventStore: EventStore = {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
-      } else if (was.capacity !== s.capacity) {
-        kinds.push('capacity_below_confirmed');
-        items.push({
-          Update: {
-            TableName,
-            Key: keys.sessionCounter(after.id, s.id),
-            UpdateExpression: 'SET #capacity = :c',
-          ExpressionAttributeNames: { '#capacity': 'capacity' },
-            ConditionExpression: 'confirmed <= :c',
-            ExpressionAttributeValues: { ':c': s.capacity },
-          },
-        });
-      }
+      } else if (was.capacity !== s.capacity) capacities.set(sessionPlace(s.id), s.capacity);
     }
+    for (const [place, capacity] of capacities) {
+      if (step?.counters.has(place)) continue;
+      items.push({
+        Update: {
+          TableName,
+          Key: place === 'event' ? keys.eventCounter(after.id) : keys.sessionCounter(after.id, place.slice(8)),
+          UpdateExpression: 'SET #capacity = :c',
+          ExpressionAttributeNames: { '#capacity': 'capacity' },
+          ConditionExpression: 'confirmed <= :c',
+          ExpressionAttributeValues: { ':c': capacity },
+        },
+      });
+    }
+    // Removed only while nobody holds, waits for, or (from the event's line) chose the session.
     for (const removed of old.values()) {
-      kinds.push('session_in_use');
       items.push({
         Delete: {
           TableName,
           Key: keys.sessionCounter(after.id, removed.id),
-          ConditionExpression: 'confirmed = :zero AND waitlisted = :zero',
+          ConditionExpression: 'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero)',
           ExpressionAttributeValues: { ':zero': 0 },
         },
       });
     }
+    if (step) items.push(...planItems(after.id, step, capacities));
     const outcome = await transactWrite(items);
-    if (outcome.ok) return 'ok';
-    // The event's own version failing means another PATCH won: read again and redo.
-    if (outcome.failed.includes(0)) return 'stale';
-    return kinds[outcome.failed[0] ?? 0] ?? 'stale';
+    // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
+    // use case reads again and decides from what it finds.
+    return outcome.ok ? 'ok' : 'stale';
   },
 };
