@@ -26,8 +26,10 @@ const DECISION_MARGIN_MS = 1500;
  * 1. Apply defaults (registration window, waitlist).
  * 2. Write the event and its seat counters (event and each session) in one transaction.
  */
-export async function createEvent(store: EventStore, input: EventInput, now = new Date()): Promise<StoredEvent> {
+export async function createEvent(store: EventStore, input: EventInput, now = new Date(), deadline = Infinity): Promise<StoredEvent> {
   const event = newEvent(newEventId(), input, now);
+  // Not begun without time for the write (503, nothing written), rather than cut off after it.
+  if (Date.now() > deadline - DECISION_MARGIN_MS) throw serviceUnavailable();
   await store.create(event);
   return event;
 }
