@@ -132,7 +132,7 @@ export async function cancelRegistration(stores: Stores, eventId: string, regist
     const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
     return finish(stores, eventId, plan, registrationId, deadline);
   }, deadline);
-  if (done.owed) await promoteIntoFreeSeats(stores, eventId, { deadline, now });
+  if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
 
@@ -185,7 +185,7 @@ export async function changeRegistration(
     plan.registrations.set(registration.id, entry);
     return finish(stores, eventId, plan, registrationId, deadline);
   }, deadline);
-  if (done.owed) await promoteIntoFreeSeats(stores, eventId, { deadline, now });
+  if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
 
@@ -259,6 +259,15 @@ export async function promoteIntoFreeSeats(stores: Stores, eventId: string, opti
     if (!more) return { promoted, owed: false };
   }
   return { promoted, owed: true };
+}
+
+/**
+ * The owed steps after a change has committed: its answer is already decided (the change is
+ * done), so a step that fails (throttled, out of time) only leaves the work owed, for the
+ * sweeper; it never turns the answer into an error for work that was committed.
+ */
+export async function continueOwedPromotions(stores: Stores, eventId: string, options: { deadline?: number; now?: () => Date } = {}): Promise<void> {
+  await promoteIntoFreeSeats(stores, eventId, options).catch(() => undefined);
 }
 
 const emptyPlan = (): SeatPlan => ({ registrations: new Map(), counters: new Map(), lines: [], emails: [], releasedEmails: [] });

@@ -66,3 +66,28 @@ describe('a line cut short by the write bound', () => {
     expect(plan.registrations.get(e.id)!.after).toMatchObject({ status: 'confirmed', sessions: [{ id: 'bio', status: 'confirmed' }] });
   });
 });
+
+describe('steps after a change has committed', () => {
+  it('a cancellation that leaves promotions owed answers with the cancelled registration even if the next step fails', async () => {
+    // Prepare: a seat stands free in bio while someone waits (owed); the next step's read is throttled
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const { serviceUnavailable } = await import('#domain/errors');
+    const counters: EventCounters = {
+      event: { capacity: 10, confirmed: 3, waitlisted: 0, cancelled: 0, checkedIn: 0 },
+      sessions: { bio: { capacity: 2, confirmed: 1, waitlisted: 1, checkedIn: 0 } },
+    };
+    const r = person('leaver', 0, 'confirmed', []);
+    const applied: unknown[] = [];
+    const stores = {
+      events: { read: async () => { throw serviceUnavailable(); } },
+      registrations: {},
+      seats: { heads: async () => new Map(), apply: async (_: string, plan: unknown) => (applied.push(plan), 'ok' as const) },
+    } as never;
+    // Act
+    const cancelled = await cancelRegistration(stores, 'evt', r.id, { read: { page: { event, counters }, registration: r } });
+    // Assess: committed with the marker set; the answer stands
+    expect(cancelled.status).toBe('cancelled');
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({ owed: { op: 'put' } });
+  });
+});
