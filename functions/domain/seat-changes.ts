@@ -231,9 +231,14 @@ export async function promotionStep(seats: SeatStore, eventId: string, page: Eve
 export async function promoteIntoFreeSeats(stores: Stores, eventId: string, options: { deadline?: number; now?: () => Date } = {}): Promise<{ promoted: number; owed: boolean }> {
   const { deadline, now = () => new Date() } = options;
   let promoted = 0;
+  // The longest step so far: a step starts only with time for one more like it (a loaded table
+  // makes steps slow), so no step is cut off by the time limit after its write.
+  let longest = 0;
+  const roomFor = () => timeLeft(deadline === undefined ? undefined : deadline - longest);
   for (let stale = 0; stale < MAX_PLANS; ) {
     // Nothing begun is lost by stopping here: the marker stays until a step finds nothing left.
-    if (!timeLeft(deadline)) return { promoted, owed: true };
+    if (!roomFor()) return { promoted, owed: true };
+    const started = Date.now();
     const page = await stores.events.read(eventId);
     if (!page) return { promoted, owed: false };
     const plan = await promotionStep(stores.seats, eventId, page, now().toISOString());
@@ -250,6 +255,7 @@ export async function promoteIntoFreeSeats(stores: Stores, eventId: string, opti
     if (page.owedPromotions !== undefined) plan.owed = more ? undefined : { op: 'delete', token: page.owedPromotions };
     if (!timeLeft(deadline)) return { promoted, owed: true };
     const outcome = await stores.seats.apply(eventId, plan);
+    longest = Math.max(longest, Date.now() - started);
     if (outcome === 'stale') {
       stale++;
       await pause(stale);

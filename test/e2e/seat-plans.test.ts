@@ -40,7 +40,7 @@ describe('seat plans (function time as deployed)', () => {
     const removed = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } });
     expect(removed.status, removed.text).toBe(200);
     await h.expectSeatsTrue(event.id);
-  });
+  }, 60_000);
 
   it('a wish given up in the event line no longer holds the session; a wish taken up does', async () => {
     const event = await h.eventWith({ capacity: 1, sessions: [session('bio', 5), session('energy', 5)] });
@@ -51,7 +51,7 @@ describe('seat plans (function time as deployed)', () => {
     expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } })).json.code).toBe('session_in_use');
     const dropBio = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('energy', 5)] } });
     expect(dropBio.status, dropBio.text).toBe(200);
-  });
+  }, 60_000);
 
   it('cancelling a registration that holds 25 full sessions, one person waiting in each (104 writes): 200, each promoted', async () => {
     // Prepare
@@ -69,7 +69,7 @@ describe('seat plans (function time as deployed)', () => {
     const after = await Promise.all(waiting.map((r) => h.get(event.id, r)));
     expect(after.map((r) => r.sessions[0]!.status)).toEqual(ids.map(() => 'confirmed'));
     await h.expectSeatsTrue(event.id);
-  });
+  }, 120_000);
 
   it('a capacity raise promoting 8 people who each want 9 full sessions (106 writes): 200, each queued in order', async () => {
     // Prepare: the holder fills the event (capacity 1) and each session; 8 wait for the event
@@ -92,5 +92,5 @@ describe('seat plans (function time as deployed)', () => {
     expect(first.sessions.every((s) => s.status === 'confirmed')).toBe(true);
     expect((await h.get(event.id, waiting[1]!)).sessions.every((s) => s.status === 'waitlisted')).toBe(true);
     await h.expectSeatsTrue(event.id);
-  });
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 /** Helpers of the seat-plan e2e tests: registrations, and the check that counters equal the truth. */
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { openEvent, participant, type TestStack } from './stack.ts';
 
@@ -13,9 +14,15 @@ export function seatHelpers(stack: () => TestStack, admin: () => string) {
     return r.json as { id: string };
   };
   const register = async (eventId: string, i: number, extra: Record<string, unknown> = {}) => {
-    let r = await stack().call('POST', `/events/${eventId}/registrations`, { body: participant(i, extra) });
-    // As a client does: a 503 (nothing written) is sent again.
-    for (let attempt = 0; r.status === 503 && attempt < 5; attempt++) r = await stack().call('POST', `/events/${eventId}/registrations`, { body: participant(i, extra) });
+    // As a client does: under one Idempotency-Key, a 503 or a 409 request_in_progress is sent
+    // again (a write cut off by the function's time limit may have committed: the key replays it).
+    const headers = { 'idempotency-key': randomUUID() };
+    const send = () => stack().call('POST', `/events/${eventId}/registrations`, { body: participant(i, extra), headers });
+    let r = await send();
+    for (let attempt = 0; (r.status === 503 || r.json?.code === 'request_in_progress') && attempt < 8; attempt++) {
+      await new Promise((done) => setTimeout(done, 500));
+      r = await send();
+    }
     expect(r.status, r.text).toBe(201);
     return r.json as Reg;
   };
