@@ -2,10 +2,8 @@
  * Attendance from counters only: the event partition (event, seat counters) and the check-in
  * count shards, so the cost is the same for 100 registrations or 100,000.
  */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
-import { documents } from '#adapters/clients';
-import { tableCall } from '#adapters/dynamo-errors';
+import { batchGetAll } from '#adapters/batch-get';
 import { eventStore } from '#adapters/event-store';
 import { CHECKIN_SHARDS, keys } from '#adapters/keys';
 import type { EventPage } from '#domain/ports';
@@ -17,15 +15,9 @@ export interface CheckinCounts {
 
 export async function readCheckinCounts(eventId: string): Promise<CheckinCounts> {
   const TableName = config().DATA_TABLE;
-  const out = await tableCall(() =>
-    documents.send(
-      new BatchGetCommand({
-        RequestItems: { [TableName]: { Keys: Array.from({ length: CHECKIN_SHARDS }, (_, n) => keys.checkinShard(eventId, n)), ConsistentRead: true } },
-      }),
-    ),
-  );
+  const shards = await batchGetAll(TableName, Array.from({ length: CHECKIN_SHARDS }, (_, n) => keys.checkinShard(eventId, n)));
   const counts: CheckinCounts = { venue: 0, sessions: {} };
-  for (const item of out.Responses?.[TableName] ?? []) {
+  for (const item of shards) {
     counts.venue += Number(item.venue ?? 0);
     for (const [k, v] of Object.entries(item)) if (k.startsWith('s_')) counts.sessions[k.slice(2)] = (counts.sessions[k.slice(2)] ?? 0) + Number(v);
   }

@@ -1,12 +1,15 @@
 /** EventStore on DynamoDB: the event and its counters share a partition (one Query reads both). */
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
+import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
-import { serviceUnavailable, tableCall } from '#adapters/dynamo-errors';
+import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
+import { planItems } from '#adapters/seat-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
+import { sessionPlace, type Place } from '#domain/seat-ledger';
 
 const table = () => config().DATA_TABLE;
 
@@ -51,28 +54,19 @@ export const eventStore: EventStore = {
     if (!eventItemRead) return undefined;
     const counters: EventCounters = { event: { capacity: 0, confirmed: 0, waitlisted: 0, cancelled: 0, checkedIn: 0 }, sessions: {} };
     for (const i of items) takeCounter(counters, i);
-    return { event: stripKeys<StoredEvent>(eventItemRead), counters };
+    const owed = items.find((i) => i.sk === keys.owedPromotions(eventId).sk);
+    return { event: stripKeys<StoredEvent>(eventItemRead), counters, ...(owed ? { owedPromotions: String(owed.token) } : {}) };
   },
 
   async countersOf(events) {
     const TableName = table();
     const found = new Map<string, EventCounters>(events.map((e) => [e.id, freshCounters(e)]));
-    let wanted: Record<string, unknown>[] = events.flatMap((e) => [keys.eventCounter(e.id), ...e.sessions.map((s) => keys.sessionCounter(e.id, s.id))]);
-    // BatchGetItem takes 100 keys a call; what it leaves unprocessed is asked again, bounded.
-    for (let attempt = 0; wanted.length && attempt < 5; attempt++) {
-      const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) => wanted.slice(i * 100, i * 100 + 100));
-      const outs = await Promise.all(
-        chunks.map((Keys) => tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys, ConsistentRead: true } } })))),
-      );
-      wanted = outs.flatMap((o) => (o.UnprocessedKeys?.[TableName]?.Keys ?? []) as Record<string, unknown>[]);
-      for (const item of outs.flatMap((o) => o.Responses?.[TableName] ?? [])) {
-        const counters = found.get(String(item.pk).slice('EVENT#'.length));
-        if (counters) takeCounter(counters, item);
-      }
-      if (wanted.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    const wanted = events.flatMap((e) => [keys.eventCounter(e.id), ...e.sessions.map((s) => keys.sessionCounter(e.id, s.id))]);
+    // Seats left from a counter not read would be a guess: batchGetAll refuses (503) rather than show it.
+    for (const item of await batchGetAll(TableName, wanted)) {
+      const counters = found.get(String(item.pk).slice('EVENT#'.length));
+      if (counters) takeCounter(counters, item);
     }
-    // Seats left from a counter not read would be a guess: refuse rather than show it.
-    if (wanted.length) throw serviceUnavailable();
     return found;
   },
 
@@ -93,31 +87,19 @@ export const eventStore: EventStore = {
     return { items: (out.Items ?? []).map((i) => stripKeys<StoredEvent>(i)), next: out.LastEvaluatedKey };
   },
 
-  async update(before, after): Promise<EventUpdateOutcome> {
+  async update(before, after, step): Promise<EventUpdateOutcome> {
     const TableName = table();
-    const kinds: EventUpdateOutcome[] = ['stale'];
     const items: TransactItems = [
       { Put: { TableName, Item: eventItem(after), ConditionExpression: '#version = :v', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': before.version } } },
     ];
-    if (after.capacity !== before.capacity) {
-      kinds.push('capacity_below_confirmed');
-      items.push({
-        Update: {
-          TableName,
-          Key: keys.eventCounter(after.id),
-          UpdateExpression: 'SET #capacity = :c',
-          ExpressionAttributeNames: { '#capacity': 'capacity' },
-          ConditionExpression: 'confirmed <= :c',
-          ExpressionAttributeValues: { ':c': after.capacity },
-        },
-      });
-    }
+    // New capacities; a counter the promotions step also changes gets its capacity in that same update.
+    const capacities = new Map<Place, number>();
+    if (after.capacity !== before.capacity) capacities.set('event', after.capacity);
     const old = new Map(before.sessions.map((s) => [s.id, s]));
     for (const s of after.sessions) {
       const was = old.get(s.id);
       old.delete(s.id);
       if (!was) {
-        kinds.push('stale');
         items.push({
           Put: {
             TableName,
@@ -125,35 +107,36 @@ export const eventStore: EventStore = {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
-      } else if (was.capacity !== s.capacity) {
-        kinds.push('capacity_below_confirmed');
-        items.push({
-          Update: {
-            TableName,
-            Key: keys.sessionCounter(after.id, s.id),
-            UpdateExpression: 'SET #capacity = :c',
-          ExpressionAttributeNames: { '#capacity': 'capacity' },
-            ConditionExpression: 'confirmed <= :c',
-            ExpressionAttributeValues: { ':c': s.capacity },
-          },
-        });
-      }
+      } else if (was.capacity !== s.capacity) capacities.set(sessionPlace(s.id), s.capacity);
     }
+    for (const [place, capacity] of capacities) {
+      if (step?.counters.has(place)) continue;
+      items.push({
+        Update: {
+          TableName,
+          Key: place === 'event' ? keys.eventCounter(after.id) : keys.sessionCounter(after.id, place.slice(8)),
+          UpdateExpression: 'SET #capacity = :c',
+          ExpressionAttributeNames: { '#capacity': 'capacity' },
+          ConditionExpression: 'confirmed <= :c',
+          ExpressionAttributeValues: { ':c': capacity },
+        },
+      });
+    }
+    // Removed only while nobody holds, waits for, or (from the event's line) chose the session.
     for (const removed of old.values()) {
-      kinds.push('session_in_use');
       items.push({
         Delete: {
           TableName,
           Key: keys.sessionCounter(after.id, removed.id),
-          ConditionExpression: 'confirmed = :zero AND waitlisted = :zero',
+          ConditionExpression: 'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero)',
           ExpressionAttributeValues: { ':zero': 0 },
         },
       });
     }
+    if (step) items.push(...planItems(after.id, step, capacities));
     const outcome = await transactWrite(items);
-    if (outcome.ok) return 'ok';
-    // The event's own version failing means another PATCH won: read again and redo.
-    if (outcome.failed.includes(0)) return 'stale';
-    return kinds[outcome.failed[0] ?? 0] ?? 'stale';
+    // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
+    // use case reads again and decides from what it finds.
+    return outcome.ok ? 'ok' : 'stale';
   },
 };

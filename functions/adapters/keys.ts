@@ -2,6 +2,8 @@
 export const keys = {
   event: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'EVENT' }),
   eventCounter: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'COUNTER#EVENT' }),
+  /** Set while promotions are owed (seats free while people wait), in the event's partition so its read sees it. */
+  owedPromotions: (eventId: string) => ({ pk: `EVENT#${eventId}`, sk: 'OWED#PROMOTIONS' }),
   sessionCounter: (eventId: string, sessionId: string) => ({ pk: `EVENT#${eventId}`, sk: `COUNTER#SESSION#${sessionId}` }),
   emailGuard: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#EMAIL#${hash}`, sk: 'EMAIL' }),
   registration: (eventId: string, registrationId: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: 'REG' }),
@@ -25,6 +27,8 @@ export const keys = {
 export const CHECKIN_SHARDS = 10;
 
 export const eventsIndex = { pk: 'EVENTS' } as const;
+/** gsi1 partition of the owed-promotions markers: the sweeper finds owed work without a scan. */
+export const owedPromotionsIndex = 'PROMOTIONS#OWED';
 export const registrationsIndex = (eventId: string) => `EVENT#${eventId}#REGS`;
 export const rosterIndex = (eventId: string) => `EVENT#${eventId}#ROSTER`;
 export const statusIndex = (eventId: string, status: string) => `EVENT#${eventId}#STATUS#${status}`;

@@ -78,6 +78,19 @@ export const registrationStore: RegistrationStore = {
     ];
     if (decision.status === 'waitlisted') {
       items.push({ Put: { TableName, Item: { ...keys.eventLine(r.eventId, r.createdAt, r.id), type: 'line', registrationId: r.id } } });
+      // Each chosen session counts those in the event's line who want it, so it is never removed
+      // from under them (and the session must still exist: else the decision is stale).
+      for (const s of decision.sessions) {
+        items.push({
+          Update: {
+            TableName,
+            Key: keys.sessionCounter(r.eventId, s.id),
+            UpdateExpression: 'ADD waitingForEvent :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':one': 1 },
+          },
+        });
+      }
     } else {
       for (const s of decision.sessions) {
         items.push({

@@ -4,15 +4,18 @@
  * read, each line entry still there, each counter within capacity and its line as long as the
  * plan relied on. A refused plan is reported as stale, to be made again from fresh reads.
  */
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
+import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
-import { keys } from '#adapters/keys';
+import { keys, owedPromotionsIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
 import { registrationItem, storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { emailHash } from '#domain/registration';
+import type { SeatStore } from '#domain/ports';
 import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
 
 const table = () => config().DATA_TABLE;
@@ -24,7 +27,7 @@ const lineKey = (eventId: string, place: Place, arrival: string, registrationId:
 const counterKey = (eventId: string, place: Place) =>
   place === 'event' ? keys.eventCounter(eventId) : keys.sessionCounter(eventId, place.slice(8));
 
-export const seatStore = {
+export const seatStore: SeatStore = {
   /** The first `count` people waiting at each place, oldest first, with their registrations. */
   async heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>> {
     if (![...wanted.values()].some((n) => n > 0)) return new Map();
@@ -40,14 +43,7 @@ export const seatStore = {
     );
     const ids = [...new Set(lines.flatMap(([, entries]) => entries.map((e) => e.registrationId)))];
     const registrations = new Map<string, ReturnType<typeof storedRegistration>>();
-    for (let i = 0; i < ids.length; i += 100) {
-      const out = await tableCall(() =>
-        documents.send(
-          new BatchGetCommand({ RequestItems: { [table()]: { Keys: ids.slice(i, i + 100).map((id) => keys.registration(eventId, id)), ConsistentRead: true } } }),
-        ),
-      );
-      for (const item of out.Responses?.[table()] ?? []) registrations.set(String(item.id), storedRegistration(item));
-    }
+    for (const item of await batchGetAll(table(), ids.map((id) => keys.registration(eventId, id)))) registrations.set(String(item.id), storedRegistration(item));
     const heads = new Map<Place, LineEntry[]>();
     for (const [place, entries] of lines) {
       heads.set(
@@ -62,66 +58,103 @@ export const seatStore = {
   },
 
   async apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'> {
-    const TableName = table();
-    const items: TransactItems = [];
-    for (const { before, after } of plan.registrations.values()) {
-      items.push({
-        Put: {
-          TableName,
-          Item: registrationItem(after),
-          ConditionExpression: 'updatedAt = :seen',
-          ExpressionAttributeValues: { ':seen': before.updatedAt },
-        },
-      });
-    }
-    for (const c of plan.counters.values()) {
-      const conditions = ['attribute_exists(pk)'];
-      const values: Record<string, unknown> = { ':dc': c.confirmed, ':dw': c.waitlisted };
-      const names: Record<string, string> = {};
-      if (c.confirmed > 0) {
-        conditions.push('#capacity = :cap AND confirmed <= :max');
-        names['#capacity'] = 'capacity';
-        values[':cap'] = c.capacity;
-        values[':max'] = c.capacity - c.confirmed;
-      }
-      if (c.expectWaitlisted !== undefined) {
-        conditions.push('waitlisted = :w');
-        values[':w'] = c.expectWaitlisted;
-      }
-      let update = 'SET confirmed = confirmed + :dc, waitlisted = waitlisted + :dw';
-      if (c.cancelled) {
-        update += ', cancelled = cancelled + :dx';
-        values[':dx'] = c.cancelled;
-      }
-      items.push({
-        Update: {
-          TableName,
-          Key: counterKey(eventId, c.place),
-          UpdateExpression: update,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeValues: values,
-          ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
-        },
-      });
-    }
-    for (const l of plan.lines) {
-      const Key = lineKey(eventId, l.place, l.arrival, l.registrationId);
-      if (l.op === 'put') items.push({ Put: { TableName, Item: { ...Key, type: 'line', registrationId: l.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } });
-      else items.push({ Delete: { TableName, Key, ConditionExpression: 'attribute_exists(pk)' } });
-    }
-    for (const { registration } of plan.releasedEmails) {
-      items.push({
-        Delete: {
-          TableName,
-          Key: keys.emailGuard(eventId, emailHash(registration.email)),
-          ConditionExpression: 'registrationId = :rid',
-          ExpressionAttributeValues: { ':rid': registration.id },
-        },
-      });
-    }
-    const now = new Date().toISOString();
-    for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
-    const outcome = await transactWrite(items);
+    const outcome = await transactWrite(planItems(eventId, plan));
     return outcome.ok ? 'ok' : 'stale';
   },
+
+  async owedEvents(limit: number): Promise<string[]> {
+    const out = await tableCall(() =>
+      documents.send(
+        new QueryCommand({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': owedPromotionsIndex }, Limit: limit }),
+      ),
+    );
+    return (out.Items ?? []).map((i) => String(i.eventId));
+  },
 };
+
+/**
+ * The transaction items of a plan. `capacities`: new capacities written by the same transaction
+ * (a PATCH of the event), merged into the plan's own update of that counter (a transaction may
+ * touch an item once); the event's version condition keeps the capacity from moving meanwhile.
+ */
+export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyMap<Place, number> = new Map()): TransactItems {
+  const TableName = table();
+  const items: TransactItems = [];
+  for (const { before, after } of plan.registrations.values()) {
+    items.push({
+      Put: {
+        TableName,
+        Item: registrationItem(after),
+        ConditionExpression: 'updatedAt = :seen',
+        ExpressionAttributeValues: { ':seen': before.updatedAt },
+      },
+    });
+  }
+  for (const c of plan.counters.values()) {
+    const conditions = ['attribute_exists(pk)'];
+    const values: Record<string, unknown> = { ':dc': c.confirmed, ':dw': c.waitlisted };
+    const names: Record<string, string> = {};
+    let update = 'SET confirmed = confirmed + :dc, waitlisted = waitlisted + :dw';
+    const newCapacity = capacities.get(c.place);
+    if (newCapacity !== undefined) {
+      update += ', #capacity = :cap';
+      conditions.push('confirmed <= :max');
+      names['#capacity'] = 'capacity';
+      values[':cap'] = newCapacity;
+      values[':max'] = newCapacity - Math.max(0, c.confirmed);
+    } else if (c.confirmed > 0) {
+      conditions.push('#capacity = :cap AND confirmed <= :max');
+      names['#capacity'] = 'capacity';
+      values[':cap'] = c.capacity;
+      values[':max'] = c.capacity - c.confirmed;
+    }
+    if (c.expectWaitlisted !== undefined) {
+      conditions.push('waitlisted = :w');
+      values[':w'] = c.expectWaitlisted;
+    }
+    if (c.cancelled) {
+      update += ', cancelled = cancelled + :dx';
+      values[':dx'] = c.cancelled;
+    }
+    if (c.waitingForEvent) {
+      update += ' ADD waitingForEvent :dwe';
+      values[':dwe'] = c.waitingForEvent;
+    }
+    items.push({
+      Update: {
+        TableName,
+        Key: counterKey(eventId, c.place),
+        UpdateExpression: update,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeValues: values,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+      },
+    });
+  }
+  for (const l of plan.lines) {
+    const Key = lineKey(eventId, l.place, l.arrival, l.registrationId);
+    if (l.op === 'put') items.push({ Put: { TableName, Item: { ...Key, type: 'line', registrationId: l.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    else items.push({ Delete: { TableName, Key, ConditionExpression: 'attribute_exists(pk)' } });
+  }
+  for (const { registration } of plan.releasedEmails) {
+    items.push({
+      Delete: {
+        TableName,
+        Key: keys.emailGuard(eventId, emailHash(registration.email)),
+        ConditionExpression: 'registrationId = :rid',
+        ExpressionAttributeValues: { ':rid': registration.id },
+      },
+    });
+  }
+  const now = new Date().toISOString();
+  for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
+  if (plan.owed?.op === 'put') {
+    const token = randomBytes(9).toString('base64url');
+    items.push({ Put: { TableName, Item: { ...keys.owedPromotions(eventId), type: 'owed-promotions', eventId, token, since: now, gsi1pk: owedPromotionsIndex, gsi1sk: `${now}#${eventId}` } } });
+  } else if (plan.owed?.op === 'delete') {
+    items.push({
+      Delete: { TableName, Key: keys.owedPromotions(eventId), ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': plan.owed.token } },
+    });
+  }
+  return items;
+}

@@ -6,6 +6,7 @@
  * - event              EVENT#<eventId> / EVENT             (gsi1: EVENTS / <createdAt>#<eventId>)
  * - event seat counter EVENT#<eventId> / COUNTER#EVENT
  * - session counter    EVENT#<eventId> / COUNTER#SESSION#<sessionId>
+ * - owed promotions    EVENT#<eventId> / OWED#PROMOTIONS    (gsi1: PROMOTIONS#OWED / <since>#<eventId>)
  * - email guard        EVENT#<eventId>#EMAIL#<sha256(normalised email)> / EMAIL
  * - registration       EVENT#<eventId>#REG#<registrationId> / REG
  *                      (gsi1: EVENT#<eventId>#REGS / <createdAt>#<registrationId>, oldest first)

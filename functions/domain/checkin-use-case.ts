@@ -4,10 +4,11 @@
  *    take the registration id of a manual check-in.
  * 2. Read the registration (404); judge the place (cancelled, waitlisted, no seat in the session).
  * 3. Record the venue, then the session if asked: first scan wins, an earlier scan moves the
- *    time back. If the registration changed meanwhile (cancelled, seat dropped), judge again.
+ *    time back. If the registration changed meanwhile (cancelled, seat dropped), judge again;
+ *    if it keeps changing, 503 with Retry-After (scan again), never 404.
  */
 import { doorView, placesOf, type Scan } from '#domain/checkin';
-import { notFound } from '#domain/errors';
+import { notFound, serviceUnavailable } from '#domain/errors';
 import type { StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
 
@@ -28,7 +29,11 @@ export interface CheckinResult {
   deviceId?: string | null;
 }
 
-export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Scan, now = new Date()): Promise<CheckinResult> {
+/** Time one more write needs; with less left, no write starts (503, nothing written). */
+const WRITE_MARGIN_MS = 1500;
+
+export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Scan, now = new Date(), deadline = Infinity, clock = Date.now): Promise<CheckinResult> {
+  let begun = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     const registration = await ports.readRegistration(event.id, scan.registrationId);
     if (!registration) throw notFound('No such registration.');
@@ -36,6 +41,9 @@ export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Sca
     let last: CheckinResult | undefined;
     let changed = false;
     for (const place of places) {
+      // Without time for its writes a scan is not begun (503); once begun it is finished.
+      if (!begun && clock() > deadline - WRITE_MARGIN_MS) throw serviceUnavailable();
+      begun = true;
       const outcome = await ports.record(registration, place, scan, now);
       if (outcome.result === 'registration_changed') {
         changed = true;
@@ -50,5 +58,6 @@ export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Sca
     }
     if (!changed && last) return last;
   }
-  throw notFound('The registration keeps changing; scan again.');
+  // Contention, not absence: the registration exists but kept changing under the scan.
+  throw serviceUnavailable();
 }

@@ -35,8 +35,17 @@ export interface SeatCounter {
 }
 export interface EventCounters {
   event: SeatCounter & { cancelled: number; checkedIn: number };
-  sessions: Record<string, SeatCounter & { checkedIn: number }>;
+  /**
+   * `waitingForEvent`: registrations in the event's line that chose this session (they stand in
+   * no session line yet, but will ask for a seat here when promoted), so a session is never
+   * removed from under them. Absent on counters written before it was kept: 0.
+   */
+  sessions: Record<string, SeatCounter & { checkedIn: number; waitingForEvent?: number }>;
 }
+
+/** Whether a session still holds anyone: a seat, a place in its line, or a wish from the event's line. */
+export const sessionInUse = (c: EventCounters['sessions'][string] | undefined) =>
+  c !== undefined && (c.confirmed !== 0 || c.waitlisted !== 0 || (c.waitingForEvent ?? 0) > 0);
 
 export const DEFAULT_RETENTION_DAYS = 180;
 

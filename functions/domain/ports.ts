@@ -8,6 +8,8 @@ import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
 export interface EventPage {
   event: StoredEvent;
   counters: EventCounters;
+  /** The token of the event's owed-promotions marker, when promotions are owed (seat-ledger.ts). */
+  owedPromotions?: string;
 }
 
 export interface Page<T> {
@@ -16,7 +18,8 @@ export interface Page<T> {
   next: Record<string, unknown> | undefined;
 }
 
-export type EventUpdateOutcome = 'ok' | 'stale' | 'capacity_below_confirmed' | 'session_in_use';
+/** `stale`: some condition failed (another PATCH, or counters moved): read again and decide afresh. */
+export type EventUpdateOutcome = 'ok' | 'stale';
 
 export interface EventStore {
   create(event: StoredEvent): Promise<void>;
@@ -24,8 +27,11 @@ export interface EventStore {
   list(limit: number, after: Record<string, unknown> | undefined): Promise<Page<StoredEvent>>;
   /** The counters of several events at once (a new event's, where none are stored yet). */
   countersOf(events: readonly StoredEvent[]): Promise<Map<string, EventCounters>>;
-  /** Writes the new event, its counters' capacities, added and removed session counters, atomically. */
-  update(before: StoredEvent, after: StoredEvent): Promise<EventUpdateOutcome>;
+  /**
+   * Writes the new event, its counters' capacities, added and removed session counters (removed
+   * only while in use by nobody) and the first step of the promotions it makes possible, atomically.
+   */
+  update(before: StoredEvent, after: StoredEvent, step?: SeatPlan): Promise<EventUpdateOutcome>;
 }
 
 export type InsertOutcome = 'ok' | 'duplicate' | 'key_taken' | 'stale';
@@ -45,4 +51,6 @@ export interface SeatStore {
   heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>>;
   /** Writes a plan in one transaction; `stale` when what it read has changed. */
   apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'>;
+  /** Events whose promotions are owed (their marker is set), oldest first. */
+  owedEvents(limit: number): Promise<string[]>;
 }

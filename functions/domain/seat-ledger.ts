@@ -36,6 +36,8 @@ export interface CounterChange {
   expectWaitlisted?: number;
   /** The capacity the plan read; with `confirmed > 0`, the write requires confirmed <= capacity - confirmed delta. */
   capacity: number;
+  /** Change of the session's `waitingForEvent` (people in the event's line who chose it). */
+  waitingForEvent: number;
 }
 
 export interface LineChange {
@@ -57,6 +59,12 @@ export interface SeatPlan {
   emails: { kind: EmailKind; registrationId: string }[];
   /** Email guards to release (cancelled registrations free their email). */
   releasedEmails: { registration: StoredRegistration }[];
+  /**
+   * The event's owed-promotions marker: put when this plan leaves a seat free while someone waits
+   * (the rest of a large promotion, finished by later steps), deleted by the step that finds
+   * nothing left, under the token it read (so a marker put meanwhile by another change stays).
+   */
+  owed?: { op: 'put' } | { op: 'delete'; token: string };
 }
 
 export interface LedgerSnapshot {
@@ -64,6 +72,11 @@ export interface LedgerSnapshot {
   counters: EventCounters;
   /** Heads of the lines, as read, oldest first (possibly several for a capacity raise). */
   heads: Map<Place, LineEntry[]>;
+  /**
+   * Places whose line goes on past the heads given (a plan bounded by writes): a seat there
+   * beyond those heads is left free (owed), never given to someone who may have come later.
+   */
+  truncated?: ReadonlySet<Place>;
 }
 
 type Demand = { registration: StoredRegistration; arrival: string };
@@ -78,16 +91,16 @@ export class SeatLedger {
     private readonly now: string,
   ) {}
 
-  private counterOf(place: Place): SeatCounter {
-    const c = place === 'event' ? this.snapshot.counters.event : this.snapshot.counters.sessions[place.slice(8)];
-    if (!c) throw new Error(`no counter for ${place}`);
-    return c;
+  /** A session the event no longer has has no counter: nobody can sit there (never a throw). */
+  private counterOf(place: Place): SeatCounter | undefined {
+    return place === 'event' ? this.snapshot.counters.event : this.snapshot.counters.sessions[place.slice(8)];
   }
 
+  /** The change to a place's counter; only asked for places whose counter exists. */
   private counter(place: Place): CounterChange {
     let c = this.plan.counters.get(place);
     if (!c) {
-      c = { place, confirmed: 0, waitlisted: 0, cancelled: 0, capacity: this.counterOf(place).capacity };
+      c = { place, confirmed: 0, waitlisted: 0, cancelled: 0, capacity: this.counterOf(place)?.capacity ?? 0, waitingForEvent: 0 };
       this.plan.counters.set(place, c);
     }
     return c;
@@ -118,6 +131,12 @@ export class SeatLedger {
     this.demands.set(place, [...(this.demands.get(place) ?? []), d]);
   }
 
+  /** Someone in the event's line chose (+1) or gave up (-1) a session. */
+  private wish(sessionId: string, delta: number): void {
+    const place = sessionPlace(sessionId);
+    if (this.counterOf(place)) this.counter(place).waitingForEvent += delta;
+  }
+
   /** Cancels a registration: frees its seats and its email, leaves its lines. */
   cancel(registration: StoredRegistration): void {
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -127,6 +146,7 @@ export class SeatLedger {
     if (r.status === 'waitlisted') {
       event.waitlisted -= 1;
       this.plan.lines.push({ place: 'event', arrival: r.createdAt, registrationId: r.id, op: 'delete' });
+      for (const s of r.sessions) this.wish(s.id, -1);
     } else {
       event.confirmed -= 1;
       this.free('event');
@@ -143,7 +163,8 @@ export class SeatLedger {
     const seat = r.sessions.find((s) => s.id === sessionId);
     if (!seat) return;
     const place = sessionPlace(sessionId);
-    if (r.status === 'confirmed') {
+    // A session removed from the event (only ever while empty) leaves nothing to count.
+    if (r.status === 'confirmed' && this.counterOf(place)) {
       const c = this.counter(place);
       if (seat.status === 'confirmed') {
         c.confirmed -= 1;
@@ -163,7 +184,9 @@ export class SeatLedger {
     const dropped = r.sessions.filter((s) => !wanted.includes(s.id)).map((s) => s.id);
     const added = wanted.filter((id) => !have.has(id));
     if (r.status === 'waitlisted') {
-      // Waiting for the event: no session line yet; the wish list just changes.
+      // Waiting for the event: no session line yet; the wish list changes, and the sessions' counts of it.
+      for (const id of dropped) this.wish(id, -1);
+      for (const id of added) this.wish(id, +1);
       this.write(registration, (x) => ({ ...x, sessions: wanted.map((id) => x.sessions.find((s) => s.id === id) ?? { id, status: 'waitlisted' }) }));
       return;
     }
@@ -202,7 +225,10 @@ export class SeatLedger {
     const demands = this.demands.get(place) ?? [];
     if (!freed && !demands.length) return;
     const counter = this.counterOf(place);
+    if (!counter) return;
     const heads = (this.snapshot.heads.get(place) ?? []).slice(0, freed);
+    const truncated = this.snapshot.truncated?.has(place) ?? false;
+    let headsLeft = heads.length;
     // Seats that stood free already (only while nobody waits), plus those freed now.
     const alreadyFree = counter.waitlisted === 0 ? Math.max(0, counter.capacity - counter.confirmed) : 0;
     let seats = freed + alreadyFree;
@@ -211,8 +237,10 @@ export class SeatLedger {
       ...demands.map((d) => ({ ...d, fromLine: false })),
     ].sort((a, b) => (a.arrival === b.arrival ? a.registration.id.localeCompare(b.registration.id) : a.arrival < b.arrival ? -1 : 1));
     for (const cand of candidates) {
-      if (seats > 0) {
+      // Past the last head given of a line that goes on, the next in line may be anyone: wait.
+      if (seats > 0 && !(truncated && headsLeft === 0)) {
         seats -= 1;
+        if (cand.fromLine) headsLeft -= 1;
         this.seat(place, cand.registration, cand.fromLine ? cand.arrival : undefined);
       } else if (!cand.fromLine) {
         this.join(place, cand.registration, cand.arrival);
@@ -229,10 +257,15 @@ export class SeatLedger {
       this.plan.lines.push({ place, arrival: lineArrival, registrationId: registration.id, op: 'delete' });
     }
     if (place === 'event') {
-      const after = this.write(registration, (x) => ({ ...x, status: 'confirmed' }));
+      // A chosen session the event no longer offers is dropped from the wishes (none can be,
+      // since removal is refused while anyone waits for it, but older data may hold one).
+      const after = this.write(registration, (x) => ({ ...x, status: 'confirmed', sessions: x.sessions.filter((s) => this.counterOf(sessionPlace(s.id))) }));
       this.email('promoted', registration.id);
       // Promoted to the event: now asks for each chosen session, by original arrival.
-      for (const s of after.sessions) this.demand(sessionPlace(s.id), { registration: after, arrival: registration.createdAt });
+      for (const s of after.sessions) {
+        this.wish(s.id, -1);
+        this.demand(sessionPlace(s.id), { registration: after, arrival: registration.createdAt });
+      }
       return;
     }
     const sessionId = place.slice(8);
@@ -261,4 +294,80 @@ export function headsNeeded(places: Iterable<[Place, number]>): Map<Place, numbe
   const m = new Map<Place, number>();
   for (const [p, n] of places) m.set(p, Math.max(m.get(p) ?? 0, n));
   return m;
+}
+
+/** DynamoDB's limit of actions in one transaction. */
+export const MAX_TRANSACTION_WRITES = 100;
+
+/** The writes a plan's transaction holds (the adapter writes exactly these). */
+export function planWrites(plan: SeatPlan): number {
+  return plan.registrations.size + plan.counters.size + plan.lines.length + plan.releasedEmails.length + plan.emails.length + (plan.owed ? 1 : 0);
+}
+
+/**
+ * A plan bounded by writes, not people: made with as many of the heads as fit in `maxWrites`
+ * (one promotion may cost 3 writes or, for someone promoted to the event who chose 40 sessions,
+ * over 80), the first heads first (the event's line before the sessions'). Places whose heads are
+ * cut are `truncated`: their seats stay free and owed, for the next step. Undefined when not even
+ * the change itself fits.
+ */
+export function boundedPlan(
+  heads: Map<Place, LineEntry[]>,
+  maxWrites: number,
+  build: (heads: Map<Place, LineEntry[]>, truncated: ReadonlySet<Place>) => SeatPlan,
+): SeatPlan | undefined {
+  const units = [...heads].flatMap(([place, entries]) => entries.map((_, i) => [place, i] as const));
+  const withFirst = (k: number) => {
+    const given = new Map<Place, LineEntry[]>([...heads].map(([place]) => [place, []]));
+    for (const [place, i] of units.slice(0, k)) given.get(place)!.push(heads.get(place)![i]!);
+    const truncated = new Set([...heads].filter(([place, entries]) => given.get(place)!.length < entries.length).map(([place]) => place));
+    return build(given, truncated);
+  };
+  const all = withFirst(units.length);
+  if (planWrites(all) <= maxWrites) return all;
+  let best = withFirst(0);
+  if (planWrites(best) > maxWrites) return undefined;
+  // Writes grow with the heads given: the largest prefix that fits, by bisection.
+  let lo = 0;
+  let hi = units.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    const plan = withFirst(mid);
+    if (planWrites(plan) <= maxWrites) {
+      lo = mid;
+      best = plan;
+    } else hi = mid;
+  }
+  return best;
+}
+
+/** Whether, once the plan is written, some place still has a free seat while someone waits. */
+export function leavesSeatsOwed(counters: EventCounters, plan: SeatPlan): boolean {
+  const places: [Place, SeatCounter][] = [['event', counters.event], ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter])];
+  return places.some(([place, c]) => {
+    const d = plan.counters.get(place);
+    return c.confirmed + (d?.confirmed ?? 0) < c.capacity && c.waitlisted + (d?.waitlisted ?? 0) > 0;
+  });
+}
+
+/** Most promotions one transaction can hold (each writes at least its registration, line entry and email). */
+export const MAX_PROMOTIONS_PER_STEP = Math.floor(MAX_TRANSACTION_WRITES / 3);
+
+/**
+ * Seats standing free while people wait (a capacity raise, the rest of a large promotion), and
+ * how many heads to read at each: the event's line first (those promoted then ask for their
+ * sessions), in all no more than one step can promote.
+ */
+export function seatsOwed(counters: EventCounters): Map<Place, number> {
+  const owed = new Map<Place, number>();
+  let budget = MAX_PROMOTIONS_PER_STEP;
+  const places: [Place, SeatCounter][] = [['event', counters.event], ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter])];
+  for (const [place, c] of places) {
+    const n = Math.min(budget, c.capacity - c.confirmed, c.waitlisted);
+    if (n > 0) {
+      owed.set(place, n);
+      budget -= n;
+    }
+  }
+  return owed;
 }

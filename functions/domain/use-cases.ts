@@ -3,11 +3,13 @@
  * that touches AWS.
  */
 import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
-import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, type StoredEvent } from '#domain/event';
+import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, sessionInUse, type EventCounters, type StoredEvent } from '#domain/event';
 import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { FIRST_TOKEN_VERSION, newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
 import { allocateSeats } from '#domain/seats';
-import type { EventStore, RegistrationStore } from '#domain/ports';
+import type { EventStore, RegistrationStore, SeatStore } from '#domain/ports';
+import { promotionStep } from '#domain/seat-changes';
+import { MAX_TRANSACTION_WRITES } from '#domain/seat-ledger';
 import type { EventInput, EventPatch } from '#schemas/event';
 import type { RegistrationInput } from '#schemas/registration';
 
@@ -24,28 +26,36 @@ const DECISION_MARGIN_MS = 1500;
  * 1. Apply defaults (registration window, waitlist).
  * 2. Write the event and its seat counters (event and each session) in one transaction.
  */
-export async function createEvent(store: EventStore, input: EventInput, now = new Date()): Promise<StoredEvent> {
+export async function createEvent(store: EventStore, input: EventInput, now = new Date(), deadline = Infinity): Promise<StoredEvent> {
   const event = newEvent(newEventId(), input, now);
+  // Not begun without time for the write (503, nothing written), rather than cut off after it.
+  if (Date.now() > deadline - DECISION_MARGIN_MS) throw serviceUnavailable();
   await store.create(event);
   return event;
 }
 
 /**
  * Changes any subset of an event's fields.
- * 1. Read the event; merge the patch; validate the merged event as a whole (`validate`).
- * 2. Write it under its version, with the counters' new capacities under `confirmed <= capacity`,
- *    new sessions' counters created and removed sessions' counters deleted only while empty.
- * 3. A concurrent PATCH (stale version) is retried from step 1.
+ * 1. Read the event and its counters; merge the patch; validate the merged event as a whole (`validate`).
+ * 2. Refuse from what was read: a capacity below the seats confirmed (422 capacity_below_confirmed),
+ *    a removed session that anyone holds, waits for, or chose from the event's line (409 session_in_use).
+ * 3. Plan the first step of the promotions the new capacities make possible (bounded by the
+ *    writes left beside the event's own; the rest owed, the marker set).
+ * 4. Write the event, the counters' capacities, added and removed session counters and that step
+ *    in one transaction, under conditions that re-check step 2: the change and its promotions
+ *    apply together or not at all. Anything stale (another PATCH, a seat taken) is decided afresh
+ *    from step 1, while time is left (503, nothing written).
  */
 export async function updateEvent(
-  store: EventStore,
+  stores: { events: EventStore; seats: SeatStore },
   eventId: string,
   patch: EventPatch,
   validate: (merged: EventInput) => EventInput,
-  now = new Date(),
-): Promise<StoredEvent> {
+  options: { deadline?: number; now?: () => Date } = {},
+): Promise<{ event: StoredEvent; owed: boolean }> {
+  const { deadline = Infinity, now = () => new Date() } = options;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
-    const page = await store.read(eventId);
+    const page = await stores.events.read(eventId);
     if (!page) throw notFound();
     const before = page.event;
     const merged = validate({
@@ -53,6 +63,7 @@ export async function updateEvent(
       ...patch,
       registration: { ...before.registration, ...patch.registration },
     });
+    const at = now();
     const after: StoredEvent = {
       ...before,
       ...merged,
@@ -60,22 +71,41 @@ export async function updateEvent(
       registration: { ...before.registration, ...merged.registration },
       sessions: merged.sessions ?? [],
       fields: merged.fields ?? [],
-      updatedAt: now.toISOString(),
+      updatedAt: at.toISOString(),
       version: before.version + 1,
     };
-    const outcome = await store.update(before, after);
-    if (outcome === 'ok') return after;
-    if (outcome === 'capacity_below_confirmed') {
-      throw new GatepassError(422, 'capacity_below_confirmed', {
-        detail: 'A capacity may not go below the seats already confirmed.',
-        errors: [{ path: 'capacity', message: 'below the seats already confirmed' }],
-      });
+    const counters = countersAfter(page.counters, before, after);
+    const removed = before.sessions.filter((s) => !after.sessions.some((a) => a.id === s.id));
+    if (removed.some((s) => sessionInUse(page.counters.sessions[s.id]))) {
+      throw new GatepassError(409, 'session_in_use', { detail: 'A removed session is held, waited for, or chosen by someone in the event’s line.' });
     }
-    if (outcome === 'session_in_use') {
-      throw new GatepassError(409, 'session_in_use', { detail: 'A removed session still holds registrations.' });
-    }
+    // The event's own writes: its item, a counter per capacity changed, added or removed.
+    const old = new Map(before.sessions.map((s) => [s.id, s.capacity]));
+    const eventWrites = 1 + (after.capacity !== before.capacity ? 1 : 0) + after.sessions.filter((s) => old.get(s.id) !== s.capacity).length + removed.length;
+    const step = await promotionStep(stores.seats, eventId, { ...page, event: after, counters }, at.toISOString(), MAX_TRANSACTION_WRITES - 1 - eventWrites);
+    if (step?.owed && page.owedPromotions !== undefined) step.owed = undefined;
+    if (Date.now() > deadline - DECISION_MARGIN_MS) break;
+    const outcome = await stores.events.update(before, after, step);
+    if (outcome === 'ok') return { event: after, owed: step?.owed !== undefined || page.owedPromotions !== undefined };
   }
   throw serviceUnavailable();
+}
+
+/** The counters as the new event will have them (new capacities, new sessions, removed ones gone); 422 below the confirmed. */
+function countersAfter(counters: EventCounters, before: StoredEvent, after: StoredEvent): EventCounters {
+  const below = (path: string) =>
+    new GatepassError(422, 'capacity_below_confirmed', {
+      detail: 'A capacity may not go below the seats already confirmed.',
+      errors: [{ path, message: 'below the seats already confirmed' }],
+    });
+  if (after.capacity < counters.event.confirmed) throw below('capacity');
+  const sessions: EventCounters['sessions'] = {};
+  after.sessions.forEach((s, i) => {
+    const c = before.sessions.some((b) => b.id === s.id) ? counters.sessions[s.id] : undefined;
+    if (c && s.capacity < c.confirmed) throw below(`sessions.${i}.capacity`);
+    sessions[s.id] = c ? { ...c, capacity: s.capacity } : { capacity: s.capacity, confirmed: 0, waitlisted: 0, checkedIn: 0 };
+  });
+  return { event: { ...counters.event, capacity: after.capacity }, sessions };
 }
 
 /**
@@ -105,13 +135,15 @@ export async function register(
 ): Promise<StoredRegistration> {
   const { keyed, deadline = Infinity, now = () => new Date() } = options;
   const id = newRegistrationId();
-  let input: RegistrationInput | undefined;
+  let parsed: { version: number; input: RegistrationInput } | undefined;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     const page = await events.read(eventId);
     if (!page) throw notFound();
     const at = now();
     assertRegistrationOpen(page.event, at);
-    input ??= parse(page.event);
+    // Judged again against an event changed meanwhile (a session removed is then a 422).
+    if (parsed?.version !== page.event.version) parsed = { version: page.event.version, input: parse(page.event) };
+    const input = parsed.input;
     let decision;
     try {
       decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
@@ -146,6 +178,8 @@ export async function register(
       ...(await keyed.answer(registration)),
       expiresAt: Math.floor(at.getTime() / 1000) + KEYED_REQUEST_SECONDS,
     };
+    // Before each write: with too little time left for it, not begun (503, nothing written).
+    if (Date.now() > deadline - DECISION_MARGIN_MS) break;
     const outcome = await registrations.insert(registration, decision, record);
     if (outcome === 'ok') return registration;
     // The key first: a repeat also finds its own email taken, and is answered as a repeat.

@@ -31,7 +31,7 @@ export const handler = securedRoute('check-in-batch', async (req) => {
     while (next < scans.length) {
       const index = next++;
       try {
-        const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, { offline: true });
+        const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, { offline: true, deadline: req.deadline });
         results[index] = { index, status, result: result.result };
       } catch (error) {
         if (!(error instanceof GatepassError)) {

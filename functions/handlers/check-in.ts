@@ -10,7 +10,7 @@ import { judgeScan } from '#http/scan';
 export const handler = securedRoute('check-in', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
-  const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false });
+  const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false, deadline: req.deadline });
   if (result.result === 'checked_in') count('CheckIns');
   return json(status, result);
 }, { use: [publishMetrics()] });

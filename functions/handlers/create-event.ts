@@ -8,6 +8,6 @@ import { eventInput } from '#schemas/event';
 
 export const handler = securedRoute('create-event', async (req) => {
   const input = validate(eventInput(), req.body, req.locale);
-  const event = await createEvent(eventStore, input);
+  const event = await createEvent(eventStore, input, new Date(), req.deadline);
   return json(201, eventView(event, freshCounters(event)), { Location: `/events/${event.id}` });
 });

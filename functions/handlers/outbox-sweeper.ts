@@ -1,16 +1,26 @@
 /**
  * The sweeper (every minute, EventBridge; locally a timer): delivers outbox items whose next
- * attempt is due, which is how a failed send is retried with backoff.
+ * attempt is due, which is how a failed send is retried with backoff, and finishes promotions
+ * owed by a change too large for its own request (seat-changes.ts), within its own time.
  */
+import type { Context } from 'aws-lambda';
+import { eventStore } from '#adapters/event-store';
 import { outboxStore } from '#adapters/outbox-store';
+import { registrationStore } from '#adapters/registration-store';
+import { seatStore } from '#adapters/seat-store';
+import { finishOwedPromotions } from '#domain/seat-changes';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { count, publishCounted } from '#http/metrics';
 
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
+const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
 
-export const handler = async (): Promise<{ attempted: number; sent: number; failed: number }> => {
+export const handler = async (_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ attempted: number; sent: number; failed: number; promoted: number }> => {
+  const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? Infinity);
+  // Owed promotions first: their emails are then owed too, and delivered from the stream.
+  const promoted = await finishOwedPromotions(stores, { deadline });
   ports ??= deliveryPorts();
   const due = await outboxStore.due(new Date());
   let sent = 0;
@@ -23,5 +33,5 @@ export const handler = async (): Promise<{ attempted: number; sent: number; fail
   if (sent) count('EmailsSent', sent);
   if (failed) count('EmailsFailed', failed);
   publishCounted();
-  return { attempted: due.length, sent, failed };
+  return { attempted: due.length, sent, failed, promoted };
 };

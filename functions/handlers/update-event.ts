@@ -4,7 +4,7 @@ import { seatStore } from '#adapters/seat-store';
 import { eventView } from '#domain/event';
 import { notFound } from '#domain/errors';
 import { isEventId } from '#domain/registration';
-import { promoteIntoFreeSeats } from '#domain/seat-changes';
+import { continueOwedPromotions } from '#domain/seat-changes';
 import { updateEvent } from '#domain/use-cases';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -17,9 +17,10 @@ export const handler = securedRoute('update-event', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
   const patch = validate(eventPatch(), req.body, req.locale);
-  await updateEvent(eventStore, eventId, patch, (merged) => validate(eventInput(), merged, req.locale));
-  // A raised capacity promotes as many as it frees, before anyone new can take a seat.
-  if (patch.capacity !== undefined || patch.sessions !== undefined) await promoteIntoFreeSeats(stores, eventId);
+  // The change commits with the first step of the promotions it makes possible; the rest, if
+  // any, is promoted here while time is left, else stays owed for the sweeper (never lost).
+  const { owed } = await updateEvent(stores, eventId, patch, (merged) => validate(eventInput(), merged, req.locale), { deadline: req.deadline });
+  if (owed) await continueOwedPromotions(stores, eventId, { deadline: req.deadline });
   const page = await eventStore.read(eventId);
   return json(200, eventView(page!.event, page!.counters));
 });

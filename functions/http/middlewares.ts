@@ -44,6 +44,14 @@ export const problemResponses = (): MiddlewareObj<GatepassEvent, HttpResult> => 
       if (error.status >= 500) logger.warn('refused with a server status', { code: error.code });
       return;
     }
+    // middy's early time-out, just before the function's own: every use case stops writing
+    // PLAN_MARGIN_MS (1.5 s) before it, so the work cut off here is a read or a write that hung
+    // that long; answered as busy (come back), not as a fault.
+    if (error?.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core') {
+      logger.error('function time ran out', { code: 'service_unavailable' });
+      request.response = problem(503, 'service_unavailable', locale, { headers: { 'Retry-After': '1' } });
+      return;
+    }
     // The frames only: a message may echo the request (an email, a name).
     logger.error('unhandled error', { errorName: error?.name, stack: error?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') });
     request.response = problem(500, 'internal_error', locale);

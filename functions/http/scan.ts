@@ -22,7 +22,7 @@ export async function judgeScan(
   ring: BadgeKeyRing,
   body: unknown,
   locale: Locale,
-  options: { offline: boolean; now?: Date },
+  options: { offline: boolean; now?: Date; /** The function's time limit (epoch ms): a scan without time for its writes is 503. */ deadline?: number },
 ): Promise<{ status: 200 | 201; result: CheckinResult }> {
   // The badge first, whatever else the body holds.
   const badge = body && typeof body === 'object' && !Array.isArray(body) ? (body as { badge?: unknown }).badge : undefined;
@@ -46,6 +46,7 @@ export async function judgeScan(
       offline: options.offline,
     },
     now,
+    options.deadline,
   );
   return { status: result.result === 'checked_in' ? 201 : 200, result };
 }

@@ -123,8 +123,8 @@ export function toApiGatewayEvent(req: IncomingMessage, body: Buffer, match: Ret
   };
 }
 
-export function lambdaContext(id: string, requestId: string = randomUUID()): Context {
-  const deadline = Date.now() + TIMEOUT_MS;
+export function lambdaContext(id: string, requestId: string = randomUUID(), timeoutMs = TIMEOUT_MS): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: `gatepass-${id}`,
@@ -154,6 +154,8 @@ export interface GatewayOptions {
   extra?: Record<string, () => unknown>;
   /** Local-only files (large exports: S3's part, deployed), served under a path prefix. */
   files?: { prefix: string; dir: string };
+  /** Each function's time limit (deployed: 10 s); tests shorten it to reach it. */
+  functionTimeoutMs?: number;
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
@@ -185,7 +187,7 @@ export function createGateway(options: GatewayOptions = {}): Server {
       const match = matchRoute(req.method ?? 'GET', url.pathname);
       const event = toApiGatewayEvent(req, body, match);
       const handler = await loadHandler(match.id);
-      const result = await handler(event, lambdaContext(match.id, event.requestContext.requestId));
+      const result = await handler(event, lambdaContext(match.id, event.requestContext.requestId, options.functionTimeoutMs));
       const headers: Record<string, string> = { ...cors };
       for (const [k, v] of Object.entries(result.headers ?? {})) headers[k.toLowerCase()] = String(v);
       const payload = result.body === undefined ? '' : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');

@@ -28,6 +28,8 @@ export interface StackOptions {
   tables?: TableNames;
   /** Seconds between runs of the scheduled workers (the outbox sweeper); deployed: a minute. */
   sweepSeconds?: number;
+  /** Each function's time limit in ms (default 10 s, as deployed). */
+  functionTimeoutMs?: number;
 }
 
 export interface LocalStack {
@@ -111,6 +113,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const server: Server = createGateway({
       extra: { [jwksPath]: () => ({ keys: [publicJwk] }) },
       files: { prefix: '/.local/exports/', dir: join(stateDir, 'exports') },
+      functionTimeoutMs: options.functionTimeoutMs,
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
