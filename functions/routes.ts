@@ -34,6 +34,8 @@ export interface Route {
   readonly response?: string;
   /** Query parameters, for the OpenAPI document. */
   readonly query?: readonly string[];
+  /** The body limit in bytes when it is not the default 64 KiB (API.md: 413 payload_too_large beyond). */
+  readonly maxBodyBytes?: number;
   /** Media types of a success body that is not JSON. */
   readonly produces?: readonly string[];
   readonly status: number;
@@ -56,7 +58,7 @@ export const routes = [
   { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
   { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, query: ['format', 'token'], produces: ['image/svg+xml', 'image/png', 'application/pdf'], summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
   { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
-  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
+  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, maxBodyBytes: 256 * 1024, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
   { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
   { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['status', 'sessionId', 'checkedIn', 'q', 'limit', 'cursor'], response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
