@@ -1,15 +1,41 @@
 /**
- * Resending the manage link: at most RESENDS_PER_HOUR per email and event (a counter item with a
- * window), and the email owed through the outbox in the same transaction.
+ * Manage links. Resending: at most RESENDS_PER_HOUR per email and event (a counter item with a
+ * window), and the email owed through the outbox in the same transaction; it never rotates.
+ * Replacing (`manageLinkStore.rotate`): the token version bumped and the email owed, together.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
-import { keys } from '#adapters/keys';
+import { keys, rosterIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { registrationStore } from '#adapters/registration-store';
 import { transactWrite } from '#adapters/transactions';
+import type { ManageLinkStore } from '#domain/manage-link';
 import { emailHash } from '#domain/registration';
+
+export const manageLinkStore: ManageLinkStore = {
+  read: registrationStore.read,
+  async rotate(r, now) {
+    const TableName = config().DATA_TABLE;
+    const stamp = now.toISOString();
+    const outcome = await transactWrite([
+      {
+        Update: {
+          TableName,
+          Key: keys.registration(r.eventId, r.id),
+          // updatedAt moves too: writers that put the whole registration back hold it as their
+          // condition, so none can restore the old version (and the old link with it).
+          UpdateExpression: 'SET tokenVersion = :next, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk',
+          ConditionExpression: 'tokenVersion = :seen AND updatedAt = :seenAt',
+          ExpressionAttributeValues: { ':next': r.tokenVersion + 1, ':seen': r.tokenVersion, ':seenAt': r.updatedAt, ':now': stamp, ':rpk': rosterIndex(r.eventId), ':rsk': `${stamp}#${r.id}` },
+        },
+      },
+      { Put: { TableName, Item: newOutboxItem('manage_link', r.eventId, r.id, stamp) } },
+    ]);
+    return outcome.ok ? 'ok' : 'stale';
+  },
+};
 
 export const RESENDS_PER_HOUR = 3;
 

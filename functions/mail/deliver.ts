@@ -9,6 +9,7 @@
  *    a backoff (the sweeper retries it), or failed after the last attempt.
  */
 import { issueManageToken } from '#domain/manage-token';
+import type { SecretKeyRing } from '#domain/secret-keys';
 import type { StoredEvent } from '#domain/event';
 import type { EmailKind, OutboxItem } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
@@ -20,7 +21,7 @@ export interface DeliveryPorts {
   readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   readEvent(eventId: string): Promise<StoredEvent | undefined>;
   badgeToken(eventId: string, registrationId: string): Promise<string>;
-  manageTokenKey(): Promise<Uint8Array>;
+  manageTokenKey(): Promise<SecretKeyRing>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
   settings: { from: string; managePageUrl?: string; publicApiUrl?: string };
 }
