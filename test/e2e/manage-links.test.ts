@@ -1,9 +1,12 @@
 /**
  * Manage links (API.md Registration): `POST …/registrations/{id}/manage-token` (participant or
  * admin) → 202, the old token stops at once and the new link arrives by email; resend never
- * rotates, so a stranger who knows the email cannot kill a link.
+ * rotates, so a stranger who knows the email cannot kill a link; and resend does the same work
+ * whether or not the email is registered, so its timing tells nobody who is.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamodb } from '#adapters/clients';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -75,5 +78,52 @@ describe('replacing the manage link', () => {
     expect(resent.status).toBe(202);
     expect(await linksSentTo('resend-keeps@example.com')).toEqual([reg.manageToken]);
     expect((await read(reg, reg.manageToken)).status).toBe(200);
+  });
+});
+
+describe('resend tells nobody who registered', () => {
+  // The handler runs in this process: its DynamoDB calls are recorded by a middleware, only
+  // inside `measured` (the stream workers' own calls run in other async contexts).
+  const measured = new AsyncLocalStorage<string[]>();
+  beforeAll(() => {
+    dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { TransactItems?: Record<string, unknown>[] };
+        measured.getStore()?.push(`${context.commandName}${input.TransactItems ? `(${input.TransactItems.map((i) => Object.keys(i)[0]).join(',')})` : ''}`);
+        return next(args);
+      },
+      { step: 'initialize', name: 'measure-resend' },
+    );
+  });
+  afterAll(() => void dynamodb.middlewareStack.remove('measure-resend'));
+
+  async function tableWork(email: string): Promise<{ status: number; body: string; calls: string[] }> {
+    const { handler } = (await import('../../functions/handlers/resend-manage-link.ts')) as unknown as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const calls: string[] = [];
+    const event = { rawPath: `/events/${eventId}/registrations/resend`, headers: { 'content-type': 'application/json' }, pathParameters: { eventId }, body: JSON.stringify({ email }), isBase64Encoded: false };
+    const answer = await measured.run(calls, () => handler(event, { getRemainingTimeInMillis: () => 10_000 }));
+    return { status: answer.statusCode, body: answer.body, calls };
+  }
+  const resend = (email: string) => stack.call('POST', `/events/${eventId}/registrations/resend`, { body: { email } });
+
+  it('a registered email, an unknown one and a rate-limited one cost the same DynamoDB calls, and all answer 202 alike', async () => {
+    // Prepare
+    await register(5, 'known-to-resend@example.com');
+    await register(6, 'limited-resend@example.com');
+    for (let i = 0; i < 3; i++) expect((await resend('limited-resend@example.com')).status).toBe(202);
+    // Act
+    const known = await tableWork('known-to-resend@example.com');
+    const unknown = await tableWork('never-registered@example.com');
+    const limited = await tableWork('limited-resend@example.com');
+    // Assess
+    expect(known.calls).toEqual(['GetItemCommand', 'TransactWriteItemsCommand(Update,ConditionCheck,Put)']);
+    expect(unknown).toEqual(known);
+    expect(limited).toEqual(known);
+    expect([known.status, known.body]).toEqual([202, JSON.stringify({ status: 'accepted' })]);
+    expect((await linksSentTo('known-to-resend@example.com')).length).toBe(1);
+    expect((await linksSentTo('limited-resend@example.com')).length).toBe(3);
+    expect(await linksSentTo('never-registered@example.com')).toEqual([]);
   });
 });
