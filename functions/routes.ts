@@ -83,7 +83,7 @@ export interface Worker {
 
 export const workers = [
   { id: 'mailer', trigger: 'outbox-stream', table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Sends the emails owed by outbox items' },
-  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due' },
+  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due; moves data expiry after an event change' },
 ] as const satisfies readonly Worker[];
 
 export type RouteId = (typeof routes)[number]['id'];

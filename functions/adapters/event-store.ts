@@ -4,8 +4,9 @@ import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { serviceUnavailable, tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
+import { expiryMoveItem } from '#adapters/expiry-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
+import { freshCounters, personalDataExpiry, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
 
 const table = () => config().DATA_TABLE;
@@ -150,6 +151,10 @@ export const eventStore: EventStore = {
         },
       });
     }
+    // Dates or retention changed: the expiry of the event's personal data is owed a move (the
+    // sweeper does it in pages; expiry-store.ts), committed with the change itself.
+    const expiry = personalDataExpiry(after);
+    if (expiry !== personalDataExpiry(before)) items.push({ Put: { TableName, Item: expiryMoveItem(after.id, expiry, new Date()) } });
     const outcome = await transactWrite(items);
     if (outcome.ok) return 'ok';
     // The event's own version failing means another PATCH won: read again and redo.
