@@ -38,6 +38,11 @@ async function guardExpiry(eventId: string, registrationId: string): Promise<num
   const hash = reg.Items?.find((i) => i.sk === 'REG')?.emailHash as string;
   return (await expiries(`EVENT#${eventId}#EMAIL#${hash}`)).EMAIL;
 }
+/** The sweeper as its schedule runs it, with its function's time all but gone. */
+async function sweepWithNoTimeLeft() {
+  const { handler } = (await import('../../functions/handlers/outbox-sweeper.ts')) as unknown as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  await handler({}, { getRemainingTimeInMillis: () => 3_000 });
+}
 const expected = (endsAt: string, retentionDays: number) => Math.floor(Date.parse(endsAt) / 1000) + retentionDays * DAY;
 
 describe('data expiry follows the event', () => {
@@ -58,13 +63,21 @@ describe('data expiry follows the event', () => {
     const endsAt = new Date(Date.parse(event.endsAt) + 60 * DAY * 1000).toISOString();
     const postponed = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { endsAt } });
     expect(postponed.status, postponed.text).toBe(200);
+    // A sweep out of time does one page (25 registrations) and keeps its cursor; the next resumes.
+    await sweepWithNoTimeLeft();
+    const regExpiries = async () => Promise.all(regs.map(async (r) => (await expiries(`EVENT#${event.id}#REG#${r.id}`)).REG));
+    const cutShort = await regExpiries();
     await stack.workers.tick();
+    const resumed = await regExpiries();
     const afterPostponing = await expiries(`EVENT#${event.id}#REG#${inside.id}`);
     expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { retentionDays: 30 } })).status).toBe(200);
     await stack.workers.tick();
 
     // Assess
     const moved = expected(endsAt, 180);
+    expect(cutShort.filter((x) => x === moved)).toHaveLength(25);
+    expect(cutShort.filter((x) => x === before)).toHaveLength(5);
+    expect(resumed).toEqual(regs.map(() => moved));
     expect(afterPostponing).toEqual({ REG: moved, 'CHECKIN#VENUE': moved, 'CHECKIN#SESSION#bio': moved });
     const now = expected(endsAt, 30);
     expect(await expiries(`EVENT#${event.id}#REG#${inside.id}`)).toEqual({ REG: now, 'CHECKIN#VENUE': now, 'CHECKIN#SESSION#bio': now });
