@@ -34,6 +34,8 @@ export interface Route {
   readonly response?: string;
   /** Query parameters, for the OpenAPI document. */
   readonly query?: readonly string[];
+  /** The body limit in bytes when it is not the default 64 KiB (API.md: 413 payload_too_large beyond). */
+  readonly maxBodyBytes?: number;
   /** Media types of a success body that is not JSON. */
   readonly produces?: readonly string[];
   readonly status: number;
@@ -52,11 +54,12 @@ export const routes = [
   { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
   { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, query: ['token'], response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
   { id: 'resend-manage-link', method: 'POST', path: '/events/{eventId}/registrations/resend', who: ['anyone'], table: 'readwrite', status: 202, request: 'ResendInput', response: 'Accepted', summary: 'Email the manage link again, if that email is registered (always 202)' },
+  { id: 'rotate-manage-token', method: 'POST', path: '/events/{eventId}/registrations/{registrationId}/manage-token', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 202, query: ['token'], response: 'Accepted', summary: 'Replace the manage link: the old token stops at once, the new link is emailed' },
   { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
   { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
   { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, query: ['format', 'token'], produces: ['image/svg+xml', 'image/png', 'application/pdf'], summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
   { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
-  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
+  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, maxBodyBytes: 256 * 1024, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
   { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
   { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['status', 'sessionId', 'checkedIn', 'q', 'limit', 'cursor'], response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
@@ -80,7 +83,7 @@ export interface Worker {
 
 export const workers = [
   { id: 'mailer', trigger: 'outbox-stream', table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Sends the emails owed by outbox items' },
-  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due; finishes owed promotions' },
+  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due; finishes owed promotions; moves data expiry after an event change' },
 ] as const satisfies readonly Worker[];
 
 export type RouteId = (typeof routes)[number]['id'];

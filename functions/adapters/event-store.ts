@@ -5,9 +5,10 @@ import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
+import { expiryMoveItem } from '#adapters/expiry-store';
 import { planItems } from '#adapters/seat-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import { freshCounters, type EventCounters, type StoredEvent } from '#domain/event';
+import { freshCounters, personalDataExpiry, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
 import { sessionPlace, type Place } from '#domain/seat-ledger';
 
@@ -134,6 +135,10 @@ export const eventStore: EventStore = {
       });
     }
     if (step) items.push(...planItems(after.id, step, capacities));
+    // Dates or retention changed: the expiry of the event's personal data is owed a move (the
+    // sweeper does it in pages; expiry-store.ts), committed with the change itself.
+    const expiry = personalDataExpiry(after);
+    if (expiry !== personalDataExpiry(before)) items.push({ Put: { TableName, Item: expiryMoveItem(after.id, expiry, new Date()) } });
     const outcome = await transactWrite(items);
     // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
     // use case reads again and decides from what it finds.

@@ -16,6 +16,8 @@ const table = () => config().DATA_TABLE;
 export const PENDING_SHARDS = 8;
 const pendingKey = (id: string) => `OUTBOX#PENDING#${parseInt(id.slice(0, 2), 16) % PENDING_SHARDS}`;
 const FAILED_KEY = 'OUTBOX#FAILED';
+/** Held back by the per-address cap: kept, and found by redrive like failed ones. */
+const SUPPRESSED_KEY = 'OUTBOX#SUPPRESSED';
 const SENT_RETENTION_S = 30 * 86_400;
 
 export const outboxKey = (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' });
@@ -82,6 +84,22 @@ export const outboxStore = {
     );
   },
 
+  /** Holds a claimed item back (the address's cap is reached): kept as `suppressed` for redrive. */
+  async markSuppressed(id: string, now: Date): Promise<void> {
+    await tableCall(() =>
+      documents.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key: outboxKey(id),
+          UpdateExpression: 'SET #status = :suppressed, suppressedAt = :now, gsi1pk = :gpk, gsi1sk = :gsk REMOVE claimedAt',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':suppressed': 'suppressed', ':now': now.toISOString(), ':gpk': SUPPRESSED_KEY, ':gsk': `${now.toISOString()}#${id}`, ':sending': 'sending' },
+        }),
+      ),
+    );
+  },
+
   /** Records a failed attempt: pending again with backoff, or failed after the last attempt. */
   async markAttemptFailed(item: OutboxItem, now: Date, errorName: string): Promise<'pending' | 'failed'> {
     const attempts = item.attempts + 1;
@@ -130,9 +148,13 @@ export const outboxStore = {
     return pages.flatMap((p) => (p.Items ?? []).map(strip)).sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : 1)).slice(0, limit);
   },
 
-  /** Puts failed items back to pending with a fresh attempt count; returns how many. */
+  /**
+   * Puts failed and suppressed items back to pending with a fresh attempt count; returns how many.
+   * A suppressed one goes out over the address's cap (an operator chose to send it).
+   */
   async redrive(now: Date): Promise<number> {
     let count = 0;
+    for (const [from, indexKey] of [['failed', FAILED_KEY], ['suppressed', SUPPRESSED_KEY]] as const) {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await tableCall(() =>
@@ -141,7 +163,7 @@ export const outboxStore = {
             TableName: table(),
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': FAILED_KEY },
+            ExpressionAttributeValues: { ':pk': indexKey },
             ExclusiveStartKey,
           }),
         ),
@@ -153,12 +175,13 @@ export const outboxStore = {
             new UpdateCommand({
               TableName: table(),
               Key: outboxKey(id),
-              UpdateExpression: 'SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :gpk, gsi1sk = :gsk, redrivenAt = :now',
-              ConditionExpression: '#status = :failed',
+              UpdateExpression: `SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :gpk, gsi1sk = :gsk, redrivenAt = :now${from === 'suppressed' ? ', capExempt = :true' : ''}`,
+              ConditionExpression: '#status = :from',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: {
                 ':pending': 'pending',
-                ':failed': 'failed',
+                ':from': from,
+                ...(from === 'suppressed' ? { ':true': true } : {}),
                 ':zero': 0,
                 ':now': now.toISOString(),
                 ':gpk': pendingKey(id),
@@ -171,6 +194,7 @@ export const outboxStore = {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+    }
     return count;
   },
 

@@ -1,35 +1,57 @@
 /**
  * The server secret. Deployed: read from Secrets Manager once per container (Powertools
- * Parameters caches it); local: given by configuration. Each use gets its own derived key,
- * never the raw secret.
+ * Parameters caches it), its current version and, once rotated, its previous one; local: given
+ * by configuration (comma-separated, newest first). Each use gets its own derived keys, never
+ * the raw secret: the current version's key signs, every version's key verifies, so rotating the
+ * secret does not break every manage link and list cursor at once (the previous version keeps
+ * verifying until the next rotation retires it).
  */
 import { createHash } from 'node:crypto';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { config } from '#config';
+import type { SecretKeyRing } from '#domain/secret-keys';
 
-let secret: Promise<string> | undefined;
+let secrets: Promise<readonly string[]> | undefined;
 
-function serverSecret(): Promise<string> {
-  secret ??= (async () => {
-    const { SERVER_SECRET, SERVER_SECRET_ARN } = config();
-    const value = SERVER_SECRET ?? (SERVER_SECRET_ARN ? await getSecret(SERVER_SECRET_ARN, { maxAge: 3600 }) : undefined);
-    if (typeof value !== 'string' || value.length < 32) throw new Error('SERVER_SECRET or SERVER_SECRET_ARN is required');
-    return value;
-  })();
-  secret.catch(() => (secret = undefined));
-  return secret;
-}
-
-const derived = new Map<string, Promise<Uint8Array>>();
-function derive(purpose: string): Promise<Uint8Array> {
-  let key = derived.get(purpose);
-  if (!key) {
-    key = serverSecret().then((s) => createHash('sha256').update(`gatepass:${purpose}:`).update(s).digest());
-    key.catch(() => derived.delete(purpose));
-    derived.set(purpose, key);
+async function secretVersion(arn: string, stage: 'AWSCURRENT' | 'AWSPREVIOUS'): Promise<string | undefined> {
+  try {
+    // forceFetch: Powertools caches by name only, so a cached AWSCURRENT would answer for AWSPREVIOUS;
+    // this module keeps what it read for the container's life anyway.
+    const value = await getSecret(arn, { forceFetch: true, sdkOptions: { VersionStage: stage } });
+    return typeof value === 'string' ? value : undefined;
+  } catch (error) {
+    // A secret never rotated has no previous version.
+    if (stage === 'AWSPREVIOUS') return undefined;
+    throw error;
   }
-  return key;
 }
 
+function serverSecrets(): Promise<readonly string[]> {
+  secrets ??= (async () => {
+    const { SERVER_SECRET, SERVER_SECRET_ARN } = config();
+    let values: (string | undefined)[] = [];
+    if (SERVER_SECRET) values = SERVER_SECRET.split(',').map((s) => s.trim());
+    else if (SERVER_SECRET_ARN) values = await Promise.all([secretVersion(SERVER_SECRET_ARN, 'AWSCURRENT'), secretVersion(SERVER_SECRET_ARN, 'AWSPREVIOUS')]);
+    const usable = values.filter((s): s is string => typeof s === 'string' && s.length >= 32);
+    if (!usable.length || usable[0] !== values[0]) throw new Error('SERVER_SECRET or SERVER_SECRET_ARN is required (32 characters or more)');
+    return usable;
+  })();
+  secrets.catch(() => (secrets = undefined));
+  return secrets;
+}
+
+const derived = new Map<string, Promise<SecretKeyRing>>();
+function derive(purpose: string): Promise<SecretKeyRing> {
+  let ring = derived.get(purpose);
+  if (!ring) {
+    ring = serverSecrets().then((all) => all.map((s) => createHash('sha256').update(`gatepass:${purpose}:`).update(s).digest()));
+    ring.catch(() => derived.delete(purpose));
+    derived.set(purpose, ring);
+  }
+  return ring;
+}
+
+/** Manage-token keys: the first signs, each verifies. */
 export const manageTokenKey = () => derive('manage-token');
+/** List-cursor keys: the first signs, each verifies. */
 export const cursorKey = () => derive('cursor');

@@ -15,6 +15,8 @@
  *                      (gsi4: EVENT#<eventId>#NAME / <folded name>#<registrationId>, `q` prefix search)
  *                      (gsi5: EVENT#<eventId>#EMAIL / <normalised email>#<registrationId>, `q` prefix search)
  * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
+ * - email cap          EVENT#<eventId>#MAILCAP#<sha256(normalised email)> / MAILCAP (counted sends, 24 h)
+ * - expiry move        EXPIRY#<eventId> / EXPIRY (gsi1: EXPIRY#PENDING / <startedAt>#<eventId>), owed by a PATCH
  * An event's own partition holds the event and its counters, so one Query reads an event page
  * or an attendance summary whatever the number of registrations.
  */

@@ -31,11 +31,19 @@ export interface FirstScan {
 /** How far in the future a scanner's clock may be. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
-export function scanTime(scannedAt: string | undefined, now: Date): string {
+/**
+ * The scan's time: the server's when absent. Not more than 5 minutes ahead, and not before the
+ * event existed (`notBefore`, its creation): a scanner whose clock reset to 1970 must not win
+ * "earliest scan" forever.
+ */
+export function scanTime(scannedAt: string | undefined, now: Date, notBefore?: string): string {
   if (scannedAt === undefined) return now.toISOString();
   const t = Date.parse(scannedAt);
   if (t > now.getTime() + MAX_CLOCK_SKEW_MS) {
     throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'scannedAt', message: 'more than 5 minutes in the future' }] });
+  }
+  if (notBefore !== undefined && t < Date.parse(notBefore)) {
+    throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'scannedAt', message: 'before the event was created' }] });
   }
   return new Date(t).toISOString();
 }

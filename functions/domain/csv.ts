@@ -1,8 +1,9 @@
 /**
  * The registrations CSV export (API.md "CSV export"): RFC 4180 quoting with CRLF line ends, a
  * UTF-8 BOM so Excel reads Hangul, and formula neutralisation (OWASP "CSV injection"): a cell
- * that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so no
- * spreadsheet evaluates participant-typed text. Pure.
+ * that starts with `=`, `+`, `-`, `@`, a tab or a carriage return, or the fullwidth `＝＋－＠` (some
+ * spreadsheets read them as their ASCII forms), gets a leading `'`, so no spreadsheet evaluates
+ * participant-typed text. Pure.
  */
 import type { StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
@@ -11,7 +12,7 @@ import type { StoredRegistration } from '#domain/registration';
 export const BOM = '\uFEFF';
 export const CRLF = '\r\n';
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** Prefixes a single quote to text a spreadsheet would read as a formula. */

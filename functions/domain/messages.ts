@@ -16,7 +16,7 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   request_in_progress: { en: 'The same request is still being processed', ko: '같은 요청이 아직 처리 중입니다' },
   capacity_below_confirmed: { en: 'Capacity is below the seats already confirmed', ko: '정원이 이미 확정된 좌석 수보다 적습니다' },
   session_in_use: { en: 'A session that holds registrations cannot be removed', ko: '등록이 있는 세션은 삭제할 수 없습니다' },
-  payload_too_large: { en: 'The request body is over 64 KiB', ko: '요청 본문이 64KiB를 넘습니다' },
+  payload_too_large: { en: 'The request body is over the limit (64 KiB; 256 KiB for a check-in batch)', ko: '요청 본문이 한도(64KiB, 체크인 일괄 업로드는 256KiB)를 넘습니다' },
   unsupported_media_type: { en: 'The request body must be application/json', ko: '요청 본문은 application/json이어야 합니다' },
   validation_failed: { en: 'The request has invalid fields', ko: '요청에 올바르지 않은 항목이 있습니다' },
   idempotency_key_reused: { en: 'This Idempotency-Key was used with another body', ko: '이 Idempotency-Key는 다른 요청 본문에 사용되었습니다' },

@@ -4,7 +4,8 @@
  * the mailer reads the registration when it sends.
  */
 export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link';
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
+/** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
 export interface OutboxItem {
   id: string;
@@ -16,6 +17,8 @@ export interface OutboxItem {
   createdAt: string;
   nextAttemptAt: string;
   lastError?: string;
+  /** Put back by redrive: sent even over the per-address cap (an operator chose to). */
+  capExempt?: boolean;
 }
 
 /** Attempts before an item is marked failed (the alarm fires; `redrive` puts it back). */
@@ -29,3 +32,30 @@ export function nextAttemptAfter(attempts: number, now: Date, baseSeconds = 30):
 
 /** A claim older than this is taken to belong to a process that died mid-send. */
 export const CLAIM_TIMEOUT_MS = 5 * 60_000;
+
+/**
+ * API.md Emails: no address gets more than this many registration emails from one event in 24
+ * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
+ * Manage-link emails are not counted.
+ */
+export const EMAILS_PER_ADDRESS = 6;
+export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
+export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link';
+
+export interface CapEntry {
+  id: string;
+  at: string;
+}
+
+/**
+ * Whether outbox item `id` may be sent now, given the sends this address had from this event
+ * (`sent`), and what to keep: the window's entries, with this one added. An item already counted
+ * (a retried send) is allowed again without counting twice.
+ */
+export function emailAllowance(sent: readonly CapEntry[], id: string, now: Date): { allowed: boolean; keep: CapEntry[] } {
+  const from = now.getTime() - EMAIL_CAP_WINDOW_MS;
+  const recent = sent.filter((e) => Date.parse(e.at) > from);
+  if (recent.some((e) => e.id === id)) return { allowed: true, keep: recent };
+  if (recent.length >= EMAILS_PER_ADDRESS) return { allowed: false, keep: recent };
+  return { allowed: true, keep: [...recent, { id, at: now.toISOString() }] };
+}

@@ -53,7 +53,7 @@ export interface ViewExtras {
   baseUrl?: string;
 }
 
-/** Every registration's manage token starts at this version (a new link bumps it). */
+/** Every registration's manage token starts at this version (POST …/manage-token bumps it; resend never does). */
 export const FIRST_TOKEN_VERSION = 1;
 
 /** A confirmed registration holds a badge; a waitlisted one not yet, a cancelled one no longer. */

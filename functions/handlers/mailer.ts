@@ -12,12 +12,12 @@ import { count, publishCounted } from '#http/metrics';
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
 
-/** New items, or failed items that redrive put back; retries of pending items are the sweeper's. */
+/** New items, or failed and suppressed items that redrive put back; retries of pending items are the sweeper's. */
 export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string | undefined {
   const image = record.dynamodb?.NewImage;
   if (image?.type?.S !== 'outbox' || image.status?.S !== 'pending') return undefined;
   const before = record.dynamodb?.OldImage?.status?.S;
-  if (record.eventName === 'INSERT' || (record.eventName === 'MODIFY' && before === 'failed')) return image.id?.S;
+  if (record.eventName === 'INSERT' || (record.eventName === 'MODIFY' && (before === 'failed' || before === 'suppressed'))) return image.id?.S;
   return undefined;
 }
 
@@ -32,6 +32,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       if (outcome === 'sent') count('EmailsSent');
       if (outcome === 'failed') count('EmailsFailed');
       if (outcome === 'retry') count('EmailAttemptsFailed');
+      if (outcome === 'suppressed') count('EmailsSuppressed');
     } catch (error) {
       logger.error('outbox record not processed', { outboxId: id, errorName: error instanceof Error ? error.name : 'unknown' });
       failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

@@ -1,10 +1,12 @@
 /**
  * The sweeper (every minute, EventBridge; locally a timer): delivers outbox items whose next
- * attempt is due, which is how a failed send is retried with backoff, and finishes promotions
- * owed by a change too large for its own request (seat-changes.ts), within its own time.
+ * attempt is due, which is how a failed send is retried with backoff; finishes promotions owed by
+ * a change too large for its own request (seat-changes.ts); then moves the data expiry of events
+ * whose dates or retention changed (expiry-store.ts), each within its own time.
  */
 import type { Context } from 'aws-lambda';
 import { eventStore } from '#adapters/event-store';
+import { moveExpiries } from '#adapters/expiry-store';
 import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
@@ -17,8 +19,16 @@ import { count, publishCounted } from '#http/metrics';
 let ports: ReturnType<typeof deliveryPorts> | undefined;
 const stores = { events: eventStore, registrations: registrationStore, seats: seatStore };
 
-export const handler = async (_event?: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<{ attempted: number; sent: number; failed: number; promoted: number }> => {
-  const deadline = Date.now() + (context?.getRemainingTimeInMillis?.() ?? Infinity);
+/** Kept back from the function's time when moving expiries: the page in flight and the progress write. */
+const MARGIN_MS = 3_000;
+
+export const handler = async (
+  _event?: unknown,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<{ attempted: number; sent: number; failed: number; promoted: number; expiryMoves: number }> => {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  const deadline = Date.now() + (remaining ?? Infinity);
+  const until = Date.now() + (remaining ?? 10_000) - MARGIN_MS;
   // Owed promotions first: their emails are then owed too, and delivered from the stream.
   const promoted = await finishOwedPromotions(stores, { deadline });
   ports ??= deliveryPorts();
@@ -32,6 +42,8 @@ export const handler = async (_event?: unknown, context?: Pick<Context, 'getRema
   }
   if (sent) count('EmailsSent', sent);
   if (failed) count('EmailsFailed', failed);
+  // Owed expiry moves (an event's dates or retention changed), in pages, resumed next time.
+  const moves = await moveExpiries(new Date(), until);
   publishCounted();
-  return { attempted: due.length, sent, failed, promoted };
+  return { attempted: due.length, sent, failed, promoted, expiryMoves: moves.moves };
 };

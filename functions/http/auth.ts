@@ -7,6 +7,7 @@ import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { config } from '#config';
 import { GatepassError } from '#domain/errors';
 import { verifyManageToken } from '#domain/manage-token';
+import type { SecretKeyRing } from '#domain/secret-keys';
 import type { Role } from '#routes';
 
 export type Principal =
@@ -49,7 +50,7 @@ async function verifyAccessToken(token: string): Promise<Principal> {
 export async function authenticate(
   who: readonly Role[],
   credentials: Credentials,
-  manageTokenKey?: () => Promise<Uint8Array>,
+  manageTokenKey?: () => Promise<SecretKeyRing>,
 ): Promise<Principal> {
   if (who.includes('anyone')) return { kind: 'anonymous' };
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];

@@ -4,23 +4,26 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GatepassError } from '#domain/errors';
+import { ringOf, signingKey, type SecretKeyRing } from '#domain/secret-keys';
 
 const invalid = () => new GatepassError(400, 'invalid_cursor');
 const sign = (key: Uint8Array, scope: string, data: string) => createHmac('sha256', key).update(`cursor:${scope}:${data}`).digest().subarray(0, 16);
 
-export function encodeCursor(key: Uint8Array, scope: string, last: Record<string, unknown> | undefined): string | null {
+/** Signed with the current secret's key. */
+export function encodeCursor(keys: Uint8Array | SecretKeyRing, scope: string, last: Record<string, unknown> | undefined): string | null {
   if (!last) return null;
   const data = Buffer.from(JSON.stringify(last)).toString('base64url');
-  return `${data}.${sign(key, scope, data).toString('base64url')}`;
+  return `${data}.${sign(signingKey(keys), scope, data).toString('base64url')}`;
 }
 
-export function decodeCursor(key: Uint8Array, scope: string, cursor: string | undefined): Record<string, unknown> | undefined {
+/** Verified under any key of the ring (a cursor issued before a secret rotation still pages on). */
+export function decodeCursor(keys: Uint8Array | SecretKeyRing, scope: string, cursor: string | undefined): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
   const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
   if (!m) throw invalid();
   // Compared as text: base64url's last character has spare bits that decoding would ignore.
-  const expected = Buffer.from(sign(key, scope, m[1]!).toString('base64url'));
-  if (!timingSafeEqual(Buffer.from(m[2]!), expected)) throw invalid();
+  const given = Buffer.from(m[2]!);
+  if (!ringOf(keys).some((key) => timingSafeEqual(given, Buffer.from(sign(key, scope, m[1]!).toString('base64url'))))) throw invalid();
   try {
     const last: unknown = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8'));
     if (!last || typeof last !== 'object' || Array.isArray(last)) throw invalid();

@@ -96,7 +96,7 @@ function forbiddenKeyPath(root: unknown, maxDepth: number): string | undefined {
   return undefined;
 }
 
-/** Strict JSON bodies: application/json, at most 64 KiB, parseable, no prototype keys. */
+/** Strict JSON bodies: application/json, at most 64 KiB (or the route's own limit), parseable, no prototype keys. */
 export const jsonBody = ({ maxBytes = 64 * 1024, maxDepth = 32 } = {}): MiddlewareObj<GatepassEvent, HttpResult> => ({
   before: async (request) => {
     const req = gatepass(request);

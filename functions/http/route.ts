@@ -34,7 +34,7 @@ export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authe
     .use(problemResponses())
     .use(requestContext(route));
   if (authentication) chain.use(authentication);
-  if (takesBody) chain.use(jsonBody());
+  if (takesBody) chain.use(jsonBody('maxBodyBytes' in route && route.maxBodyBytes ? { maxBytes: route.maxBodyBytes } : {}));
   for (const m of options.use ?? []) chain.use(m);
   return chain.handler(async (event) => fn(event.gatepass!));
 }

@@ -39,7 +39,7 @@ export async function judgeScan(
     {
       registrationId,
       ...(scan.sessionId !== undefined ? { sessionId: scan.sessionId } : {}),
-      scannedAt: scanTime(scan.scannedAt, now),
+      scannedAt: scanTime(scan.scannedAt, now, event.createdAt),
       deviceId: scan.deviceId ?? null,
       scanId: scan.scanId ?? null,
       manual: claim === undefined,

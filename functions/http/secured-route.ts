@@ -4,12 +4,13 @@
  * public routes bundle none of it (JWT verification, HMAC, configuration).
  */
 import type { MiddlewareObj } from '@middy/core';
+import type { SecretKeyRing } from '#domain/secret-keys';
 import { authenticate } from '#http/auth';
 import type { HttpResult } from '#http/respond';
 import { buildRoute, gatepass, type GatepassEvent, type RouteFn, type RouteOptions } from '#http/route';
 import { routeById, type Role } from '#routes';
 
-export const authentication = (options: { manageTokenKey?: () => Promise<Uint8Array> }): MiddlewareObj<GatepassEvent, HttpResult> => ({
+export const authentication = (options: { manageTokenKey?: () => Promise<SecretKeyRing> }): MiddlewareObj<GatepassEvent, HttpResult> => ({
   before: async (request) => {
     const req = gatepass(request);
     const headers = request.event.headers ?? {};
@@ -28,7 +29,7 @@ export const authentication = (options: { manageTokenKey?: () => Promise<Uint8Ar
 
 export interface SecuredRouteOptions extends RouteOptions {
   /** Verifies participants' manage tokens (required on routes open to `participant`). */
-  manageTokenKey?: () => Promise<Uint8Array>;
+  manageTokenKey?: () => Promise<SecretKeyRing>;
 }
 
 export function securedRoute(id: string, fn: RouteFn, options: SecuredRouteOptions = {}) {

@@ -9,23 +9,27 @@
  *    a backoff (the sweeper retries it), or failed after the last attempt.
  */
 import { issueManageToken } from '#domain/manage-token';
+import type { SecretKeyRing } from '#domain/secret-keys';
 import type { StoredEvent } from '#domain/event';
-import type { EmailKind, OutboxItem } from '#domain/outbox';
+import { countsTowardsCap, type EmailKind, type OutboxItem } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
 
 export interface DeliveryPorts {
   claim(id: string, now: Date): Promise<OutboxItem | undefined>;
   markSent(id: string, now: Date, messageId: string | undefined): Promise<void>;
   markAttemptFailed(item: OutboxItem, now: Date, errorName: string): Promise<'pending' | 'failed'>;
+  markSuppressed(id: string, now: Date): Promise<void>;
+  /** Counts this email against its address's cap for the event; false when the cap is reached. */
+  takeEmailAllowance(eventId: string, email: string, outboxId: string, now: Date): Promise<boolean>;
   readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   readEvent(eventId: string): Promise<StoredEvent | undefined>;
   badgeToken(eventId: string, registrationId: string): Promise<string>;
-  manageTokenKey(): Promise<Uint8Array>;
+  manageTokenKey(): Promise<SecretKeyRing>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
   settings: { from: string; managePageUrl?: string; publicApiUrl?: string };
 }
 
-export type DeliveryOutcome = 'sent' | 'skipped' | 'retry' | 'failed';
+export type DeliveryOutcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'suppressed';
 
 const carriesBadge = (kind: EmailKind) => kind === 'confirmed' || kind === 'promoted';
 
@@ -46,6 +50,11 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
       // Nothing to write to (data expired under its TTL): owed to no one.
       await ports.markSent(item.id, now, undefined);
       return 'skipped';
+    }
+    // Over the address's cap: held back, kept for redrive, never lost (API.md Emails).
+    if (countsTowardsCap(item.kind) && !item.capExempt && !(await ports.takeEmailAllowance(registration.eventId, registration.email, item.id, now))) {
+      await ports.markSuppressed(item.id, now);
+      return 'suppressed';
     }
     const token = issueManageToken(await ports.manageTokenKey(), registration.eventId, registration.id, registration.tokenVersion);
     const link = manageUrl(ports.settings, registration, token);

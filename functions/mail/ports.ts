@@ -1,6 +1,7 @@
 /** The delivery ports wired to the real adapters: what the mailer and the sweeper share. */
 import { config } from '#config';
 import { badgeKeyRing } from '#adapters/badge-keys';
+import { takeEmailAllowance } from '#adapters/email-cap-store';
 import { eventStore } from '#adapters/event-store';
 import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
@@ -16,6 +17,8 @@ export function deliveryPorts(): DeliveryPorts {
     claim: outboxStore.claim,
     markSent: outboxStore.markSent,
     markAttemptFailed: outboxStore.markAttemptFailed,
+    markSuppressed: outboxStore.markSuppressed,
+    takeEmailAllowance,
     readRegistration: registrationStore.read,
     readEvent: async (eventId) => (await eventStore.read(eventId))?.event,
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),

@@ -9,7 +9,7 @@ const errorCodes: Record<number, string> = {
   403: 'Valid credentials that may not do this (forbidden)',
   404: 'Unknown event, registration or route (not_found)',
   409: 'Conflict (already_registered, registration_closed, sold_out, request_in_progress, …)',
-  413: 'Body over 64 KiB (payload_too_large)',
+  413: 'Body over 64 KiB, or 256 KiB for a check-in batch (payload_too_large)',
   415: 'Body is not application/json (unsupported_media_type)',
   422: 'Validation failed (validation_failed, idempotency_key_reused, capacity_below_confirmed)',
   503: 'Database busy after retries (service_unavailable)',

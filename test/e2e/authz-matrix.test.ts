@@ -181,6 +181,8 @@ describe('the matrix itself', () => {
     expect(expected(byId('get-registration'), caller("another participant (B's token on A)"))).toBe(403);
     expect(expected(byId('check-in'), caller('participant (own manage token)'))).toBe(401);
     expect(expected(byId('update-registration'), caller('staff'))).toBe(403);
+    expect(expected(byId('rotate-manage-token'), caller('participant (own manage token)'))).toBe('allowed');
+    expect(expected(byId('rotate-manage-token'), caller('staff'))).toBe(403);
     expect(expected(byId('list-events'), caller('staff'))).toBe(403);
     expect(expected(byId('create-registration'), caller('admin JWT with alg: none'))).toBe('allowed');
     expect(expected(byId('get-attendance'), caller('admin JWT with alg: none'))).toBe(401);

@@ -1,6 +1,9 @@
 /** Check-in end to end: online scans, session doors, offline batches, roster sync, authz. */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { badgeKeyFromSecret, signBadge } from '#domain/badge-token';
+import { newRegistrationId } from '#domain/registration';
+import { localSecret } from '#local/stack';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
@@ -17,7 +20,7 @@ afterAll(() => stack?.stop());
 type Reg = { id: string; status: string; manageToken: string; badge: { token: string } | null };
 
 async function eventWith(overrides: Record<string, unknown> = {}) {
-  return (await stack.call('POST', '/events', { token: admin, body: openEvent(overrides) })).json as { id: string };
+  return (await stack.call('POST', '/events', { token: admin, body: openEvent(overrides) })).json as { id: string; createdAt: string };
 }
 async function register(eventId: string, i: number, extra: Record<string, unknown> = {}) {
   return (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(i, extra) })).json as Reg;
@@ -82,6 +85,23 @@ describe('online scans', () => {
     expect(future.status).toBe(422);
   });
 
+  it('a scan earlier than the event\'s creation → 422 on scannedAt, alone or in a batch; it never becomes the first scan', async () => {
+    // Prepare
+    const event = await eventWith();
+    const reg = await register(event.id, 1);
+    const created = Date.parse(event.createdAt);
+    const early = ['0000-01-01T00:00:00Z', '1970-01-01T00:00:00Z', new Date(created - 1).toISOString()];
+    // Act
+    const single = await Promise.all(early.map((scannedAt) => scan(event.id, { badge: reg.badge!.token, scannedAt })));
+    const batch = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, body: { scans: early.map((scannedAt) => ({ badge: reg.badge!.token, scannedAt })) } });
+    const atCreation = await scan(event.id, { badge: reg.badge!.token, scannedAt: event.createdAt, deviceId: 'door-1' });
+    // Assess
+    for (const r of single) expect([r.status, r.json.code, r.json.errors?.[0]?.path]).toEqual([422, 'validation_failed', 'scannedAt']);
+    expect(batch.json.results.map((r: { status: number; code?: string }) => [r.status, r.code])).toEqual(early.map(() => [422, 'validation_failed']));
+    expect(atCreation.status).toBe(201);
+    expect(atCreation.json.checkedInAt).toBe(new Date(created).toISOString());
+  });
+
   it('a badge from another event, forged or malformed → 422 invalid_badge, whatever else the body holds', async () => {
     const a = await eventWith();
     const b = await eventWith();
@@ -114,8 +134,9 @@ describe('offline batches', () => {
   it('each (registration, place) applies once however often uploaded; the earliest time wins; counts are of people', async () => {
     const event = await eventWith();
     const regs = await Promise.all([1, 2, 3].map((i) => register(event.id, i)));
-    const t = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
-    // An online scan at t-5 min; the offline scanner saw the same person earlier, at t-20 min.
+    // Scan times between the event's creation (no scan may be earlier) and now: t(20) < t(5).
+    const t = (n: number) => new Date(Date.parse(event.createdAt) + (30 - n) * 1000).toISOString();
+    // An online scan at t(5); the offline scanner saw the same person earlier, at t(20).
     const online = await scan(event.id, { badge: regs[0]!.badge!.token, scannedAt: t(5), deviceId: 'online' });
     expect(online.status).toBe(201);
     const batch = {
@@ -146,6 +167,32 @@ describe('offline batches', () => {
     expect(r0.json).toMatchObject({ result: 'already_checked_in', checkedInAt: batch.scans[0]!.scannedAt, deviceId: 'offline-1' });
     const r1 = await scan(event.id, { badge: regs[1]!.badge!.token });
     expect(r1.json.checkedInAt).toBe(new Date(batch.scans[1]!.scannedAt!).toISOString());
+  });
+
+  it('a batch of 500 genuine badges (~146 KB) is judged; the batch body may reach 256 KiB, over that → 413', async () => {
+    // Prepare: 20 people registered; 480 more badges signed by the deployment's own key for
+    // registration ids nobody holds (registering 500 would take this machine half a minute).
+    const event = await eventWith();
+    const regs = await Promise.all(Array.from({ length: 20 }, (_, i) => register(event.id, i + 1)));
+    const ring = [badgeKeyFromSecret(localSecret(stack.stateDir, 'badge-key-seeds'))];
+    const strangers = await Promise.all(Array.from({ length: 480 }, () => signBadge(ring, { eventId: event.id, registrationId: newRegistrationId() })));
+    const at = new Date(Date.parse(event.createdAt) + 1000).toISOString();
+    const badges = [...regs.map((r) => r.badge!.token), ...strangers];
+    const scans = badges.map((badge, i) => ({ badge, scannedAt: at, deviceId: 'scanner-7', scanId: `scan-${String(i).padStart(4, '0')}` }));
+    const body = JSON.stringify({ scans });
+    const padded = JSON.stringify({ scans: [{ badge: regs[0]!.badge!.token }], pad: 'x'.repeat(256 * 1024) });
+    // Act
+    const full = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, raw: body, headers: { 'content-type': 'application/json' } });
+    const over = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, raw: padded, headers: { 'content-type': 'application/json' } });
+    const single = await scan(event.id, { badge: regs[0]!.badge!.token, deviceId: 'x'.repeat(70_000) });
+    // Assess
+    expect(Buffer.byteLength(body)).toBeGreaterThan(140_000);
+    expect(full.status).toBe(200);
+    expect(full.json.results.map((r: { status: number }) => r.status)).toEqual([...Array(20).fill(201), ...Array(480).fill(404)]);
+    expect([over.status, over.json.code]).toEqual([413, 'payload_too_large']);
+    // Every other route keeps the 64 KiB limit.
+    expect([single.status, single.json.code]).toEqual([413, 'payload_too_large']);
+    expect((await attendance(event.id)).checkedIn).toBe(20);
   });
 
   it('refuses an empty batch or one over 500 scans', async () => {

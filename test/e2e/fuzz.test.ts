@@ -56,8 +56,8 @@ interface World {
   eventId: string;
   /** PATCH /events works on its own event, so accepted patches leave the fuzz event alone. */
   patchEventId: string;
-  /** A: read, badge, check-in; U: PATCH target; C: DELETE target; B: someone else. */
-  regs: { a: Reg; u: Reg; c: Reg; b: Reg };
+  /** A: read, badge, check-in; U: PATCH target; C: DELETE target; R: manage-link rotation target; B: someone else. */
+  regs: { a: Reg; u: Reg; c: Reg; r: Reg; b: Reg };
   /** Real cursors and sync tokens of several lists (each valid somewhere, mostly elsewhere). */
   cursors: string[];
 }
@@ -89,6 +89,7 @@ beforeAll(async () => {
     a: await register(stack, eventId, 1, { email: 'fuzz-a@example.com', sessions: ['bio'] }),
     u: await register(stack, eventId, 2, { email: 'fuzz-u@example.com', sessions: ['bio'] }),
     c: await register(stack, eventId, 3, { email: 'fuzz-c@example.com', sessions: ['energy'] }),
+    r: await register(stack, eventId, 5, { email: 'fuzz-r@example.com' }),
     b: await register(stack, eventId, 4, { email: 'fuzz-b@example.com' }),
   };
   const cursors: string[] = [];
@@ -452,7 +453,8 @@ interface Spec {
 
 function requestArb(route: Route): fc.Arbitrary<Spec> {
   const { regs, eventId, patchEventId } = w;
-  const reg = route.id === 'update-registration' ? regs.u : route.id === 'cancel-registration' ? regs.c : regs.a;
+  // Rotating A's manage link would lock the other routes' requests out of A: R has its own.
+  const reg = route.id === 'update-registration' ? regs.u : route.id === 'cancel-registration' ? regs.c : route.id === 'rotate-manage-token' ? regs.r : regs.a;
   const event = route.id === 'update-event' ? patchEventId : eventId;
   const params = fc.record({
     eventId: param(event, patchEventId, eventId),

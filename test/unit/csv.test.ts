@@ -58,7 +58,7 @@ describe('csv cells (RFC 4180)', () => {
 });
 
 describe('formula neutralisation', () => {
-  it.each(['=SUM(A1)', '+1', '-1', '@x', '\tTAB', '\rCR', '=HYPERLINK("http://evil","click")'])('%j gets a leading quote', (value) => {
+  it.each(['=SUM(A1)', '+1', '-1', '@x', '\tTAB', '\rCR', '=HYPERLINK("http://evil","click")', '＝SUM(A1)', '＋1', '－1', '＠x'])('%j gets a leading quote', (value) => {
     expect(neutralise(value)).toBe(`'${value}`);
     // And survives quoting: read back, it is the neutralised text.
     expect(parseCsv(csvRow([value]))).toEqual([[`'${value}`]]);

@@ -1,0 +1,20 @@
+import { manageLinkStore } from '#adapters/resend-store';
+import { manageTokenKey } from '#adapters/secrets';
+import { rotateManageLink } from '#domain/manage-link';
+import { isEventId, isRegistrationId } from '#domain/registration';
+import { notFound } from '#domain/errors';
+import { assertCurrentManageToken } from '#http/participant';
+import { securedRoute } from '#http/secured-route';
+import { json } from '#http/respond';
+
+/** 202: the new link goes by email only; the caller's own token stops working at once. */
+export const handler = securedRoute(
+  'rotate-manage-token',
+  async (req) => {
+    const { eventId = '', registrationId = '' } = req.params;
+    if (!isEventId(eventId) || !isRegistrationId(registrationId)) throw notFound('No such registration.');
+    await rotateManageLink(manageLinkStore, eventId, registrationId, (registration) => assertCurrentManageToken(req, registration));
+    return json(202, { status: 'accepted' });
+  },
+  { manageTokenKey },
+);
