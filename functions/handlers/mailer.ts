@@ -4,10 +4,14 @@
  * that cannot even be processed is reported as a batch item failure (bisect, retry, then the DLQ).
  */
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { requireConfigFor } from '#config';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { logger } from '#http/log';
 import { count, publishCounted } from '#http/metrics';
+import { workerOfHandler } from '#routes';
+
+requireConfigFor(workerOfHandler('mailer'));
 
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;

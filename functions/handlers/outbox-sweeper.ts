@@ -3,9 +3,13 @@
  * attempt is due, which is how a failed send is retried with backoff.
  */
 import { outboxStore } from '#adapters/outbox-store';
+import { requireConfigFor } from '#config';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { count, publishCounted } from '#http/metrics';
+import { workerOfHandler } from '#routes';
+
+requireConfigFor(workerOfHandler('outbox-sweeper'));
 
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
