@@ -4,6 +4,8 @@
  */
 import { outboxStore } from '#adapters/outbox-store';
 import { requireConfigFor } from '#config';
+import type { Context } from 'aws-lambda';
+import { useLambdaContext } from '#http/log';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { count, publishCounted } from '#http/metrics';
@@ -14,7 +16,8 @@ requireConfigFor(workerOfHandler('outbox-sweeper'));
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
 
-export const handler = async (): Promise<{ attempted: number; sent: number; failed: number }> => {
+export const handler = async (_event?: unknown, context?: Context): Promise<{ attempted: number; sent: number; failed: number }> => {
+  useLambdaContext(context);
   ports ??= deliveryPorts();
   const due = await outboxStore.due(new Date());
   let sent = 0;
