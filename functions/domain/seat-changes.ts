@@ -16,7 +16,9 @@ export interface Stores {
   seats: SeatStore;
 }
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Jittered pause between plans: up to 5 ms doubling per attempt, at most 200 ms. */
+const pauseMs = (attempt: number) => Math.random() * Math.min(200, 5 * 2 ** attempt);
 
 /** Time a plan needs to read, plan and write once more; with less left, stop and say so. */
 const PLAN_MARGIN_MS = 1500;
@@ -26,11 +28,17 @@ const PLAN_MARGIN_MS = 1500;
  * function's own time limit), not past it: under heavy contention the caller hears 503 with
  * Retry-After, nothing written (every stale plan wrote nothing), instead of being cut off.
  */
-async function replan<T>(attempts: number, step: (attempt: number) => Promise<T | 'stale'>, deadline = Infinity, now = Date.now): Promise<T> {
+async function replan<T>(
+  attempts: number,
+  step: (attempt: number) => Promise<T | 'stale'>,
+  deadline = Infinity,
+  now = Date.now,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const result = await step(attempt);
     if (result !== 'stale') return result;
-    await pause(attempt);
+    await sleep(pauseMs(attempt));
     if (now() > deadline - PLAN_MARGIN_MS) break;
   }
   throw serviceUnavailable();
@@ -42,6 +50,8 @@ export interface PlanOptions {
   /** Epoch ms after which no new plan starts (the function's time limit). */
   deadline?: number;
   now?: () => Date;
+  /** The pause between plans (tests pass one that advances a fake clock). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Snapshot {
@@ -80,7 +90,7 @@ function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonl
  * 4. Write the plan in one transaction; replan if stale.
  */
 export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: PlanOptions = {}) {
-  const { read, deadline, now = () => new Date() } = options;
+  const { read, deadline, now = () => new Date(), sleep } = options;
   return replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -88,7 +98,7 @@ export async function cancelRegistration(stores: Stores, eventId: string, regist
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads }, now().toISOString());
     ledger.cancel(registration);
     return finish(stores, eventId, ledger.settle(), registrationId);
-  }, deadline);
+  }, deadline, () => now().getTime(), sleep);
 }
 
 export interface RegistrationChanges {
@@ -115,7 +125,7 @@ export async function changeRegistration(
   changes: RegistrationChanges,
   options: PlanOptions = {},
 ) {
-  const { read, deadline, now = () => new Date() } = options;
+  const { read, deadline, now = () => new Date(), sleep } = options;
   return replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -138,7 +148,7 @@ export async function changeRegistration(
     };
     plan.registrations.set(registration.id, entry);
     return finish(stores, eventId, plan, registrationId);
-  }, deadline);
+  }, deadline, () => now().getTime(), sleep);
 }
 
 async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string): Promise<StoredRegistration | 'stale'> {
