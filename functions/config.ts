@@ -55,7 +55,6 @@ export interface FunctionNeeds {
   readonly serverSecret?: boolean;
   readonly badgeKeys?: boolean;
   readonly sendsEmail?: boolean;
-  readonly storesExports?: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -80,7 +79,8 @@ export function configProblems(needs: FunctionNeeds, env: Env = process.env): st
   // A route open to anyone but `anyone` verifies JWTs: a staff or admin caller must not get a 500.
   if (needs.who?.some((who) => who !== 'anyone')) need('JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_CLIENT_ID');
   if (needs.sendsEmail) need('MAIL_FROM');
-  if (needs.storesExports && !set('EXPORT_BUCKET')) need('EXPORT_DIR', 'EXPORT_BASE_URL');
+  // An export without a place to store large ones still serves those that fit one response
+  // (and answers 503 for the rest): by design, not a missing setting.
   return problems;
 }
 

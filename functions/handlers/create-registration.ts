@@ -3,9 +3,8 @@ import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { signBadge } from '#domain/badge-token';
-import { notFound } from '#domain/errors';
 import { issueManageToken } from '#domain/manage-token';
-import { FIRST_TOKEN_VERSION, holdsBadge, isEventId, registrationView, type StoredRegistration } from '#domain/registration';
+import { FIRST_TOKEN_VERSION, holdsBadge, registrationView, type StoredRegistration } from '#domain/registration';
 import { sealAnswer, unsealAnswer } from '#domain/registration-replay';
 import { register } from '#domain/use-cases';
 import { baseUrl } from '#http/base-url';
@@ -15,6 +14,7 @@ import { publicRoute } from '#http/route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { registrationInput } from '#schemas/registration';
+import { eventIdOf } from '#http/event-id';
 
 type View = ReturnType<typeof registrationView>;
 
@@ -28,8 +28,7 @@ async function credentials(eventId: string, registrationId: string, badge: boole
 export const handler = publicRoute(
   'create-registration',
   async (req) => {
-    const eventId = req.params.eventId ?? '';
-    if (!isEventId(eventId)) throw notFound('No such event.');
+    const eventId = eventIdOf(req.params);
     const viewOf = async (registration: StoredRegistration): Promise<View> =>
       registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event) });
     const keyed = keyedRequest(req);

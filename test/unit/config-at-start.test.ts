@@ -56,7 +56,7 @@ describe('each function checks what its route needs when it starts', () => {
     await expect(import('../../functions/handlers/get-event.ts')).rejects.toThrow('missing configuration DATA_TABLE');
   });
 
-  it('names every missing variable at once; an export needs a bucket or a local folder with its URL', () => {
+  it('names every missing variable at once', () => {
     expect(configProblems({ id: 'x', table: 'read', who: ['admin'], serverSecret: true }, {})).toEqual([
       'DATA_TABLE',
       'SERVER_SECRET or SERVER_SECRET_ARN',
@@ -64,8 +64,6 @@ describe('each function checks what its route needs when it starts', () => {
       'JWT_JWKS_URL',
       'JWT_CLIENT_ID',
     ]);
-    expect(configProblems({ id: 'x', storesExports: true }, { EXPORT_DIR: '/tmp' })).toEqual(['EXPORT_BASE_URL']);
-    expect(configProblems({ id: 'x', storesExports: true }, { EXPORT_BUCKET: 'b' })).toEqual([]);
     expect(configProblems({ id: 'x', table: 'none', who: ['anyone'] }, {})).toEqual([]);
   });
 });
