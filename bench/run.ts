@@ -25,13 +25,47 @@ const FIGURES = ['bundles', 'dynamodb', 'throughput', 'burst', 'shards'] as cons
 type Figure = (typeof FIGURES)[number];
 const TOTAL_TARGET_SECONDS = 360;
 
-const { values: args } = parseArgs({
-  options: { only: { type: 'string' }, runs: { type: 'string', default: '21' }, connections: { type: 'string', default: '128' } },
-});
+const USAGE = `Usage: npm run bench [-- options]
+
+Measures Gatepass's figures beside their targets (bench/README.md); about 2–3 minutes on 2 cores.
+The whole suite writes bench/results.json; a part (--only) is printed and results.json left alone.
+
+Options:
+  --only <figures>       comma-separated, of: ${FIGURES.join(', ')}
+  --runs <n>             fresh node processes per bundle for import times (default 21)
+  --connections <n>      the burst client's connection limit (default 128)
+  -h, --help             this text
+`;
+
+/** A wrong flag is the caller's mistake: say what is accepted, no stack trace. */
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions() {
+  return parseArgs({
+    options: { only: { type: 'string' }, runs: { type: 'string', default: '21' }, connections: { type: 'string', default: '128' }, help: { type: 'boolean', short: 'h' } },
+  });
+}
+try {
+  parsed = parseOptions();
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
+}
+const { values: args } = parsed;
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const only = new Set((args.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? FIGURES) as Figure[]);
-for (const f of only) if (!FIGURES.includes(f)) throw new Error(`unknown figure ${f}; figures: ${FIGURES.join(', ')}`);
+for (const f of only) if (!FIGURES.includes(f)) usageError(`unknown figure ${f}`);
 const full = only.size === FIGURES.length;
 const runs = Number(args.runs);
+for (const [name, value] of [['--runs', args.runs], ['--connections', args.connections]] as const) {
+  if (!/^[1-9][0-9]*$/.test(value)) usageError(`${name} must be a positive whole number, got ${value}`);
+}
 
 interface Row {
   figure: string;

@@ -47,6 +47,52 @@ export function config(): Config {
   return cached;
 }
 
+/** What a function's route-table entry says it touches (functions/routes.ts). */
+export interface FunctionNeeds {
+  readonly id: string;
+  readonly table?: 'none' | 'read' | 'readwrite';
+  readonly who?: readonly string[];
+  readonly serverSecret?: boolean;
+  readonly badgeKeys?: boolean;
+  readonly sendsEmail?: boolean;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * The variables a function cannot serve one request without, from its route's flags: each
+ * missing one (or one of a pair) is named. Presence only, and no zod: it runs at every cold
+ * start; config() still checks every format on first use.
+ */
+export function configProblems(needs: FunctionNeeds, env: Env = process.env): string[] {
+  const set = (name: string) => typeof env[name] === 'string' && env[name] !== '';
+  const problems: string[] = [];
+  const need = (...names: string[]) => {
+    for (const name of names) if (!set(name)) problems.push(name);
+  };
+  const either = (a: string, b: string) => {
+    if (!set(a) && !set(b)) problems.push(`${a} or ${b}`);
+  };
+  if (needs.table && needs.table !== 'none') need('DATA_TABLE');
+  if (needs.serverSecret) either('SERVER_SECRET', 'SERVER_SECRET_ARN');
+  if (needs.badgeKeys) either('BADGE_KEY_SEEDS', 'BADGE_KEY_SECRET_ARN');
+  // A route open to anyone but `anyone` verifies JWTs: a staff or admin caller must not get a 500.
+  if (needs.who?.some((who) => who !== 'anyone')) need('JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_CLIENT_ID');
+  if (needs.sendsEmail) need('MAIL_FROM');
+  // An export without a place to store large ones still serves those that fit one response
+  // (and answers 503 for the rest): by design, not a missing setting.
+  return problems;
+}
+
+/**
+ * Fails the function's start (its init, deployed), naming every missing variable, instead of
+ * answering 500 to each request: called once per handler module, from the route's flags.
+ */
+export function requireConfigFor(needs: FunctionNeeds, env: Env = process.env): void {
+  const missing = configProblems(needs, env);
+  if (missing.length) throw new Error(`Gatepass function ${needs.id} cannot start: missing configuration ${missing.join(', ')}`);
+}
+
 /** Tests and the local stack change the environment between stacks in one process. */
 export function resetConfig(): void {
   cached = undefined;

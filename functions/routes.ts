@@ -19,6 +19,8 @@ export interface Route {
   /** Who may call it; `anyone` means no credential is checked. */
   readonly who: readonly Role[];
   readonly table: TableAccess;
+  /** Its transactions delete items (seat lines, email guards, session counters): dynamodb:DeleteItem. */
+  readonly deletes?: boolean;
   /** Honours the `Idempotency-Key` header (its record is written in the route's own transaction). */
   readonly idempotent?: boolean;
   /** Needs the server secret (manage tokens, signed list cursors). */
@@ -48,11 +50,11 @@ export const routes = [
   { id: 'list-events', method: 'GET', path: '/events', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['limit', 'cursor'], response: 'EventList', summary: 'List events, newest first' },
   { id: 'create-event', method: 'POST', path: '/events', who: ['admin'], table: 'readwrite', status: 201, request: 'EventInput', response: 'Event', summary: 'Create an event with its sessions and form fields' },
   { id: 'get-event', method: 'GET', path: '/events/{eventId}', who: ['anyone'], table: 'read', status: 200, response: 'Event', summary: 'Public event page: sessions and seats left' },
-  { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
+  { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', deletes: true, status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
   { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, badgeKeys: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
   { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
-  { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
-  { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, query: ['token'], response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
+  { id: 'update-registration', method: 'PATCH', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', deletes: true, serverSecret: true, badgeKeys: true, status: 200, query: ['token'], request: 'RegistrationPatch', response: 'Registration', summary: "Change a registration's details or sessions (not its email)" },
+  { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', deletes: true, serverSecret: true, status: 200, query: ['token'], response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
   { id: 'resend-manage-link', method: 'POST', path: '/events/{eventId}/registrations/resend', who: ['anyone'], table: 'readwrite', status: 202, request: 'ResendInput', response: 'Accepted', summary: 'Email the manage link again, if that email is registered (always 202)' },
   { id: 'rotate-manage-token', method: 'POST', path: '/events/{eventId}/registrations/{registrationId}/manage-token', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 202, query: ['token'], response: 'Accepted', summary: 'Replace the manage link: the old token stops at once, the new link is emailed' },
   { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
@@ -96,6 +98,13 @@ export function routeOfHandler(id: string): Route | typeof fallbackRoute {
   const route = id === fallbackRoute.id ? fallbackRoute : routeById(id);
   if (!route) throw new Error(`route ${id} is not in the route table`);
   return route;
+}
+
+/** The worker a handler serves (the mailer, the sweeper). */
+export function workerOfHandler(id: string): Worker {
+  const worker = (workers as readonly Worker[]).find((w) => w.id === id);
+  if (!worker) throw new Error(`worker ${id} is not in the route table`);
+  return worker;
 }
 
 export function routeById(id: string): Route | undefined {

@@ -22,7 +22,8 @@ export class GatepassError extends Error {
 
 export const notFound = (detail?: string) => new GatepassError(404, 'not_found', { detail });
 /** Busy, nothing written: come back after `retryAfterSeconds`. */
-export const serviceUnavailable = (retryAfterSeconds = 1) =>
-  new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': String(retryAfterSeconds) } });
+/** Every 503 comes from here, so every one carries Retry-After (API.md). */
+export const serviceUnavailable = (retryAfterSeconds = 1, detail?: string) =>
+  new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': String(retryAfterSeconds) }, ...(detail ? { detail } : {}) });
 export const validationFailed = (errors: readonly FieldError[]) =>
   new GatepassError(422, 'validation_failed', { errors });

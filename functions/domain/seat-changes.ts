@@ -37,7 +37,9 @@ export interface Stores {
   seats: SeatStore;
 }
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** attempt)));
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Jittered pause between plans: up to 5 ms doubling per attempt, at most 200 ms. */
+const pauseMs = (attempt: number) => Math.random() * Math.min(200, 5 * 2 ** attempt);
 
 /** Time a plan needs to read, plan and write once more; with less left, stop and say so. */
 export const PLAN_MARGIN_MS = 1500;
@@ -50,11 +52,17 @@ export const timeLeft = (deadline = Infinity, clock = Date.now) => clock() <= de
  * function's own time limit), not past it: under heavy contention the caller hears 503 with
  * Retry-After, nothing written (every stale plan wrote nothing), instead of being cut off.
  */
-async function replan<T>(attempts: number, step: (attempt: number) => Promise<T | 'stale'>, deadline = Infinity, now = Date.now): Promise<T> {
+async function replan<T>(
+  attempts: number,
+  step: (attempt: number) => Promise<T | 'stale'>,
+  deadline = Infinity,
+  now = Date.now,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<T> {
   for (let attempt = 0; attempt < attempts; attempt++) {
     const result = await step(attempt);
     if (result !== 'stale') return result;
-    await pause(attempt);
+    await sleep(pauseMs(attempt));
     if (!timeLeft(deadline, now)) break;
   }
   throw serviceUnavailable();
@@ -85,6 +93,8 @@ export interface PlanOptions {
   /** Epoch ms when the function's time runs out: no write starts within PLAN_MARGIN_MS of it. */
   deadline?: number;
   now?: () => Date;
+  /** The pause between plans (tests pass one that advances a fake clock). */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 export interface Snapshot {
@@ -124,14 +134,14 @@ function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonl
  * 5. Promote what is owed in further steps while time is left (the sweeper finishes the rest).
  */
 export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: PlanOptions = {}) {
-  const { read, deadline, now = () => new Date() } = options;
+  const { read, deadline, now = () => new Date(), sleep } = options;
   const done = await replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
     const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
     return finish(stores, eventId, plan, registrationId, deadline);
-  }, deadline);
+  }, deadline, () => now().getTime(), sleep);
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
@@ -161,7 +171,7 @@ export async function changeRegistration(
   changes: RegistrationChanges,
   options: PlanOptions = {},
 ) {
-  const { read, deadline, now = () => new Date() } = options;
+  const { read, deadline, now = () => new Date(), sleep } = options;
   const done = await replan(MAX_PLANS, async (attempt) => {
     const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
@@ -184,7 +194,7 @@ export async function changeRegistration(
     };
     plan.registrations.set(registration.id, entry);
     return finish(stores, eventId, plan, registrationId, deadline);
-  }, deadline);
+  }, deadline, () => now().getTime(), sleep);
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
@@ -258,7 +268,7 @@ export async function promoteIntoFreeSeats(stores: Stores, eventId: string, opti
     longest = Math.max(longest, Date.now() - started);
     if (outcome === 'stale') {
       stale++;
-      await pause(stale);
+      await realSleep(pauseMs(stale));
       continue;
     }
     promoted += plan.emails.filter((e) => e.kind === 'promoted').length;

@@ -1,8 +1,7 @@
 import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
-import { GatepassError, notFound } from '#domain/errors';
+import { GatepassError } from '#domain/errors';
 import type { StoredEvent } from '#domain/event';
-import { isEventId } from '#domain/registration';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -10,6 +9,7 @@ import { count, publishMetrics } from '#http/metrics';
 import { judgeScan } from '#http/scan';
 import { validate } from '#http/validate';
 import { checkinBatchInput } from '#schemas/checkin';
+import { eventIdOf } from '#http/event-id';
 
 /** Scans judged at once: enough to finish 500 well within the function's time, gentle on the table. */
 const CONCURRENCY = 16;
@@ -19,8 +19,7 @@ const CONCURRENCY = 16;
  * order; one bad item never fails the others; uploading again changes nothing.
  */
 export const handler = securedRoute('check-in-batch', async (req) => {
-  const eventId = req.params.eventId ?? '';
-  if (!isEventId(eventId)) throw notFound('No such event.');
+  const eventId = eventIdOf(req.params);
   const { scans } = validate(checkinBatchInput(), req.body, req.locale);
   const ring = await badgeKeyRing();
   let event: Promise<StoredEvent | undefined> | undefined;

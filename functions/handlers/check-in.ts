@@ -1,15 +1,13 @@
 import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
-import { notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { count, publishMetrics } from '#http/metrics';
 import { judgeScan } from '#http/scan';
+import { eventIdOf } from '#http/event-id';
 
 export const handler = securedRoute('check-in', async (req) => {
-  const eventId = req.params.eventId ?? '';
-  if (!isEventId(eventId)) throw notFound('No such event.');
+  const eventId = eventIdOf(req.params);
   const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false, deadline: req.deadline });
   if (result.result === 'checked_in') count('CheckIns');
   return json(status, result);

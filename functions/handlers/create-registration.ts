@@ -3,10 +3,9 @@ import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { signBadge } from '#domain/badge-token';
-import { notFound } from '#domain/errors';
-import type { KeyedAnswer } from '#domain/keyed-request';
 import { issueManageToken } from '#domain/manage-token';
-import { FIRST_TOKEN_VERSION, holdsBadge, isEventId, registrationView, type StoredRegistration } from '#domain/registration';
+import { FIRST_TOKEN_VERSION, holdsBadge, registrationView, type StoredRegistration } from '#domain/registration';
+import { sealAnswer, unsealAnswer } from '#domain/registration-replay';
 import { register } from '#domain/use-cases';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests, keyedRequest } from '#http/idempotency';
@@ -15,9 +14,9 @@ import { publicRoute } from '#http/route';
 import { json } from '#http/respond';
 import { validate } from '#http/validate';
 import { registrationInput } from '#schemas/registration';
+import { eventIdOf } from '#http/event-id';
 
 type View = ReturnType<typeof registrationView>;
-type Sealed = Omit<View, 'manageToken' | 'badge'> & { badge: Omit<NonNullable<View['badge']>, 'token'> | null; badgeKid?: string };
 
 /** The credentials of a new registration's 201, derived (HMAC, deterministic Ed25519), never stored. */
 async function credentials(eventId: string, registrationId: string, badge: boolean, badgeKid?: string) {
@@ -26,31 +25,10 @@ async function credentials(eventId: string, registrationId: string, badge: boole
   return { manageToken, badgeToken };
 }
 
-/**
- * The 201 as a key's record keeps it: without the manage token and the badge token, but with the
- * badge key's id, so that a replay after a key rotation signs with the same key (Ed25519 is
- * deterministic: the same token) for as long as the ring holds it.
- */
-function seal(view: View): string {
-  const { manageToken: _m, badge, ...rest } = view;
-  const badgeKid = badge ? (JSON.parse(Buffer.from(badge.token.split('.')[0]!, 'base64url').toString('utf8')) as { kid?: string }).kid : undefined;
-  const sealed: Sealed = { ...rest, badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl }, ...(badgeKid ? { badgeKid } : {}) };
-  return JSON.stringify(sealed);
-}
-
-/** A replayed 201: the sealed body with its credentials derived again, fields in their first order. */
-async function unseal(answer: KeyedAnswer): Promise<KeyedAnswer> {
-  const { badge, badgeKid, ...rest } = JSON.parse(answer.body) as Sealed;
-  const { manageToken, badgeToken } = await credentials(rest.eventId, rest.id, badge !== null, badgeKid);
-  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge } };
-  return { ...answer, body: JSON.stringify(view) };
-}
-
 export const handler = publicRoute(
   'create-registration',
   async (req) => {
-    const eventId = req.params.eventId ?? '';
-    if (!isEventId(eventId)) throw notFound('No such event.');
+    const eventId = eventIdOf(req.params);
     const viewOf = async (registration: StoredRegistration): Promise<View> =>
       registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event) });
     const keyed = keyedRequest(req);
@@ -60,11 +38,11 @@ export const handler = publicRoute(
       // Rendered before the write, so that the key's record holds the answer the caller gets.
       keyed: keyed && {
         ...keyed,
-        answer: async (r) => ({ body: seal((view = await viewOf(r))), location: `/events/${eventId}/registrations/${r.id}` }),
+        answer: async (r) => ({ body: sealAnswer((view = await viewOf(r))), location: `/events/${eventId}/registrations/${r.id}` }),
       },
     });
     count(registration.status === 'confirmed' ? 'RegistrationsConfirmed' : 'RegistrationsWaitlisted');
     return json(201, view ?? (await viewOf(registration)), { Location: `/events/${eventId}/registrations/${registration.id}` });
   },
-  { use: [publishMetrics(), idempotentRequests(registrationStore.keyedRequest, unseal)] },
+  { use: [publishMetrics(), idempotentRequests(registrationStore.keyedRequest, (answer, keyed) => unsealAnswer(answer, keyed.key, credentials))] },
 );

@@ -10,13 +10,13 @@
 import { canStoreExports, storeExport } from '#adapters/export-store';
 import { eventStore } from '#adapters/event-store';
 import { everyRegistration, type ReadStats } from '#adapters/registration-query';
-import { GatepassError, notFound } from '#domain/errors';
+import { serviceUnavailable } from '#domain/errors';
 import { BOM, exportColumns, headerRow, registrationRow } from '#domain/csv';
 import type { Locale } from '#domain/messages';
-import { isEventId } from '#domain/registration';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
+import { eventIdOf, found } from '#http/event-id';
 
 /** Leaves about 1 MB of Lambda's 6 MB for headers and slack. */
 export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
@@ -30,9 +30,8 @@ const tooLarge: Record<Locale, string> = {
 };
 
 export const handler = securedRoute('export-registrations', async (req) => {
-  const eventId = req.params.eventId ?? '';
-  const page = isEventId(eventId) ? await eventStore.read(eventId) : undefined;
-  if (!page) throw notFound('No such event.');
+  const eventId = eventIdOf(req.params);
+  const page = found(await eventStore.read(eventId));
 
   const columns = exportColumns(page.event);
   const chunks = [BOM, headerRow(columns)];
@@ -48,7 +47,7 @@ export const handler = securedRoute('export-registrations', async (req) => {
     }
     if (bytes > MAX_RESPONSE_BYTES && !canStoreExports()) {
       logger.warn('export over the response limit', { ...stats, rows, bytes });
-      throw new GatepassError(503, 'service_unavailable', { detail: tooLarge[req.locale] });
+      throw serviceUnavailable(60, tooLarge[req.locale]);
     }
   }
   logger.info('exported registrations', { ...stats, rows, bytes });

@@ -1,15 +1,12 @@
 import { readAttendance } from '#adapters/attendance-store';
-import { notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
+import { eventIdOf, found } from '#http/event-id';
 
 /** Live counts of registrations (a person once), from counters: constant cost per event. */
 export const handler = securedRoute('get-attendance', async (req) => {
-  const eventId = req.params.eventId ?? '';
-  const found = isEventId(eventId) ? await readAttendance(eventId) : undefined;
-  if (!found) throw notFound('No such event.');
-  const { page, checkins } = found;
+  const eventId = eventIdOf(req.params);
+  const { page, checkins } = found(await readAttendance(eventId));
   const c = page.counters.event;
   return json(200, {
     eventId,

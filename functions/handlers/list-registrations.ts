@@ -7,15 +7,16 @@ import * as z from 'zod/mini';
 import { eventStore } from '#adapters/event-store';
 import { isPosition, listRegistrations, orderKey, queryForms, type RegistrationFilters } from '#adapters/registration-query';
 import { cursorKey } from '#adapters/secrets';
-import { GatepassError, notFound, validationFailed, type FieldError } from '#domain/errors';
+import { GatepassError, validationFailed, type FieldError } from '#domain/errors';
 import type { Locale } from '#domain/messages';
-import { isEventId, registrationView } from '#domain/registration';
+import { registrationView } from '#domain/registration';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { validate } from '#http/validate';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { identifier, once } from '#schemas/common';
+import { eventIdOf, found } from '#http/event-id';
 
 /** Built on first use: no zod schema is built at cold start. */
 const filterQuery = once(() =>
@@ -74,8 +75,7 @@ export const handler = securedRoute('list-registrations', async (req) => {
   const position = decodeCursor(key, listScope, req.query.cursor);
   if (position !== undefined && !isPosition(position.at)) throw new GatepassError(400, 'invalid_cursor');
 
-  const page = isEventId(eventId) ? await eventStore.read(eventId) : undefined;
-  if (!page) throw notFound('No such event.');
+  const page = found(await eventStore.read(eventIdOf(req.params)));
   if (filters.sessionId !== undefined && !page.event.sessions.some((s) => s.id === filters.sessionId)) {
     throw validationFailed([{ path: 'sessionId', message: unknownSession[req.locale] }]);
   }

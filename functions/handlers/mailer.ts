@@ -3,11 +3,15 @@
  * by redrive) and delivers each once. Retries after a failed send are the sweeper's; a record
  * that cannot even be processed is reported as a batch item failure (bisect, retry, then the DLQ).
  */
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { requireConfigFor } from '#config';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
-import { logger } from '#http/log';
+import { logger, useLambdaContext } from '#http/log';
 import { count, publishCounted } from '#http/metrics';
+import { workerOfHandler } from '#routes';
+
+requireConfigFor(workerOfHandler('mailer'));
 
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
@@ -21,7 +25,8 @@ export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string 
   return undefined;
 }
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export const handler = async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
+  useLambdaContext(context);
   ports ??= deliveryPorts();
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {

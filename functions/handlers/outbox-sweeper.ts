@@ -11,9 +11,14 @@ import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
 import { finishOwedPromotions } from '#domain/seat-changes';
+import { requireConfigFor } from '#config';
+import { useLambdaContext } from '#http/log';
 import { deliver } from '#mail/deliver';
 import { deliveryPorts } from '#mail/ports';
 import { count, publishCounted } from '#http/metrics';
+import { workerOfHandler } from '#routes';
+
+requireConfigFor(workerOfHandler('outbox-sweeper'));
 
 // Built by the first invocation, not at cold start (it reads the configuration).
 let ports: ReturnType<typeof deliveryPorts> | undefined;
@@ -24,8 +29,9 @@ const MARGIN_MS = 3_000;
 
 export const handler = async (
   _event?: unknown,
-  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+  context?: Context,
 ): Promise<{ attempted: number; sent: number; failed: number; promoted: number; expiryMoves: number }> => {
+  useLambdaContext(context);
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = Date.now() + (remaining ?? Infinity);
   const until = Date.now() + (remaining ?? 10_000) - MARGIN_MS;

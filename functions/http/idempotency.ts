@@ -6,7 +6,8 @@
  *
  * Only a refused request (4xx) reads the record: a repeat of a request that was answered 201
  * gets that 201 again (same body); the same key with another body → 422 idempotency_key_reused.
- * The record holds no credential: `restore` puts back what the route derives again on a replay.
+ * The record holds no credential: `restore` puts back what the route derives again on a replay
+ * (and decides, from the key, whether this caller may have it).
  */
 import type { MiddlewareObj } from '@middy/core';
 import { GatepassError, serviceUnavailable } from '#domain/errors';
@@ -27,7 +28,7 @@ export const replayed = (answer: KeyedAnswer): HttpResult => {
 
 export function idempotentRequests(
   records: (eventId: string, key: string) => Promise<KeyedRequestRecord | undefined>,
-  restore: (answer: KeyedAnswer) => Promise<KeyedAnswer> = async (answer) => answer,
+  restore: (answer: KeyedAnswer, request: KeyedRequest) => Promise<KeyedAnswer> = async (answer) => answer,
 ): MiddlewareObj<GatepassEvent, HttpResult> {
   return {
     before: async (request) => {
@@ -59,7 +60,7 @@ export function idempotentRequests(
         return;
       }
       try {
-        return replayed(await restore(answer));
+        return replayed(await restore(answer, event.keyed));
       } catch (error) {
         // The first answer exists but cannot be rebuilt now (a secret unreadable): busy, not broken.
         request.error = error instanceof GatepassError && error.status === 503 ? error : serviceUnavailable();

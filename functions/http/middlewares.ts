@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { GatepassError } from '#domain/errors';
 import { negotiateLocale, type Locale } from '#domain/messages';
 import type { Principal } from '#http/auth';
-import { logger } from '#http/log';
+import { logger, useLambdaContext } from '#http/log';
 import { problem, type HttpResult } from '#http/respond';
 import type { Route } from '#routes';
 
@@ -61,6 +61,7 @@ export const problemResponses = (): MiddlewareObj<GatepassEvent, HttpResult> => 
 /** Locale, path and query parameters, and the route, on the event for the middlewares after it. */
 export const requestContext = (route: RouteRequest['route']): MiddlewareObj<GatepassEvent, HttpResult> => ({
   before: async (request) => {
+    useLambdaContext(request.context);
     const event = request.event;
     const query: Record<string, string> = {};
     for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) if (v !== undefined) query[k] = v;

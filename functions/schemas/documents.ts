@@ -71,7 +71,8 @@ export const registrationOutput = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
   checkedInAt: z.nullable(dateTime),
-  manageToken: z.optional(z.string()),
+  /** null in the replay of a guessable Idempotency-Key (API.md). */
+  manageToken: z.optional(z.nullable(z.string())),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
 });
 

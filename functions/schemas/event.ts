@@ -1,6 +1,6 @@
 /** Event request and response schemas: the single definition, also of the OpenAPI document. */
 import * as z from 'zod/mini';
-import { dateTime, identifier, localizedText, once } from '#schemas/common';
+import { dateTime, declaredId, localizedText, once } from '#schemas/common';
 
 export const fieldTypes = ['text', 'textarea', 'select', 'multiselect', 'checkbox', 'country', 'phone', 'url'] as const;
 
@@ -15,7 +15,7 @@ const option = once(() =>
 export const formField = once(() =>
   z
     .strictObject({
-      id: identifier(),
+      id: declaredId(),
       type: z.enum(fieldTypes),
       required: z._default(z.boolean(), false),
       label: localizedText(200),
@@ -36,7 +36,7 @@ export const formField = once(() =>
 export const sessionInput = once(() =>
   z
     .strictObject({
-      id: identifier(),
+      id: declaredId(),
       name: localizedText(200),
       startsAt: dateTime(),
       endsAt: dateTime(),

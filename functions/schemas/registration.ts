@@ -3,7 +3,7 @@
  * fields, so every answer is checked against what the organiser asked.
  */
 import * as z from 'zod/mini';
-import { locale, once, text } from '#schemas/common';
+import { locale, nameRule, once, text } from '#schemas/common';
 import type { FormField, StoredEvent } from '#domain/event';
 
 // Built on first use (see common.ts), once.
@@ -20,7 +20,7 @@ function answerSchema(field: FormField) {
     case 'text':
       return text(field.required ? 1 : 0, 500);
     case 'textarea':
-      return text(field.required ? 1 : 0, 5000);
+      return text(field.required ? 1 : 0, 5000, { multiline: true });
     case 'select':
       return z.enum(values as [string, ...string[]]);
     case 'multiselect':
@@ -67,7 +67,7 @@ function sessionsSchema(event: StoredEvent) {
 /** Details a participant may change later (PATCH); `email` never changes. */
 function detailsShape(event: StoredEvent) {
   return {
-    name: text(1, 200),
+    name: text(1, 200).check(nameRule()),
     organization: z.optional(text(0, 200)),
     jobTitle: z.optional(text(0, 200)),
     locale: z.optional(locale()),

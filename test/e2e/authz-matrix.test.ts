@@ -1,6 +1,8 @@
 /**
- * The authorization matrix, generated from the route table: every route × every kind of caller
- * → the status the route's `who` implies. A new route is covered as soon as it is in `routes`.
+ * The authorization matrix: every route × every kind of caller → the status that API.md's route
+ * tables give (WHO_PER_API_MD below, written from API.md, not from routes.ts, so a wrong role in
+ * the route table fails here). A route in the route table without a row here fails too: add the
+ * row from API.md with the route.
  *
  *   anyone                      → never 401/403, whatever credentials come along (none are checked)
  *   no credentials              → 401
@@ -85,9 +87,39 @@ const callers: Caller[] = [
 
 type Expected = 'allowed' | 401 | 403;
 
-/** What `who` says about this caller. */
+/** API.md, "Routes" (and the README for `POST /outbox/redrive`): who may call each method and path. */
+const WHO_PER_API_MD: Record<string, readonly Role[]> = {
+  'GET /health': ['anyone'],
+  'GET /openapi.json': ['anyone'],
+  'GET /events': ['admin'],
+  'POST /events': ['admin'],
+  'GET /events/{eventId}': ['anyone'],
+  'PATCH /events/{eventId}': ['admin'],
+  'POST /events/{eventId}/registrations': ['anyone'],
+  'POST /events/{eventId}/registrations/resend': ['anyone'],
+  'GET /events/{eventId}/registrations': ['admin'],
+  'GET /events/{eventId}/registrations/export.csv': ['admin'],
+  'GET /events/{eventId}/registrations/{registrationId}': ['participant', 'staff', 'admin'],
+  'PATCH /events/{eventId}/registrations/{registrationId}': ['participant', 'admin'],
+  'DELETE /events/{eventId}/registrations/{registrationId}': ['participant', 'admin'],
+  'GET /events/{eventId}/registrations/{registrationId}/badge': ['participant', 'staff', 'admin'],
+  'GET /events/{eventId}/badge-keys': ['staff', 'admin'],
+  'GET /events/{eventId}/roster': ['staff', 'admin'],
+  'POST /events/{eventId}/checkins': ['staff', 'admin'],
+  'POST /events/{eventId}/checkins/batch': ['staff', 'admin'],
+  'GET /events/{eventId}/attendance': ['admin'],
+  'POST /outbox/redrive': ['admin'],
+};
+
+function whoPerApiMd(route: Route): readonly Role[] {
+  const who = WHO_PER_API_MD[`${route.method} ${route.path}`];
+  if (!who) throw new Error(`${route.method} ${route.path} has no row in WHO_PER_API_MD: add it from API.md`);
+  return who;
+}
+
+/** What API.md's `who` says about this caller. */
 function expected(route: Route, caller: Caller): Expected {
-  const who = route.who as readonly Role[];
+  const who = whoPerApiMd(route);
   if (who.includes('anyone')) return 'allowed';
   switch (caller.kind) {
     case 'anonymous':
@@ -171,6 +203,12 @@ describe.each(routes as readonly Route[])('$method $path ($who)', (route) => {
 });
 
 describe('the matrix itself', () => {
+  it('every route of the route table has its row from API.md, and the two agree on who may call it', () => {
+    for (const route of routes as readonly Route[]) {
+      expect([...(route.who as readonly Role[])].sort(), `${route.method} ${route.path}`).toEqual([...whoPerApiMd(route)].sort());
+    }
+  });
+
   it('covers every route of the table and every kind of caller', () => {
     const wants = new Set((routes as readonly Route[]).flatMap((route) => callers.map((c) => expected(route, c))));
     expect([...wants].sort()).toEqual([401, 403, 'allowed']);

@@ -191,6 +191,43 @@ describe('registration', () => {
     expect(en.json.title).toBe('The request has invalid fields');
   });
 
+  it('refuses control and invisible characters in text fields with 422 on the field, and writes nothing (API.md text rules)', async () => {
+    // Prepare
+    const event = await createEvent();
+    const path = `/events/${event.id}/registrations`;
+    // Act
+    const answers = await Promise.all([
+      stack.call('POST', path, { body: participant(80, { name: '\u202emiJniM' }) }),
+      stack.call('POST', path, { body: participant(81, { name: '\u3164' }) }),
+      stack.call('POST', path, { body: participant(82, { organization: 'Org\r\nBcc: victim@example.com' }) }),
+      stack.call('POST', path, { body: participant(83, { jobTitle: 'C\u0000TO' }) }),
+      stack.call('POST', path, { body: participant(84, { name: 'Min\u200bji' }) }),
+    ]);
+    // Assess
+    expect(answers.map((a) => [a.status, a.json.code, a.json.errors?.[0]?.path])).toEqual([
+      [422, 'validation_failed', 'name'],
+      [422, 'validation_failed', 'name'],
+      [422, 'validation_failed', 'organization'],
+      [422, 'validation_failed', 'jobTitle'],
+      [422, 'validation_failed', 'name'],
+    ]);
+    expect((await stack.call('GET', `/events/${event.id}`)).json.seatsLeft).toBe(100);
+  });
+
+  it('refuses reserved field and session ids (constructor, prototype) at creation and change', async () => {
+    // Prepare
+    const event = await createEvent();
+    const field = (id: string) => ({ id, type: 'text', label: { ko: '가', en: 'a' } });
+    // Act
+    const created = await stack.call('POST', '/events', { token: admin, body: openEvent({ fields: [field('constructor')] }) });
+    const session = { ...openEvent().sessions[0], id: 'prototype' };
+    const patched = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session] } });
+    // Assess
+    expect([created.status, created.json.errors?.map((e: { path: string }) => e.path)]).toEqual([422, ['fields.0.id']]);
+    expect([patched.status, patched.json.errors?.map((e: { path: string }) => e.path)]).toEqual([422, ['sessions.0.id']]);
+    expect((await stack.call('GET', `/events/${event.id}`)).json.sessions.map((s: { id: string }) => s.id)).toEqual(['bio', 'energy']);
+  });
+
   it('keeps markup in names as text', async () => {
     const event = await createEvent();
     const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(1, { name: '<img src=x onerror=alert(1)>' }) });
@@ -275,7 +312,7 @@ describe('Idempotency-Key', () => {
   it('replays the first 201, refuses another body, and does not remember a refused attempt', async () => {
     const event = await createEvent();
     const path = `/events/${event.id}/registrations`;
-    const key = { 'idempotency-key': 'form-submit-1' };
+    const key = { 'idempotency-key': '0b6c6a0e-4f0d-4f3a-9a3e-5c1e2d7f8a91' };
     const first = await stack.call('POST', path, { body: participant(1), headers: key });
     // Same body, keys in another order: equal as JSON.
     const reordered = Object.fromEntries(Object.entries(participant(1)).reverse());
@@ -316,7 +353,7 @@ describe('Idempotency-Key', () => {
     // Prepare
     const event = await createEvent();
     const path = `/events/${event.id}/registrations`;
-    const key = { 'idempotency-key': 'form-submit-3' };
+    const key = { 'idempotency-key': 'kJ3pQ9xZ2vL8mN4tR7wY1a' }; // 22 base64url characters: replayed in full
     const first = await stack.call('POST', path, { body: participant(4), headers: key });
     await stack.call('DELETE', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } });
     // Act
@@ -328,6 +365,35 @@ describe('Idempotency-Key', () => {
     expect(repeat.headers.get('location')).toBe(`${path}/${first.json.id}`);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
     expect((await stack.call('GET', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } })).json.status).toBe('cancelled');
+  });
+
+  it('a guessable key replays without the manage token and the badge; an unguessable one (UUID, 22+ base64url) replays in full', async () => {
+    // Prepare: the README's own example key, and keys that earn a full replay
+    const event = await createEvent();
+    const path = `/events/${event.id}/registrations`;
+    const cases = [
+      ['form-1', false],
+      ['k'.repeat(21), false],
+      ['a guessable key with spaces, however long it is', false],
+      ['6F9619FF-8B86-D011-B42D-00C04FC964FF', true],
+      ['Zm9vYmFyYmF6cXV4cXV1eA', true],
+    ] as const;
+    for (const [i, [key, full]] of cases.entries()) {
+      const first = await stack.call('POST', path, { body: participant(60 + i), headers: { 'idempotency-key': key } });
+      expect(first.status, first.text).toBe(201);
+      expect(first.json.manageToken).toEqual(expect.any(String));
+      // Act: a stranger who knows the body and guesses the key
+      const replay = await stack.call('POST', path, { body: participant(60 + i), headers: { 'idempotency-key': key } });
+      // Assess
+      expect([replay.status, replay.headers.get('idempotent-replayed'), replay.json.id], key).toEqual([201, 'true', first.json.id]);
+      if (full) {
+        expect(replay.json, key).toEqual(first.json);
+      } else {
+        expect(replay.json, key).toEqual({ ...first.json, manageToken: null, badge: null });
+        expect(replay.text, key).not.toContain(first.json.manageToken);
+        expect(replay.text, key).not.toContain(first.json.badge.token);
+      }
+    }
   });
 
   it("the key's record keeps no credential: neither the manage token nor the badge token is stored", async () => {

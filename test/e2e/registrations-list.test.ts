@@ -499,6 +499,7 @@ describe('registrations too large for one response', () => {
       expect(r.type).toContain('application/problem+json');
       expect(r.json.code).toBe('service_unavailable');
       expect(r.json.detail).toMatch(/5 MB/);
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {
       process.env.EXPORT_DIR = saved;
       resetConfig();

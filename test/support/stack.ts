@@ -7,6 +7,7 @@ import { inject } from 'vitest';
 import { createTables, freePort } from '#local/engines';
 import { signToken, type TokenRole } from '#local/issuer';
 import { startLocalStack, type LocalStack } from '#local/stack';
+import { checkAnswer } from './contract.ts';
 
 export const uniqueTables = () => {
   const id = randomBytes(4).toString('hex');
@@ -75,6 +76,8 @@ export async function startTestStack(options: { sweepSeconds?: number; functionT
     const type = r.headers.get('content-type') ?? '';
     let json: unknown = null;
     if (type.includes('json')) json = JSON.parse(text);
+    // The documented shape of every answer (contract.ts), whatever the test itself checks.
+    checkAnswer(method, path, r.status, type, json);
     return { status: r.status, type, headers: r.headers, text, json };
   };
   // The state dir (secrets, exports) goes with the stack: runs would otherwise pile them up in /tmp.

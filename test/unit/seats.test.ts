@@ -70,16 +70,34 @@ describe('plans under contention, bounded by the function time', () => {
     expect(c.plans.written).toBe(0);
   });
 
-  it('with time left, it keeps planning up to its bound', async () => {
+  it('with time left, it keeps planning up to its bound (its pauses on a fake clock: unit speed)', async () => {
     // Prepare
     const { cancelRegistration } = await import('#domain/seat-changes');
     const c = await contended();
+    const paused: number[] = [];
+    const sleep = async (ms: number) => void paused.push(ms);
     // Act
-    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 60_000 }).catch((e: unknown) => e);
-    // Assess
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 60_000, sleep }).catch((e: unknown) => e);
+    // Assess: the bound (60 plans), each stale plan followed by a jittered pause of at most 200 ms
     expect(refused).toMatchObject({ status: 503 });
-    expect(c.plans.written).toBeGreaterThan(10);
-  }, 30_000);
+    expect(c.plans.written).toBe(60);
+    expect(paused).toHaveLength(60);
+    expect(paused.every((ms) => ms >= 0 && ms <= 200)).toBe(true);
+  });
+
+  it('stops planning once the clock reaches the deadline less the margin (a fake clock moved by each pause)', async () => {
+    // Prepare: every pause takes 400 ms of a clock that starts at 0; the deadline is at 3,000 ms
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const c = await contended();
+    let clock = 0;
+    const now = () => new Date(clock);
+    const sleep = async () => void (clock += 400);
+    // Act
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: 3000, now, sleep }).catch((e: unknown) => e);
+    // Assess: plans at 0, 400, 800, 1200; after the fourth pause the clock (1,600) is past 3,000 − 1,500
+    expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
+    expect(c.plans.written).toBe(4);
+  });
 });
 
 describe('registration decisions, bounded by the function time', () => {
