@@ -38,6 +38,8 @@ function handler(event) {
     }
     return response;
   }
+  // Only this function marks a request: a viewer's own mark is dropped.
+  delete request.headers[mark];
   var uri = request.uri;
   for (var i = 0; i < pages.length; i++) {
     if (pages[i][0].test(uri)) {

@@ -10,7 +10,7 @@
  * functions, so functions may take the site's URL (SITE_URL) without a cycle:
  * functions → distribution → HttpApi ← routes → integrations → functions.
  */
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import {
   AccessLevel,
@@ -164,7 +164,6 @@ export class Site extends Construct {
       // Authorization, X-Manage-Token, Idempotency-Key, query strings: all passed. Not Host:
       // API Gateway answers only for its own host name.
       originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      compress: true,
     };
 
     const domain = props.domain;
@@ -172,10 +171,11 @@ export class Site extends Construct {
       throw new Error(`siteCertificateArn must be an ACM certificate in us-east-1 (CloudFront reads certificates there), got ${domain.certificateArn}`);
     }
 
+    // LIST (below) would let a request for the bucket's root list its keys: no request reaches S3
+    // as the root (the page function rewrites `/`), and the root object is the not-found page.
+    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk', 'the page function never forwards the root; defaultRootObject is set');
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Gatepass: the pages (S3) and the API (HTTP API) on one origin',
-      // `/` never reaches S3 as the bucket's root (the page function rewrites it to the not-found
-      // page), and with LIST granted a root object keeps it so should that ever change.
       defaultRootObject: 'not-found.html',
       httpVersion: HttpVersion.HTTP2_AND_3,
       priceClass: PriceClass.PRICE_CLASS_ALL,

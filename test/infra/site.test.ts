@@ -6,6 +6,7 @@
  * securityHeaders; SITE_URL has no dependency cycle. One synth (no bundling) per variant.
  */
 import vm from 'node:vm';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPrefixes, isApiPath, resolveSitePath, securityHeaders } from '../../web/site-routes.ts';
@@ -138,6 +139,10 @@ describe('API paths go to the HTTP API, the rest to the bucket', () => {
     expect(refId(config.Logging.Bucket)).toBe(logsId);
   });
 
+  it('synthesizes without a warning (the LIST grant’s root-listing risk is closed and acknowledged in lib/site.ts)', () => {
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
   it('uploads the built app with BucketDeployment: hashed files immutable, pages revalidated and the cache invalidated', () => {
     // Act
     const deployments = ofType(resources, 'Custom::CDKBucketDeployment').map(([id, r]): Behavior => ({ id, ...r.Properties! }));
@@ -214,6 +219,13 @@ describe('the page function', () => {
     const forwarded = handler({ version: '1.0', context: { eventType: 'viewer-request' }, request: structuredClone(request) });
     const response = handler({ version: '1.0', context: { eventType: 'viewer-response' }, request: { ...request, headers: forwarded.headers }, response: { statusCode: 200, headers: {} } });
     expect(response.statusCode).toBe(404);
+  });
+
+  it('drops a mark the viewer sent itself: a page stays 200', () => {
+    const request = { method: 'GET', uri: '/manage', querystring: {}, headers: { 'x-gatepass-not-found': { value: '1' } }, cookies: {} };
+    const forwarded = handler({ version: '1.0', context: { eventType: 'viewer-request' }, request });
+    const response = handler({ version: '1.0', context: { eventType: 'viewer-response' }, request: forwarded, response: { statusCode: 200, headers: {} } });
+    expect([forwarded.uri, response.statusCode]).toEqual(['/manage.html', 200]);
   });
 });
 
