@@ -21,11 +21,12 @@ function files(dir: string, skip: (p: string) => boolean = () => false): string[
 }
 
 /** `missing`, `stale` (a source, the lockfile included, is newer than the oldest built file) or `fresh`. */
-export function siteBuildState(): 'missing' | 'stale' | 'fresh' {
-  const built = files(distDir);
-  if (!built.some((f) => f.endsWith('.html')) || !existsSync(path.join(distDir, 'assets'))) return 'missing';
+export function siteBuildState(web = webDir, lockfile = path.join(root, 'package-lock.json')): 'missing' | 'stale' | 'fresh' {
+  const dist = path.join(web, 'dist');
+  const built = files(dist);
+  if (!built.some((f) => f.endsWith('.html')) || !existsSync(path.join(dist, 'assets'))) return 'missing';
   const oldestBuilt = Math.min(...built.map((f) => statSync(f).mtimeMs));
-  const sources = [...files(webDir, (p) => p === distDir || p.endsWith(`${path.sep}node_modules`)), path.join(root, 'package-lock.json')];
+  const sources = [...files(web, (p) => p === dist || p.endsWith(`${path.sep}node_modules`)), lockfile];
   return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > oldestBuilt) ? 'stale' : 'fresh';
 }
 
