@@ -5,8 +5,13 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { GatepassStack } from '../lib/gatepass-stack.ts';
+import { ensureSiteBuilt } from '../lib/site-build.ts';
 
 const app = new App();
+
+// The stack uploads the built web app (BucketDeployment): build it first when missing or stale,
+// unless context siteDir names a build made elsewhere.
+if (!app.node.tryGetContext('siteDir')) ensureSiteBuilt();
 
 // Environment-agnostic on purpose: the template deploys to whichever account/region the CLI
 // credentials name, and synth never needs to look anything up (it works offline).

@@ -3,7 +3,9 @@
  * the route table (functions/routes.ts) and the table keys from functions/adapters/table-design.ts,
  * so the template, the local stack and the handlers cannot drift apart (test/infra holds them).
  */
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -30,6 +32,10 @@ import type { Construct } from 'constructs';
 import { dataTable as dataTableDesign } from '#adapters/table-design';
 import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
 import { GatepassFunction, lazyModulesFor, type JwtVerification } from './gatepass-function.ts';
+import { Site, type SiteDomain } from './site.ts';
+
+/** Where `npm run build:web` writes the app (bin/gatepass.ts builds it before synth when missing or stale). */
+export const DEFAULT_SITE_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 
 /** Outbox items (pk `OUTBOX#…`) are the only stream records a stream worker is invoked for. */
 export const OUTBOX_PK_PREFIX = 'OUTBOX#';
@@ -45,6 +51,10 @@ export interface GatepassStackProps extends StackProps {
   readonly mailFrom?: string;
   /** The organiser's manage page (token in the URL fragment); default: context `managePageUrl`. */
   readonly managePageUrl?: string;
+  /** The built web app; default: context `siteDir`, else web/dist. */
+  readonly siteDir?: string;
+  /** The site's own domain and its us-east-1 certificate; default: context `siteDomain` + `siteCertificateArn`. */
+  readonly siteDomain?: SiteDomain;
 }
 
 export class GatepassStack extends Stack {
@@ -59,6 +69,10 @@ export class GatepassStack extends Stack {
   readonly userPoolClient: UserPoolClient;
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** The pages and the API on one CloudFront origin (lib/site.ts). */
+  readonly site: Site;
+  /** The site's URL (SiteUrl): what links in emails name, never a request's Host. */
+  readonly siteUrl: string;
   /** One function per route id (plus `not-found`). */
   readonly functions: ReadonlyMap<string, GatepassFunction>;
   /** Where stream batches that keep failing are recorded (metadata only; the outbox holds what is owed). */
@@ -236,6 +250,15 @@ export class GatepassStack extends Stack {
         maxAge: Duration.hours(1),
       },
     });
+    // The site needs only the API's id (its execute-api host), not its routes: the functions may
+    // then take SITE_URL from the distribution without a cycle (lib/site.ts).
+    this.site = new Site(this, 'Site', {
+      apiDomain: Fn.join('', [this.api.apiId, '.execute-api.', this.region, '.', this.urlSuffix]),
+      assetsDir: siteDirOf(this, props.siteDir),
+      ...optional('domain', props.siteDomain ?? siteDomainFromContext(this)),
+    });
+    this.siteUrl = this.site.url;
+
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
       reason:
@@ -323,6 +346,7 @@ export class GatepassStack extends Stack {
         );
         fn.fn.addEnvironment('MAIL_FROM', mailFrom);
         fn.fn.addEnvironment('PUBLIC_API_URL', this.api.apiEndpoint);
+        fn.fn.addEnvironment('SITE_URL', this.siteUrl);
         if (managePageUrl) fn.fn.addEnvironment('MANAGE_PAGE_URL', managePageUrl);
       }
       if (worker.trigger === 'outbox-stream') this.addStreamWorker(fn);
@@ -345,6 +369,7 @@ export class GatepassStack extends Stack {
 
     // ---- outputs ---------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl, description: 'The pages and the API on one origin (CloudFront): participants open <SiteUrl>/e/<eventId>' });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'DataTableName', { value: this.dataTable.tableName });
@@ -379,6 +404,22 @@ export class GatepassStack extends Stack {
 function stringContext(scope: Construct, key: string): string | undefined {
   const raw: unknown = scope.node.tryGetContext(key);
   return typeof raw === 'string' && raw.trim() ? raw.trim() : undefined;
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));
+
+function siteDirOf(scope: Construct, given: string | undefined): string {
+  const dir = given ?? stringContext(scope, 'siteDir') ?? DEFAULT_SITE_DIR;
+  if (!existsSync(`${dir}/assets`)) throw new Error(`The web app is not built: ${dir} has no assets/ (run npm run build:web; npx cdk synth builds it itself)`);
+  return dir;
+}
+
+function siteDomainFromContext(scope: Construct): SiteDomain | undefined {
+  const name = stringContext(scope, 'siteDomain');
+  const certificateArn = stringContext(scope, 'siteCertificateArn');
+  if (!name && !certificateArn) return undefined;
+  if (!name || !certificateArn) throw new Error('Context siteDomain and siteCertificateArn go together (the domain and its us-east-1 ACM certificate)');
+  return { name, certificateArn };
 }
 
 function corsOriginsFromContext(scope: Construct): string[] {

@@ -20,13 +20,16 @@ export const pages = [
 
 export const notFoundPage = 'not-found.html';
 
+/** Built files served as they are: Vite's hashed files under /assets/, and a few fixed files at the root. */
+export const assetPatterns: readonly RegExp[] = [/^\/assets\/[\w.-]+$/, /^\/[\w-]+\.(?:js|css|svg|png|ico|webmanifest|txt)$/];
+
 /**
  * Which file answers a site path: a page, a built asset as it is, or the not-found page (404).
  * Assets are Vite's hashed files under /assets/ and a few fixed files at the root.
  */
 export function resolveSitePath(path: string): { file: string; status: 200 | 404 } {
   for (const page of pages) if (page.pattern.test(path)) return { file: page.file, status: 200 };
-  if (/^\/assets\/[\w.-]+$/.test(path) || /^\/[\w-]+\.(?:js|css|svg|png|ico|webmanifest|txt)$/.test(path)) return { file: path.slice(1), status: 200 };
+  if (assetPatterns.some((pattern) => pattern.test(path))) return { file: path.slice(1), status: 200 };
   return { file: notFoundPage, status: 404 };
 }
 

@@ -11,7 +11,7 @@ import type { EventAttributes } from 'ics';
 import type { StoredEvent } from '#domain/event';
 import type { EmailKind } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
-import { emailContent, type EmailContent } from '#mail/content';
+import { emailContent, type EmailContent, type EmailLinks } from '#mail/content';
 import { qrPng } from '#badges/qr';
 import { loadCommonJs } from '#http/commonjs';
 
@@ -83,15 +83,16 @@ export interface MessageInput {
   event: StoredEvent;
   /** The recipient (its email, name, locale, sessions). */
   registration: StoredRegistration;
-  manageUrl: string;
+  /** The manage page (token in the fragment) and, with a badge, its download links. */
+  links: EmailLinks;
   /** A signed badge token: the email then carries it as an inline QR, and the calendar. */
   badgeToken?: string;
 }
 
 /** The whole email, as raw MIME: content in the registration's locale, the QR and calendar when it carries the badge. */
 export async function composeMessage(input: MessageInput): Promise<Buffer> {
-  const { from, kind, event, registration, manageUrl, badgeToken } = input;
-  const content = emailContent({ kind, event, registration, manageUrl, ...(badgeToken ? { badgeCid: BADGE_CID } : {}) });
-  const [badgePng, ics] = badgeToken ? await Promise.all([qrPng(badgeToken), calendar(event, registration, manageUrl)]) : [];
+  const { from, kind, event, registration, links, badgeToken } = input;
+  const content = emailContent({ kind, event, registration, links, ...(badgeToken ? { badgeCid: BADGE_CID } : {}) });
+  const [badgePng, ics] = badgeToken ? await Promise.all([qrPng(badgeToken), calendar(event, registration, links.manage)]) : [];
   return composeMime({ from, to: registration.email, content, ...(badgePng ? { badgePng } : {}), ...(ics ? { ics } : {}) });
 }

@@ -9,11 +9,18 @@ import type { StoredRegistration } from '#domain/registration';
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+/** What an email links to. Downloads open the manage page (`&do=pdf|ics`), which fetches them with the token in a header (API.md, Emails). */
+export interface EmailLinks {
+  manage: string;
+  badgePdf?: string;
+  calendar?: string;
+}
+
 export interface EmailContext {
   kind: EmailKind;
   event: StoredEvent;
   registration: StoredRegistration;
-  manageUrl: string;
+  links: EmailLinks;
   /** Content-ID of the inline QR image, when the email carries the badge. */
   badgeCid?: string;
 }
@@ -50,9 +57,43 @@ const copy: Record<EmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
 };
 
 const labels = {
-  ko: { hello: (n: string) => `${n} 님, 안녕하세요.`, when: '일시', where: '장소', sessions: '세션', manage: '등록 확인·변경·취소', confirmed: '확정', waitlisted: '대기', badge: 'QR 배지' },
-  en: { hello: (n: string) => `Dear ${n},`, when: 'When', where: 'Where', sessions: 'Sessions', manage: 'View, change or cancel your registration', confirmed: 'confirmed', waitlisted: 'waitlisted', badge: 'QR badge' },
-};
+  ko: {
+    hello: (n: string) => `${n} 님, 안녕하세요.`,
+    when: '일시',
+    where: '장소',
+    sessions: '세션',
+    manage: '등록 확인·변경·취소',
+    badgePdf: '배지 PDF 받기',
+    calendar: '캘린더에 추가',
+    confirmed: '확정',
+    waitlisted: '대기',
+    badgeAlt: (n: string) => `QR 배지: ${n} (행사장 입구에서 보여 주세요)`,
+    imagesOff: 'QR 코드가 보이지 않으면 배지 PDF를 열어 입구에서 보여 주세요.',
+    copyLink: '버튼이 열리지 않으면 이 주소를 브라우저에 붙여 넣으세요:',
+    private: '이 이메일의 링크는 본인만 사용하세요. 링크를 가진 사람은 누구나 이 등록을 변경하거나 취소할 수 있습니다.',
+    status: { confirmed: '등록 확정', promoted: '좌석 확정', waitlisted: '대기자 명단 등록', cancelled: '등록 취소', manage_link: '등록 관리 링크' },
+  },
+  en: {
+    hello: (n: string) => `Dear ${n},`,
+    when: 'When',
+    where: 'Where',
+    sessions: 'Sessions',
+    manage: 'View, change or cancel your registration',
+    badgePdf: 'Badge (PDF)',
+    calendar: 'Add to calendar',
+    confirmed: 'confirmed',
+    waitlisted: 'waitlisted',
+    badgeAlt: (n: string) => `QR badge for ${n} (show it at the entrance)`,
+    imagesOff: 'No QR code above? Open the badge PDF and show it at the entrance.',
+    copyLink: 'If a button does not open, paste this address into your browser:',
+    private: 'Keep this email to yourself: anyone with its links can change or cancel this registration.',
+    status: { confirmed: 'Registration confirmed', promoted: 'Seat confirmed', waitlisted: 'On the waitlist', cancelled: 'Registration cancelled', manage_link: 'Your registration link' },
+  },
+} satisfies Record<'ko' | 'en', { status: Record<EmailKind, string> } & Record<string, unknown>>;
+
+/** The badge's colours (functions/badges/layout.ts), so the email and the printed badge look alike. */
+const colour = { page: '#EEF1F6', paper: '#FFFFFF', header: '#1B2A4A', onHeader: '#FFFFFF', onHeaderMuted: '#C5CEE0', ink: '#111111', muted: '#4A4A4A', rule: '#D9DEE8' } as const;
+const font = "'Apple SD Gothic Neo','Malgun Gothic','Noto Sans KR',Arial,Helvetica,sans-serif";
 
 function when(event: StoredEvent, locale: 'ko' | 'en'): string {
   const fmt = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: event.timezone });
@@ -61,7 +102,7 @@ function when(event: StoredEvent, locale: 'ko' | 'en'): string {
 }
 
 export function emailContent(ctx: EmailContext): EmailContent {
-  const { event, registration: r, kind } = ctx;
+  const { event, registration: r, kind, links } = ctx;
   const locale = r.locale;
   const l = labels[locale];
   const eventName = event.name[locale];
@@ -71,31 +112,57 @@ export function emailContent(ctx: EmailContext): EmailContent {
     return { name, status: s.status === 'confirmed' ? l.confirmed : l.waitlisted };
   });
   const showSessions = kind !== 'cancelled' && sessionLines.length > 0;
+  const time = when(event, locale);
+  // A cancelled registration has nothing left to open; downloads only beside the badge they fetch.
+  const buttons = kind === 'cancelled' ? [] : [
+    { label: l.manage, href: links.manage, primary: true },
+    ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
+    ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
+  ];
 
   const text = [
     l.hello(r.name),
     '',
     c.lead,
     '',
-    `${eventName}`,
-    `${l.when}: ${when(event, locale)}`,
+    `== ${eventName} ==`,
+    `${l.when}: ${time}`,
     `${l.where}: ${event.venue}`,
     ...(showSessions ? ['', `${l.sessions}:`, ...sessionLines.map((s) => `- ${s.name} (${s.status})`)] : []),
-    ...(kind !== 'cancelled' ? ['', `${l.manage}: ${ctx.manageUrl}`] : []),
+    ...buttons.flatMap((b) => ['', `${b.label}:`, b.href]),
+    ...(kind !== 'cancelled' ? ['', l.private] : []),
     '',
   ].join('\n');
 
   const e = escapeHtml;
+  const cell = `font-family:${font};color:${colour.ink};font-size:15px;line-height:1.6`;
+  const row = (content: string, style = '') => `<tr><td style="${cell};padding:0 28px;${style}">${content}</td></tr>`;
+  // "Bulletproof" buttons: a table cell carries the colour, so Outlook (no padding on <a>) still shows a button.
+  const button = (b: (typeof buttons)[number]) =>
+    `<table role="presentation" cellpadding="0" cellspacing="0" border="0" style="margin:0 0 10px"><tr><td style="border-radius:6px;background:${b.primary ? colour.header : colour.paper};border:2px solid ${colour.header}">` +
+    `<a href="${e(b.href)}" target="_blank" style="display:inline-block;padding:11px 20px;font-family:${font};font-size:15px;font-weight:bold;line-height:1.2;color:${b.primary ? colour.onHeader : colour.header};text-decoration:none;border-radius:6px">${e(b.label)}</a></td></tr></table>`;
   const html = `<!doctype html>
-<html lang="${locale}"><head><meta charset="utf-8"><title>${e(c.subject)}</title></head>
-<body style="font-family:'Apple SD Gothic Neo','Malgun Gothic',Arial,sans-serif;color:#1a1a1a;max-width:560px;margin:auto">
-<p>${e(l.hello(r.name))}</p>
-<p>${e(c.lead)}</p>
-<h2 style="margin-bottom:4px">${e(eventName)}</h2>
-<p style="margin-top:0">${e(l.when)}: ${e(when(event, locale))}<br>${e(l.where)}: ${e(event.venue)}</p>
-${showSessions ? `<p>${e(l.sessions)}:</p><ul>${sessionLines.map((s) => `<li>${e(s.name)} (${e(s.status)})</li>`).join('')}</ul>` : ''}
-${ctx.badgeCid ? `<p><img src="cid:${e(ctx.badgeCid)}" alt="${e(l.badge)}" width="240" height="240"></p>` : ''}
-${kind !== 'cancelled' ? `<p><a href="${e(ctx.manageUrl)}">${e(l.manage)}</a></p>` : ''}
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="color-scheme" content="light only"><title>${e(c.subject)}</title></head>
+<body style="margin:0;padding:0;background:${colour.page}">
+<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">${e(c.lead)}</div>
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:${colour.page}"><tr><td align="center" style="padding:24px 12px">
+<table role="presentation" width="560" cellpadding="0" cellspacing="0" border="0" style="width:100%;max-width:560px;background:${colour.paper};border-radius:8px">
+<tr><td data-part="header" style="background:${colour.header};padding:24px 28px;border-radius:8px 8px 0 0;font-family:${font}">
+<p style="margin:0 0 6px;font-size:13px;line-height:1.4;color:${colour.onHeaderMuted}">${e(l.status[kind])}</p>
+<h1 style="margin:0;font-size:22px;line-height:1.3;color:${colour.onHeader};font-weight:bold">${e(eventName)}</h1>
+<p style="margin:10px 0 0;font-size:14px;line-height:1.5;color:${colour.onHeaderMuted}">${e(l.when)}: ${e(time)}<br>${e(l.where)}: ${e(event.venue)}</p>
+</td></tr>
+${row(`<p style="margin:0 0 12px">${e(l.hello(r.name))}</p><p style="margin:0">${e(c.lead)}</p>`, 'padding-top:24px;padding-bottom:16px')}
+${ctx.badgeCid ? row(`<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center" style="margin:0 auto;border:1px solid ${colour.rule};border-radius:8px"><tr><td align="center" style="padding:16px;font-family:${font}">` +
+    `<img src="cid:${e(ctx.badgeCid)}" alt="${e(l.badgeAlt(r.name))}" width="200" height="200" style="display:block;width:200px;height:200px;border:0;outline:none;text-decoration:none;font-family:${font};font-size:13px;color:${colour.muted}">` +
+    `<p style="margin:12px 0 0;font-size:17px;line-height:1.3;font-weight:bold;color:${colour.ink}">${e(r.name)}</p>` +
+    (r.organization ? `<p style="margin:4px 0 0;font-size:14px;line-height:1.4;color:${colour.muted}">${e(r.organization)}</p>` : '') +
+    `</td></tr></table><p style="margin:8px 0 0;font-size:13px;line-height:1.5;color:${colour.muted};text-align:center">${e(l.imagesOff)}</p>`, 'padding-bottom:16px') : ''}
+${showSessions ? row(`<p style="margin:0 0 6px;font-weight:bold">${e(l.sessions)}</p><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${sessionLines.map((s) => `<tr><td style="${cell};padding:6px 0;border-top:1px solid ${colour.rule}">${e(s.name)}</td><td align="right" style="${cell};padding:6px 0;border-top:1px solid ${colour.rule};color:${colour.muted};white-space:nowrap">${e(s.status)}</td></tr>`).join('')}</table>`, 'padding-bottom:16px') : ''}
+${buttons.length ? row(`${buttons.map(button).join('\n')}<p style="margin:8px 0 0;font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.copyLink)}<br><a href="${e(links.manage)}" style="color:${colour.header};word-break:break-all">${e(links.manage)}</a></p>`, 'padding-bottom:20px') : ''}
+${kind !== 'cancelled' ? `<tr><td style="font-family:${font};padding:16px 28px 24px;border-top:1px solid ${colour.rule};font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.private)}</td></tr>` : '<tr><td style="padding:0 0 8px"></td></tr>'}
+</table>
+</td></tr></table>
 </body></html>`;
   return { subject: c.subject, html, text };
 }

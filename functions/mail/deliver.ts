@@ -13,6 +13,7 @@ import type { SecretKeyRing } from '#domain/secret-keys';
 import type { StoredEvent } from '#domain/event';
 import { countsTowardsCap, type EmailKind, type OutboxItem } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
+import type { EmailLinks } from '#mail/content';
 
 export interface DeliveryPorts {
   claim(id: string, now: Date): Promise<OutboxItem | undefined>;
@@ -26,19 +27,28 @@ export interface DeliveryPorts {
   badgeToken(eventId: string, registrationId: string): Promise<string>;
   manageTokenKey(): Promise<SecretKeyRing>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
-  settings: { from: string; managePageUrl?: string; publicApiUrl?: string };
+  settings: { from: string; managePageUrl?: string; siteUrl?: string; publicApiUrl?: string };
 }
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'suppressed';
 
 const carriesBadge = (kind: EmailKind) => kind === 'confirmed' || kind === 'promoted';
 
-/** The organiser's page with the token in the fragment (never in a server log), else the API's own URL. */
+/**
+ * The manage page with the token in the fragment (never in a server log): the organiser's page
+ * when configured (MANAGE_PAGE_URL), else the site's own /manage (SITE_URL), else the API's own URL.
+ */
 export function manageUrl(settings: DeliveryPorts['settings'], r: StoredRegistration, token: string): string {
+  return emailLinks(settings, r, token).manage;
+}
+
+export function emailLinks(settings: DeliveryPorts['settings'], r: StoredRegistration, token: string): EmailLinks {
   const fragment = `#token=${encodeURIComponent(token)}&event=${encodeURIComponent(r.eventId)}&registration=${encodeURIComponent(r.id)}`;
-  if (settings.managePageUrl) return `${settings.managePageUrl.split('#')[0]}${fragment}`;
+  const page = settings.managePageUrl ? settings.managePageUrl.split('#')[0] : settings.siteUrl ? `${settings.siteUrl.replace(/\/+$/, '')}/manage` : undefined;
+  if (page) return { manage: `${page}${fragment}`, badgePdf: `${page}${fragment}&do=pdf`, calendar: `${page}${fragment}&do=ics` };
+  // No page to open: the registration's JSON, and no download buttons (a query string would carry the credential).
   const api = (settings.publicApiUrl ?? '').replace(/\/$/, '');
-  return `${api}/events/${encodeURIComponent(r.eventId)}/registrations/${encodeURIComponent(r.id)}${fragment}`;
+  return { manage: `${api}/events/${encodeURIComponent(r.eventId)}/registrations/${encodeURIComponent(r.id)}${fragment}` };
 }
 
 export async function deliver(ports: DeliveryPorts, outboxId: string, now = new Date()): Promise<DeliveryOutcome> {
@@ -57,13 +67,13 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
       return 'suppressed';
     }
     const token = issueManageToken(await ports.manageTokenKey(), registration.eventId, registration.id, registration.tokenVersion);
-    const link = manageUrl(ports.settings, registration, token);
+    const links = emailLinks(ports.settings, registration, token);
     const withBadge = carriesBadge(item.kind) && registration.status === 'confirmed';
     const badgeToken = withBadge ? await ports.badgeToken(registration.eventId, registration.id) : undefined;
     // The composer (content, QR, calendar, MIME: nodemailer, ics, qrcode) loads on the first email:
     // deployed, a file of its own beside index.mjs (lib/bundling.ts), never parsed at cold start.
     const { composeMessage } = await import('#mail-composer');
-    const mime = await composeMessage({ from: ports.settings.from, kind: item.kind, event, registration, manageUrl: link, ...(badgeToken ? { badgeToken } : {}) });
+    const mime = await composeMessage({ from: ports.settings.from, kind: item.kind, event, registration, links, ...(badgeToken ? { badgeToken } : {}) });
     const messageId = await ports.sendRaw(mime);
     await ports.markSent(item.id, new Date(), messageId);
     return 'sent';

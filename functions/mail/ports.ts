@@ -11,7 +11,7 @@ import { signBadge } from '#domain/badge-token';
 import type { DeliveryPorts } from '#mail/deliver';
 
 export function deliveryPorts(): DeliveryPorts {
-  const { MAIL_FROM, MANAGE_PAGE_URL, PUBLIC_API_URL } = config();
+  const { MAIL_FROM, MANAGE_PAGE_URL, SITE_URL, PUBLIC_API_URL } = config();
   if (!MAIL_FROM) throw new Error('MAIL_FROM is required');
   return {
     claim: outboxStore.claim,
@@ -24,6 +24,6 @@ export function deliveryPorts(): DeliveryPorts {
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
     manageTokenKey,
     sendRaw: sendRawEmail,
-    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}) },
+    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(SITE_URL ? { siteUrl: SITE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}) },
   };
 }

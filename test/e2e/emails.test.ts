@@ -65,6 +65,27 @@ describe('confirmation emails', () => {
     expect(calendar.match(/BEGIN:VEVENT/g)).toHaveLength(2);
   });
 
+  it('links to the site’s own manage page (SITE_URL: the local gateway), the token in the fragment; downloads open it with do=pdf|ics', async () => {
+    // Prepare
+    const event = await eventWith();
+    // Act
+    const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(3, { email: 'mail-links@example.com', sessions: ['bio'] }) });
+    await stack.workers.drain();
+    // Assess
+    const [mail] = await inbox('mail-links@example.com');
+    const manage = `${stack.url}/manage#token=${encodeURIComponent(r.json.manageToken)}&event=${encodeURIComponent(event.id)}&registration=${encodeURIComponent(r.json.id)}`;
+    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const hrefs = [...mail!.body.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
+    expect(hrefs).toEqual([manage, `${manage}&do=pdf`, `${manage}&do=ics`, manage]);
+    expect(mail!.body.text.match(/http:\/\/\S+/g)).toEqual([manage, `${manage}&do=pdf`, `${manage}&do=ics`]);
+    // No credential where a server would log it: nothing in a query string.
+    for (const href of hrefs) expect(new URL(href).search).toBe('');
+    // The layout's key parts: the header band with the event, the QR by CID with its alt text.
+    expect(mail!.body.html).toMatch(/<td data-part="header" style="background:#1B2A4A[^"]*">[\s\S]*<h1[^>]*>테스트 포럼<\/h1>/);
+    // (the SES emulator stores the inline image's cid: reference as a data: URI)
+    expect(mail!.body.html).toMatch(/<img src="(?:cid:badge-qr@gatepass|data:image\/png;base64,[^"]+)" alt="QR 배지: 김민지3 \(행사장 입구에서 보여 주세요\)"/);
+  });
+
   it('a waitlisted registration gets a waitlist email in English, with no badge', async () => {
     const event = await eventWith({ capacity: 1 });
     await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(2, { email: 'first@example.com' }) });
@@ -83,6 +104,10 @@ describe('confirmation emails', () => {
     const [mail] = await inbox('markup@example.com');
     expect(mail!.body.html).not.toContain('<img src=x');
     expect(mail!.body.html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // In the QR's alt text too, and the only image is the QR.
+    expect(mail!.body.html).toContain('alt="QR 배지: &lt;img src=x onerror=alert(1)&gt; (행사장 입구에서 보여 주세요)"');
+    expect(mail!.body.html.match(/<img /g)).toHaveLength(1);
+    expect(mail!.body.text).toContain('<img src=x onerror=alert(1)> 님');
   });
 
   it('a replayed stream batch sends nothing twice', async () => {

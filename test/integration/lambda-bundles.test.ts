@@ -28,6 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRegistration } from '#domain/registration';
 import { LAZY_MODULES, type LazyModule } from '../../lib/bundling.ts';
 import { GatepassStack } from '../../lib/gatepass-stack.ts';
+import { siteFixtureDir } from '../infra/template-helpers.ts';
 import { parseCsv } from '../support/csv.ts';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
@@ -43,7 +44,8 @@ let registration: { id: string; manageToken: string; badge: { token: string } };
 beforeAll(async () => {
   // Prepare: the stack as `cdk synth` bundles it (no bundling-stacks override), once for every function here
   outdir = mkdtempSync(path.join(tmpdir(), 'gatepass-bundles-'));
-  const app = new App({ outdir });
+  // The site fixture stands in for web/dist: only the functions' bundles are under test here.
+  const app = new App({ outdir, context: { siteDir: siteFixtureDir } });
   const gatepass = new GatepassStack(app, 'Gatepass');
   const assembly = app.synth();
   const template = assembly.getStackByName('Gatepass').template as { Resources: Record<string, any> };
