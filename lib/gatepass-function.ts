@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -155,6 +155,16 @@ export class GatepassFunction extends Construct {
   readSecret(secret: ISecret, envName: string = ENV.serverSecretArn): this {
     secret.grantRead(this.role);
     this.fn.addEnvironment(envName, secret.secretArn);
+    return this;
+  }
+
+  /**
+   * Read one secret the stack does not own (the organiser's, named by its complete ARN): only
+   * GetSecretValue, only on that ARN; the function gets the ARN (never the value) in `envName`.
+   */
+  readSecretByArn(secretArn: string, envName: string): this {
+    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+    this.fn.addEnvironment(envName, secretArn);
     return this;
   }
 

@@ -26,3 +26,5 @@ export const serviceUnavailable = (retryAfterSeconds = 1) =>
   new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': String(retryAfterSeconds) } });
 export const validationFailed = (errors: readonly FieldError[]) =>
   new GatepassError(422, 'validation_failed', { errors });
+/** A wallet pass asked for where the deployment has no signing certificate or key for it. */
+export const walletNotConfigured = () => new GatepassError(409, 'wallet_not_configured');

@@ -2,12 +2,14 @@ import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
+import { config } from '#config';
 import { signBadge } from '#domain/badge-token';
 import { notFound } from '#domain/errors';
 import type { KeyedAnswer } from '#domain/keyed-request';
 import { issueManageToken } from '#domain/manage-token';
 import { FIRST_TOKEN_VERSION, holdsBadge, isEventId, registrationView, type StoredRegistration } from '#domain/registration';
 import { register } from '#domain/use-cases';
+import { walletOffer } from '#domain/wallet';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests, keyedRequest } from '#http/idempotency';
 import { count, publishMetrics } from '#http/metrics';
@@ -40,9 +42,10 @@ function seal(view: View): string {
 
 /** A replayed 201: the sealed body with its credentials derived again, fields in their first order. */
 async function unseal(answer: KeyedAnswer): Promise<KeyedAnswer> {
-  const { badge, badgeKid, ...rest } = JSON.parse(answer.body) as Sealed;
+  const { badge, badgeKid, wallet, ...rest } = JSON.parse(answer.body) as Sealed;
   const { manageToken, badgeToken } = await credentials(rest.eventId, rest.id, badge !== null, badgeKid);
-  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge } };
+  // `wallet` after `badge`, as first answered (records sealed before wallet links have none).
+  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge }, ...(wallet !== undefined ? { wallet } : {}) };
   return { ...answer, body: JSON.stringify(view) };
 }
 
@@ -52,7 +55,7 @@ export const handler = publicRoute(
     const eventId = req.params.eventId ?? '';
     if (!isEventId(eventId)) throw notFound('No such event.');
     const viewOf = async (registration: StoredRegistration): Promise<View> =>
-      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event) });
+      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event), wallet: walletOffer(config()) });
     const keyed = keyedRequest(req);
     let view: View | undefined;
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale), {
