@@ -52,7 +52,7 @@ export interface CallResult {
   json: any;
 }
 
-export async function startTestStack(options: { sweepSeconds?: number } = {}): Promise<TestStack> {
+export async function startTestStack(options: { sweepSeconds?: number; wallet?: boolean } = {}): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-e2e-'));
   const stack = await startLocalStack({
     port: await freePort(),
