@@ -1,6 +1,6 @@
 /**
- * The wallet signing material. Deployed: one Secrets Manager secret per kind, read once per
- * container (Powertools Parameters caches it); local: the same JSON given by configuration.
+ * The wallet signing material. Deployed: one Secrets Manager secret per kind (Powertools
+ * Parameters caches it for an hour); local: the same JSON given by configuration.
  * Undefined when that kind is not configured (the route answers 409 wallet_not_configured).
  */
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
@@ -43,16 +43,8 @@ const text = (o: Record<string, unknown>, key: string, what: string): string => 
   return v;
 };
 
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let pending: Promise<T> | undefined;
-  return () => {
-    pending ??= load();
-    pending.catch(() => (pending = undefined));
-    return pending;
-  };
-}
-
-export const appleSigning = once(async (): Promise<AppleSigning | undefined> => {
+/** Read on each pass: Powertools keeps the secret an hour, so a replaced certificate is picked up within it. */
+export async function appleSigning(): Promise<AppleSigning | undefined> {
   const { APPLE_PASS_TYPE_ID, APPLE_TEAM_ID, APPLE_PASS_CERTIFICATES, APPLE_PASS_SECRET_ARN } = config();
   if (!APPLE_PASS_TYPE_ID || !APPLE_TEAM_ID) return undefined;
   const s = await secretJson(APPLE_PASS_CERTIFICATES, APPLE_PASS_SECRET_ARN, 'Apple pass');
@@ -66,12 +58,12 @@ export const appleSigning = once(async (): Promise<AppleSigning | undefined> => 
     wwdr: text(s, 'wwdr', 'Apple pass'),
     ...(typeof passphrase === 'string' && passphrase ? { signerKeyPassphrase: passphrase } : {}),
   };
-});
+}
 
-export const googleSigning = once(async (): Promise<GoogleSigning | undefined> => {
+export async function googleSigning(): Promise<GoogleSigning | undefined> {
   const { GOOGLE_WALLET_ISSUER_ID, GOOGLE_WALLET_KEY, GOOGLE_WALLET_SECRET_ARN } = config();
   if (!GOOGLE_WALLET_ISSUER_ID) return undefined;
   const s = await secretJson(GOOGLE_WALLET_KEY, GOOGLE_WALLET_SECRET_ARN, 'Google Wallet');
   if (!s) return undefined;
   return { issuerId: GOOGLE_WALLET_ISSUER_ID, clientEmail: text(s, 'client_email', 'Google Wallet'), privateKey: text(s, 'private_key', 'Google Wallet') };
-});
+}
