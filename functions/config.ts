@@ -29,6 +29,18 @@ const schema = () => z.object({
   /** Local stack: a folder for such exports, and the URL the local gateway serves it at. */
   EXPORT_DIR: z.optional(z.string().check(z.minLength(1))),
   EXPORT_BASE_URL: z.optional(z.url()),
+  /** Wallet passes (functions/domain/wallet.ts): non-secret ids, set only where the signing secret is configured too. */
+  APPLE_PASS_TYPE_ID: z.optional(z.string().check(z.minLength(1))),
+  APPLE_TEAM_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Deployed: the secret holding the Pass Type ID certificate, its key and Apple's WWDR certificate (PEMs as JSON). */
+  APPLE_PASS_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** Local stack and tests: that JSON itself. */
+  APPLE_PASS_CERTIFICATES: z.optional(z.string().check(z.minLength(2))),
+  GOOGLE_WALLET_ISSUER_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Deployed: the secret holding the Google service-account key (its JSON key file). */
+  GOOGLE_WALLET_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+  /** Local stack and tests: that JSON itself. */
+  GOOGLE_WALLET_KEY: z.optional(z.string().check(z.minLength(2))),
   JWT_ISSUER: z.optional(z.url()),
   JWT_JWKS_URL: z.optional(z.url()),
   JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),

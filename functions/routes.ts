@@ -31,6 +31,8 @@ export interface Route {
   readonly storesExports?: boolean;
   /** Renders badges (SVG, PNG, PDF): ships the fonts and needs more memory. */
   readonly rendersBadges?: boolean;
+  /** Hands out a wallet pass of this kind: reads that kind's signing secret (Apple's is packaged by a lazy module). */
+  readonly wallet?: 'apple' | 'google';
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
   readonly request?: string;
   readonly response?: string;
@@ -60,6 +62,8 @@ export const routes = [
   { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
   { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
   { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, query: ['format', 'token'], produces: ['image/svg+xml', 'image/png', 'application/pdf'], summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
+  { id: 'get-wallet-apple', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/wallet/apple', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, wallet: 'apple', status: 200, query: ['token'], produces: ['application/vnd.apple.pkpass'], summary: 'The badge as an Apple Wallet event ticket (.pkpass)' },
+  { id: 'get-wallet-google', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/wallet/google', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, wallet: 'google', status: 200, query: ['token'], response: 'WalletSaveLink', summary: 'A "Save to Google Wallet" link for the badge' },
   { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
   { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, maxBodyBytes: 256 * 1024, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
   { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },

@@ -185,6 +185,16 @@ export class GatepassFunction extends Construct {
     return this;
   }
 
+  /**
+   * Read one secret the stack does not own (the organiser's, named by its complete ARN): only
+   * GetSecretValue, only on that ARN; the function gets the ARN (never the value) in `envName`.
+   */
+  readSecretByArn(secretArn: string, envName: string): this {
+    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+    this.fn.addEnvironment(envName, secretArn);
+    return this;
+  }
+
   /** Where the service's own auth middleware finds the issuer, its JWKS and the expected client. */
   verifyJwt(jwt: JwtVerification): this {
     this.fn.addEnvironment(ENV.jwtIssuer, jwt.issuer);

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -55,6 +55,18 @@ export interface GatepassStackProps extends StackProps {
   readonly siteDir?: string;
   /** The site's own domain and its us-east-1 certificate; default: context `siteDomain` + `siteCertificateArn`. */
   readonly siteDomain?: SiteDomain;
+  /** Wallet passes; default: context `appleWalletSecretArn` + `applePassTypeId` + `appleTeamId`, `googleWalletSecretArn` + `googleWalletIssuerId`. */
+  readonly wallet?: WalletSettings;
+}
+
+/**
+ * The organiser's wallet signing secrets (created by them, named by complete ARN, so the grant is
+ * that one secret) and the ids that go with them. Apple's secret holds `{"signerCert","signerKey",
+ * "wwdr"}` (PEM; `signerKeyPassphrase` if the key has one); Google's is the service account's JSON key.
+ */
+export interface WalletSettings {
+  readonly apple?: { readonly secretArn: string; readonly passTypeId: string; readonly teamId: string };
+  readonly google?: { readonly secretArn: string; readonly issuerId: string };
 }
 
 export class GatepassStack extends Stack {
@@ -205,8 +217,20 @@ export class GatepassStack extends Stack {
     };
 
     // ---- functions -------------------------------------------------------------------------
+    const wallet = props.wallet ?? walletFromContext(this);
+    for (const w of [wallet.apple, wallet.google]) {
+      if (w && !Token.isUnresolved(w.secretArn) && !COMPLETE_SECRET_ARN.test(w.secretArn)) {
+        throw new Error(`A wallet secret must be named by its complete ARN (…:secret:<name>-<6 characters>), got ${w.secretArn}`);
+      }
+    }
+    // The ids say a pass can be had: functions that hand out badges link to passes with them
+    // (functions/domain/wallet.ts walletOffer); only the wallet routes read the secrets.
+    const walletIds: Record<string, string> = {
+      ...(wallet.apple ? { APPLE_PASS_TYPE_ID: wallet.apple.passTypeId, APPLE_TEAM_ID: wallet.apple.teamId } : {}),
+      ...(wallet.google ? { GOOGLE_WALLET_ISSUER_ID: wallet.google.issuerId } : {}),
+    };
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports'> & Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
+    type Needs = Pick<Route, 'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'wallet'> & Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
       // Code only some invocations run (badge renderer, mail composer, export bucket) ships as
       // files of their own beside index.mjs, chosen from the flags (lib/bundling.ts).
@@ -215,7 +239,12 @@ export class GatepassStack extends Stack {
       const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, lazyModules, ...(route.rendersBadges ? { memorySize: 1024 } : {}) });
       if (route.table === 'read' || route.table === 'readwrite') fn.useTable(this.dataTable, route.table, { deletes: route.deletes });
       if (route.serverSecret) fn.readSecret(this.serverSecret);
-      if (route.badgeKeys) fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
+      if (route.badgeKeys) {
+        fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
+        for (const [name, value] of Object.entries(walletIds)) fn.fn.addEnvironment(name, value);
+      }
+      if (route.wallet === 'apple' && wallet.apple) fn.readSecretByArn(wallet.apple.secretArn, 'APPLE_PASS_SECRET_ARN');
+      if (route.wallet === 'google' && wallet.google) fn.readSecretByArn(wallet.google.secretArn, 'GOOGLE_WALLET_SECRET_ARN');
       if (route.who?.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
       if (route.storesExports) fn.storeExports(this.exportBucket, 'exports/');
       functions.set(route.id, fn);
@@ -420,6 +449,25 @@ function siteDomainFromContext(scope: Construct): SiteDomain | undefined {
   if (!name && !certificateArn) return undefined;
   if (!name || !certificateArn) throw new Error('Context siteDomain and siteCertificateArn go together (the domain and its us-east-1 ACM certificate)');
   return { name, certificateArn };
+}
+
+/** A secret's complete ARN (with its 6-character suffix): a partial ARN or a name would need a wildcard grant. */
+const COMPLETE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[\w/+=.@-]+-[A-Za-z0-9]{6}$/;
+
+function walletFromContext(scope: Construct): WalletSettings {
+  const read = (keys: readonly string[]) => {
+    const values = keys.map((k) => stringContext(scope, k));
+    if (values.every((v) => v === undefined)) return undefined;
+    const missing = keys.filter((_, i) => values[i] === undefined);
+    if (missing.length) throw new Error(`Context ${missing.join(', ')} must be given with ${keys.filter((k) => !missing.includes(k)).join(', ')}`);
+    return values as string[];
+  };
+  const apple = read(['appleWalletSecretArn', 'applePassTypeId', 'appleTeamId']);
+  const google = read(['googleWalletSecretArn', 'googleWalletIssuerId']);
+  return {
+    ...(apple ? { apple: { secretArn: apple[0]!, passTypeId: apple[1]!, teamId: apple[2]! } } : {}),
+    ...(google ? { google: { secretArn: google[0]!, issuerId: google[1]! } } : {}),
+  };
 }
 
 function corsOriginsFromContext(scope: Construct): string[] {

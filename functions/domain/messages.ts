@@ -13,6 +13,7 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   registration_cancelled: { en: 'This registration is cancelled', ko: '취소된 등록입니다' },
   not_registered_for_session: { en: 'No confirmed seat in this session', ko: '이 세션에 확정된 좌석이 없습니다' },
   badge_not_issued: { en: 'No badge is issued while waitlisted', ko: '대기 중에는 배지가 발급되지 않습니다' },
+  wallet_not_configured: { en: 'Wallet passes are not set up for this deployment', ko: '이 서비스에는 모바일 지갑 패스가 설정되어 있지 않습니다' },
   request_in_progress: { en: 'The same request is still being processed', ko: '같은 요청이 아직 처리 중입니다' },
   capacity_below_confirmed: { en: 'Capacity is below the seats already confirmed', ko: '정원이 이미 확정된 좌석 수보다 적습니다' },
   session_in_use: { en: 'A session that holds registrations cannot be removed', ko: '등록이 있는 세션은 삭제할 수 없습니다' },

@@ -42,11 +42,13 @@ export type DeriveCredentials = (eventId: string, registrationId: string, badge:
 
 /** A replayed 201: the sealed body, fields in their first order, with credentials only for a key that earns them. */
 export async function unsealAnswer(answer: KeyedAnswer, key: string, derive: DeriveCredentials): Promise<KeyedAnswer> {
-  const { badge, badgeKid, ...rest } = JSON.parse(answer.body) as Sealed;
+  const { badge, badgeKid, wallet, ...rest } = JSON.parse(answer.body) as Sealed;
+  // `wallet` after `badge`, as first answered (records sealed before wallet links have none).
+  const links = wallet !== undefined ? { wallet } : {};
   if (!replaysCredentials(key)) {
-    return { ...answer, body: JSON.stringify({ ...rest, manageToken: null, badge: null }) };
+    return { ...answer, body: JSON.stringify({ ...rest, manageToken: null, badge: null, ...links }) };
   }
   const { manageToken, badgeToken } = await derive(rest.eventId, rest.id, badge !== null, badgeKid);
-  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge } };
+  const view = { ...rest, manageToken, badge: badge && { token: badgeToken, ...badge }, ...links };
   return { ...answer, body: JSON.stringify(view) };
 }

@@ -1,6 +1,8 @@
 /** Registrations: identity rules and the participant-facing view. Pure (node:crypto only). */
 import { createHash, randomBytes } from 'node:crypto';
+import { GatepassError } from '#domain/errors';
 import type { SeatStatus } from '#domain/seats';
+import { walletLinks, type WalletLinks, type WalletOffer } from '#domain/wallet';
 
 export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
 
@@ -51,6 +53,8 @@ export interface ViewExtras {
   badgeToken?: string;
   /** Base URL of the API, for the badge image URLs. */
   baseUrl?: string;
+  /** Which wallet passes the deployment offers (links only where a badge is held). */
+  wallet?: WalletOffer;
 }
 
 /** Every registration's manage token starts at this version (POST …/manage-token bumps it; resend never does). */
@@ -58,6 +62,12 @@ export const FIRST_TOKEN_VERSION = 1;
 
 /** A confirmed registration holds a badge; a waitlisted one not yet, a cancelled one no longer. */
 export const holdsBadge = (r: StoredRegistration) => r.status === 'confirmed';
+
+/** What the badge route refuses, for anything that carries the badge (wallet passes): cancelled, or not confirmed. */
+export function assertBadgeIssued(r: StoredRegistration): void {
+  if (r.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+  if (!holdsBadge(r)) throw new GatepassError(409, 'badge_not_issued');
+}
 
 export function registrationView(r: StoredRegistration, extras: ViewExtras = {}) {
   const badgeUrl = (format: string) =>
@@ -81,5 +91,6 @@ export function registrationView(r: StoredRegistration, extras: ViewExtras = {})
       holdsBadge(r) && extras.badgeToken
         ? { token: extras.badgeToken, svgUrl: badgeUrl('svg'), pngUrl: badgeUrl('png'), pdfUrl: badgeUrl('pdf') }
         : null,
+    wallet: holdsBadge(r) && extras.badgeToken && extras.wallet ? walletLinks(r, extras.wallet, extras.baseUrl) : (null as WalletLinks),
   };
 }

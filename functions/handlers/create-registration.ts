@@ -2,11 +2,13 @@ import { badgeKeyRing } from '#adapters/badge-keys';
 import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
+import { config } from '#config';
 import { signBadge } from '#domain/badge-token';
 import { issueManageToken } from '#domain/manage-token';
 import { FIRST_TOKEN_VERSION, holdsBadge, registrationView, type StoredRegistration } from '#domain/registration';
 import { sealAnswer, unsealAnswer } from '#domain/registration-replay';
 import { register } from '#domain/use-cases';
+import { walletOffer } from '#domain/wallet';
 import { baseUrl } from '#http/base-url';
 import { idempotentRequests, keyedRequest } from '#http/idempotency';
 import { count, publishMetrics } from '#http/metrics';
@@ -30,7 +32,7 @@ export const handler = publicRoute(
   async (req) => {
     const eventId = eventIdOf(req.params);
     const viewOf = async (registration: StoredRegistration): Promise<View> =>
-      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event) });
+      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event), wallet: walletOffer(config()) });
     const keyed = keyedRequest(req);
     let view: View | undefined;
     const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale), {

@@ -1,7 +1,9 @@
 import { badgeKeyRing } from '#adapters/badge-keys';
 import { manageTokenKey } from '#adapters/secrets';
+import { config } from '#config';
 import { signBadge } from '#domain/badge-token';
 import { holdsBadge, registrationView } from '#domain/registration';
+import { walletOffer } from '#domain/wallet';
 import { findRegistration } from '#http/lookup';
 import { assertCurrentManageToken } from '#http/participant';
 import { baseUrl } from '#http/base-url';
@@ -15,7 +17,7 @@ export const handler = securedRoute(
     const { eventId, id: registrationId } = registration;
     assertCurrentManageToken(req, registration);
     const badgeToken = holdsBadge(registration) ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
-    return json(200, registrationView(registration, { badgeToken, baseUrl: baseUrl(req.event) }));
+    return json(200, registrationView(registration, { badgeToken, baseUrl: baseUrl(req.event), wallet: walletOffer(config()) }));
   },
   { manageTokenKey },
 );

@@ -3,8 +3,10 @@ import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
 import { manageTokenKey } from '#adapters/secrets';
+import { config } from '#config';
 import { signBadge } from '#domain/badge-token';
 import { holdsBadge, registrationView } from '#domain/registration';
+import { walletOffer } from '#domain/wallet';
 import { changeRegistration } from '#domain/seat-changes';
 import { baseUrl } from '#http/base-url';
 import { findRegistrationWithEvent } from '#http/lookup';
@@ -25,7 +27,7 @@ export const handler = securedRoute(
     const changes = validate(registrationPatch(page.event), req.body, req.locale);
     const updated = await changeRegistration(stores, eventId, registrationId, changes, { read: { page, registration: existing }, deadline: req.deadline });
     const badgeToken = holdsBadge(updated) ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
-    return json(200, registrationView(updated, { badgeToken, baseUrl: baseUrl(req.event) }));
+    return json(200, registrationView(updated, { badgeToken, baseUrl: baseUrl(req.event), wallet: walletOffer(config()) }));
   },
   { manageTokenKey },
 );

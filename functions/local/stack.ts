@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createTables, dynamoClient, localCredentials, localRegion, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes, type TableNames } from '#local/engines';
 import { createGateway } from '#local/gateway';
 import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
+import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID, LOCAL_TEAM_ID, WALLET_ENV, localWalletKeys } from '#local/wallet-keys';
 import { startWorkers, type RunningWorkers } from '#local/workers';
 
 /** Keys and secrets of the local stack; GATEPASS_STATE_DIR moves it (tests). */
@@ -30,6 +31,8 @@ export interface StackOptions {
   sweepSeconds?: number;
   /** Each function's time limit in ms (default 10 s, as deployed). */
   functionTimeoutMs?: number;
+  /** Sign wallet passes with throwaway keys made under the state directory (default true); false: a deployment without wallet passes. */
+  wallet?: boolean;
 }
 
 export interface LocalStack {
@@ -103,6 +106,17 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
     });
+    // Wallet passes: the same JSON a deployed secret holds, by configuration (as the server secret).
+    if (options.wallet ?? true) {
+      const keys = localWalletKeys(stateDir);
+      Object.assign(process.env, {
+        APPLE_PASS_TYPE_ID: LOCAL_PASS_TYPE_ID,
+        APPLE_TEAM_ID: LOCAL_TEAM_ID,
+        APPLE_PASS_CERTIFICATES: keys.appleSecret,
+        GOOGLE_WALLET_ISSUER_ID: LOCAL_GOOGLE_ISSUER_ID,
+        GOOGLE_WALLET_KEY: keys.googleSecret,
+      });
+    } else for (const name of WALLET_ENV) delete process.env[name];
     const dynamoForWorkers = dynamoClient(dynamo.endpoint);
     const workers = await startWorkers({ dynamo: dynamoForWorkers, endpoint: dynamo.endpoint, table: tables.data, stateDir, sweepSeconds: options.sweepSeconds });
     started.push({

@@ -74,7 +74,12 @@ export const registrationOutput = z.object({
   /** null in the replay of a guessable Idempotency-Key (API.md). */
   manageToken: z.optional(z.nullable(z.string())),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
+  /** The wallet routes, where the deployment offers that kind of pass and a badge is held; else null. */
+  wallet: z.optional(z.nullable(z.object({ appleUrl: z.nullable(z.string()), googleUrl: z.nullable(z.string()) }))),
 });
+
+/** GET …/wallet/google: the "Save to Google Wallet" link. */
+export const walletSaveLink = z.object({ saveUrl: z.string() });
 
 /** GET /events/{eventId}/registrations: a page of registrations (no manage token, no badge). */
 export const registrationList = z.object({ items: z.array(registrationOutput), nextCursor: z.nullable(z.string()) });

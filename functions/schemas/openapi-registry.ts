@@ -14,6 +14,7 @@ import {
   registrationOutput,
   registrationPatchDoc,
   rosterOutput,
+  walletSaveLink,
 } from '#schemas/documents';
 
 export const problemDoc = z.object({
@@ -45,5 +46,6 @@ export const schemas: Record<string, z.ZodMiniType> = {
   CheckinBatchInput: checkinBatchInput(),
   CheckinBatch: checkinBatchOutput,
   Roster: rosterOutput,
+  WalletSaveLink: walletSaveLink,
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

@@ -166,6 +166,8 @@ describe('lazy modules: which function gets which, and the dev mapping', () => {
     expect(lazyModulesFor({ rendersBadges: true })).toEqual([LAZY_MODULES.badgeRenderer]);
     expect(lazyModulesFor({ sendsEmail: true })).toEqual([mailComposer]);
     expect(lazyModulesFor({ storesExports: true })).toEqual([exportBucket]);
+    expect(lazyModulesFor({ wallet: 'apple' })).toEqual([LAZY_MODULES.applePass]);
+    expect(lazyModulesFor({ wallet: 'google' })).toEqual([]);
     expect(externalModules({ lazyModules: lazyModulesFor({ sendsEmail: true, storesExports: true }) })).toEqual(['#mail-composer', '#export-bucket']);
   });
 

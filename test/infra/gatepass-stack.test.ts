@@ -336,6 +336,7 @@ describe('functions: defaults and least privilege, per route', () => {
       ...(r.rendersBadges ? ['#badge-renderer'] : []),
       ...(r.sendsEmail ? ['#mail-composer'] : []),
       ...(r.storesExports ? ['#export-bucket'] : []),
+      ...(r.wallet === 'apple' ? ['#apple-pass'] : []),
     ]);
   });
 
@@ -344,6 +345,7 @@ describe('functions: defaults and least privilege, per route', () => {
     expect(holders('#badge-renderer')).toEqual(['get-badge']);
     expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
     expect(holders('#export-bucket')).toEqual(['export-registrations']);
+    expect(holders('#apple-pass')).toEqual(['get-wallet-apple']);
   });
 
   it('creates exactly one function per route plus not-found (no stray Lambdas)', () => {

@@ -5,6 +5,7 @@
  * invoked against the run's DynamoDB Local and SES emulator, with data made through a local stack
  * (its workers stopped, so the bundles deliver the emails).
  * - get-badge: index.mjs, badge-renderer.mjs, package.json, assets/;
+ * - get-wallet-apple: index.mjs, apple-pass.mjs, package.json: one signed .pkpass;
  * - mailer and outbox-sweeper: index.mjs, mail-composer.mjs, package.json: one email each;
  * - export-registrations: index.mjs, export-bucket.mjs, package.json: a > 5 MB export answered
  *   303, once through the local export dir and once through S3 (a fake S3 endpoint here).
@@ -23,6 +24,7 @@ import { promisify } from 'node:util';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { App } from 'aws-cdk-lib';
 import jsQR from 'jsqr';
+import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRegistration } from '#domain/registration';
@@ -32,7 +34,7 @@ import { siteFixtureDir } from '../infra/template-helpers.ts';
 import { parseCsv } from '../support/csv.ts';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
-const { badgeRenderer, mailComposer, exportBucket } = LAZY_MODULES;
+const { badgeRenderer, mailComposer, exportBucket, applePass } = LAZY_MODULES;
 
 let outdir: string;
 const assetDirs: Record<string, string> = {};
@@ -49,7 +51,7 @@ beforeAll(async () => {
   const gatepass = new GatepassStack(app, 'Gatepass');
   const assembly = app.synth();
   const template = assembly.getStackByName('Gatepass').template as { Resources: Record<string, any> };
-  for (const id of ['get-badge', 'mailer', 'outbox-sweeper', 'export-registrations']) {
+  for (const id of ['get-badge', 'get-wallet-apple', 'mailer', 'outbox-sweeper', 'export-registrations']) {
     const fn = gatepass.functions.get(id)?.fn;
     if (!fn) throw new Error(`no ${id} function in the stack`);
     const s3Key = template.Resources[gatepass.getLogicalId(fn.node.defaultChild as never)].Properties.Code.S3Key as string;
@@ -196,6 +198,32 @@ describe('the synthesized get-badge bundle', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('the synthesized get-wallet-apple bundle', () => {
+  it('does not load the pass packager at import, then builds a .pkpass through apple-pass.mjs whose barcode is the badge', async () => {
+    // Prepare
+    const dir = assetDirs['get-wallet-apple']!;
+    expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).imports).toEqual({ '#apple-pass': './apple-pass.mjs' });
+    const event = httpEvent({
+      route: 'GET /events/{eventId}/registrations/{registrationId}/wallet/apple',
+      rawPath: `/events/${eventId}/registrations/${registration.id}/wallet/apple`,
+      pathParameters: { eventId, registrationId: registration.id },
+      headers: { 'x-manage-token': registration.manageToken },
+    });
+    // Act
+    const run = await invokeBundle(dir, [event]);
+    // Assess
+    expect(loaded(run.atImport, applePass)).toEqual([]);
+    expect(loaded(run.after, applePass)).toEqual([fileUrl(dir, applePass)]);
+    const [answer] = run.results;
+    expect(answer!.statusCode).toBe(200);
+    expect(answer!.headers['Content-Type']).toBe('application/vnd.apple.pkpass');
+    const zip = await JSZip.loadAsync(Buffer.from(answer!.body, 'base64'));
+    const pass = JSON.parse(await zip.file('pass.json')!.async('string'));
+    expect(pass.barcodes[0].message).toBe(registration.badge.token);
+    expect(zip.file('signature')).not.toBeNull();
   }, 60_000);
 });
 
