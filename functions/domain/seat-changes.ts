@@ -140,7 +140,7 @@ export async function cancelRegistration(stores: Stores, eventId: string, regist
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
     const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
     const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
-    return finish(stores, eventId, plan, registrationId, deadline);
+    return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
   }, deadline, () => now().getTime(), sleep);
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
@@ -193,15 +193,15 @@ export async function changeRegistration(
       jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
     };
     plan.registrations.set(registration.id, entry);
-    return finish(stores, eventId, plan, registrationId, deadline);
+    return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
   }, deadline, () => now().getTime(), sleep);
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
 
 /** Writes a plan, unless too little time is left to write it (503: not begun, nothing written). */
-async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string, deadline?: number) {
-  if (!timeLeft(deadline)) throw serviceUnavailable();
+async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string, deadline?: number, clock = Date.now) {
+  if (!timeLeft(deadline, clock)) throw serviceUnavailable();
   const outcome = await stores.seats.apply(eventId, plan);
   return outcome === 'ok' ? { registration: plan.registrations.get(registrationId)!.after, owed: plan.owed?.op === 'put' } : 'stale';
 }

@@ -1,7 +1,8 @@
 import { manageLinkStore } from '#adapters/resend-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { rotateManageLink } from '#domain/manage-link';
-import { isEventId, isRegistrationId } from '#domain/registration';
+import { isRegistrationId } from '#domain/registration';
+import { eventIdOf } from '#http/event-id';
 import { notFound } from '#domain/errors';
 import { assertCurrentManageToken } from '#http/participant';
 import { securedRoute } from '#http/secured-route';
@@ -11,8 +12,9 @@ import { json } from '#http/respond';
 export const handler = securedRoute(
   'rotate-manage-token',
   async (req) => {
-    const { eventId = '', registrationId = '' } = req.params;
-    if (!isEventId(eventId) || !isRegistrationId(registrationId)) throw notFound('No such registration.');
+    const eventId = eventIdOf(req.params);
+    const { registrationId = '' } = req.params;
+    if (!isRegistrationId(registrationId)) throw notFound('No such registration.');
     await rotateManageLink(manageLinkStore, eventId, registrationId, (registration) => assertCurrentManageToken(req, registration));
     return json(202, { status: 'accepted' });
   },
