@@ -74,3 +74,15 @@ describe('client addresses', () => {
     expect(clientAddress(event('2001:db8:7:8::1'))).toBe('2001:0db8:0007:0008::/64');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('names the device token on the scanner routes, optional on the public event page', async () => {
+    const { buildOpenApi } = await import('#schemas/openapi-build');
+    const doc = buildOpenApi() as { paths: Record<string, Record<string, { security: unknown[] }>>; components: { securitySchemes: Record<string, unknown> } };
+    expect(doc.components.securitySchemes.deviceToken).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(doc.paths['/events/{eventId}/checkins']!.post!.security).toEqual([{ cognito: [] }, { deviceToken: [] }]);
+    expect(doc.paths['/events/{eventId}']!.get!.security).toEqual([{}, { deviceToken: [] }]);
+    expect(doc.paths['/events/{eventId}/devices']!.post!.security).toEqual([{ cognito: [] }]);
+    expect(doc.paths['/devices/pair']!.post!.security).toEqual([]);
+  });
+});
