@@ -20,7 +20,7 @@ const schema = () => z.object({
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   /** The organiser's page that manages a registration; the token goes in its URL fragment. */
   MANAGE_PAGE_URL: z.optional(z.url()),
-  /** The site's own URL (SiteUrl: CloudFront deployed, the local gateway locally), for links in emails; never a request's Host. */
+  /** The site's own URL (SiteUrl: CloudFront deployed, the local gateway locally), for links in emails and the scanner's pairing deep link; never a request's Host. */
   SITE_URL: z.optional(z.url()),
   /** The API's public base URL, for links in emails when no manage page is configured. */
   PUBLIC_API_URL: z.optional(z.url()),

@@ -164,6 +164,22 @@ export class GatepassFunction extends Construct {
     return this;
   }
 
+  /**
+   * UpdateItem on device items only (their partition keys), for a function that otherwise only
+   * reads: a device token's use moves the device's lastSeenAt.
+   */
+  markDevicesSeen(table: ITable): this {
+    this.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEVICETOKEN#*', 'EVENT#*#DEVICES'] } },
+      }),
+    );
+    return this;
+  }
+
   /** Read a secret's value (GetSecretValue, any version stage); the function gets its ARN (never the value) in `envName`. */
   readSecret(secret: ISecret, envName: string = ENV.serverSecretArn): this {
     this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));

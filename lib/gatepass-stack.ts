@@ -238,6 +238,8 @@ export class GatepassStack extends Stack {
       // Rendering a badge loads fonts and a PDF library: give it room (~350 MB peak).
       const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, lazyModules, ...(route.rendersBadges ? { memorySize: 1024 } : {}) });
       if (route.table === 'read' || route.table === 'readwrite') fn.useTable(this.dataTable, route.table, { deletes: route.deletes });
+      // A device token's use marks the device seen (at most once a minute), also on routes that only read.
+      if (route.table === 'read' && route.who?.includes('device')) fn.markDevicesSeen(this.dataTable);
       if (route.serverSecret) fn.readSecret(this.serverSecret);
       if (route.badgeKeys) {
         fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
@@ -296,6 +298,8 @@ export class GatepassStack extends Stack {
 
     for (const route of routes) {
       const fn = routeFunction(route, `${route.method} ${route.path}: ${route.summary}`);
+      // The pairing deep link names the site (CloudFront), never the request's host.
+      if ((route as Route).siteUrl) fn.fn.addEnvironment('SITE_URL', this.siteUrl);
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

@@ -55,3 +55,5 @@ function derive(purpose: string): Promise<SecretKeyRing> {
 export const manageTokenKey = () => derive('manage-token');
 /** List-cursor keys: the first signs, each verifies. */
 export const cursorKey = () => derive('cursor');
+/** Keys the hash that client addresses are kept under (pairing attempts). */
+export const addressKey = () => derive('client-address');

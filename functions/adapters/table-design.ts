@@ -17,6 +17,12 @@
  * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
  * - email cap          EVENT#<eventId>#MAILCAP#<sha256(normalised email)> / MAILCAP (counted sends, 24 h)
  * - expiry move        EXPIRY#<eventId> / EXPIRY (gsi1: EXPIRY#PENDING / <startedAt>#<eventId>), owed by a PATCH
+ * - admitting scan     EVENT#<eventId>#REG#<registrationId> / SCAN#<place>#<scannedAt>#<hash(device, scanId)>
+ * - device             EVENT#<eventId>#DEVICES / DEVICE#<deviceId>
+ * - pairing code       PAIRING#<sha256(code)> / PAIRING                 (deleted when used; TTL)
+ * - device token       DEVICETOKEN#<sha256(token)> / DEVICETOKEN        (read on every device request)
+ * - pairing attempts   PAIRLIMIT#<hmac(client address)> / MINUTE#<epoch minute>   (TTL)
+ * - offline duplicate  EVENT#<eventId>#DUPLICATES / <place>#<registrationId>
  * An event's own partition holds the event and its counters, so one Query reads an event page
  * or an attendance summary whatever the number of registrations.
  */

@@ -40,7 +40,8 @@ const DYNAMODB_WRITE_ACTIONS = [
 ];
 
 /** The routes whose transactions delete items: cancel and change free seat lines and email guards, a PATCH of the event drops session counters. */
-const DELETING_ROUTES = ['update-event', 'update-registration', 'cancel-registration'];
+// Pairing deletes the used code; a fresh code or a revocation deletes the one outstanding.
+const DELETING_ROUTES = ['update-event', 'update-registration', 'cancel-registration', 'revoke-device', 'new-device-pairing', 'pair-device'];
 
 type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'storesExports'> & { who?: Route['who'] };
 /** Every function: the routes, the $default route and the workers. */
@@ -234,16 +235,28 @@ describe('functions: defaults and least privilege, per route', () => {
       expect(refId(env.DATA_TABLE)).toBe(ids.dataTable);
       // Exactly what the adapters call: reads are GetItem, BatchGetItem and Query; writes are the
       // items of a transaction or an UpdateItem; DeleteItem only where a transaction deletes.
+      // A read-only route open to devices also moves lastSeenAt, with UpdateItem on device items alone.
+      const conditioned = onData.filter((st) => (st as { Condition?: unknown }).Condition);
+      const unconditionedActions = onData.filter((st) => !(st as { Condition?: unknown }).Condition).flatMap(actionsOf);
+      if (r.table === 'read' && r.who?.includes('device')) {
+        expect(conditioned.map((st) => [actionsOf(st), (st as { Condition?: unknown }).Condition])).toEqual([
+          [['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEVICETOKEN#*', 'EVENT#*#DEVICES'] } }],
+        ]);
+      } else expect(conditioned).toEqual([]);
       const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
       const writes = ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
       const expected = r.table === 'read' ? reads : [...reads, ...writes, ...(DELETING_ROUTES.includes(r.id) ? ['dynamodb:DeleteItem'] : [])];
-      expect([...new Set(dataActions)].sort()).toEqual(expected.sort());
+      expect([...new Set(unconditionedActions)].sort()).toEqual(expected.sort());
       expect(dataActions.filter((a) => ['dynamodb:Scan', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
-      if (r.table === 'read') expect(dataActions.filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
+      if (r.table === 'read') expect(unconditionedActions.filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
       // Only Query reaches the indexes.
       const onIndexes = onData.filter((st) => render(st.Resource).includes('/index/*')).flatMap(actionsOf);
       expect(onIndexes).toEqual(['dynamodb:Query']);
     }
+
+    // Assess: links to the site's pages (the pairing deep link) name SITE_URL (the API's URL until a site is configured)
+    if ((r as Partial<Route>).siteUrl) expect(render(env.SITE_URL)).toBe(`<${logicalIdOf(stack.api)}.ApiEndpoint>`);
+    else expect(env.SITE_URL).toBeUndefined();
 
     // Assess: an idempotent route keeps its keys' records in the data table, in its own transaction
     if (r.idempotent) expect(r.table).toBe('readwrite');
