@@ -4,6 +4,7 @@
  * the AWS SDK's own variables (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SES).
  */
 import * as z from 'zod/mini';
+import { verifiesJwts } from '#routes';
 
 /** Built by the first config() call, not when the module loads (zod/mini schema construction costs a cold start). */
 const schema = () => z.object({
@@ -90,8 +91,8 @@ export function configProblems(needs: FunctionNeeds, env: Env = process.env): st
   if (needs.table && needs.table !== 'none') need('DATA_TABLE');
   if (needs.serverSecret) either('SERVER_SECRET', 'SERVER_SECRET_ARN');
   if (needs.badgeKeys) either('BADGE_KEY_SEEDS', 'BADGE_KEY_SECRET_ARN');
-  // A route open to anyone but `anyone` verifies JWTs: a staff or admin caller must not get a 500.
-  if (needs.who?.some((who) => who !== 'anyone')) need('JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_CLIENT_ID');
+  // A route open to staff or admins verifies JWTs: such a caller must not get a 500.
+  if (verifiesJwts(needs.who)) need('JWT_ISSUER', 'JWT_JWKS_URL', 'JWT_CLIENT_ID');
   if (needs.sendsEmail) need('MAIL_FROM');
   // An export without a place to store large ones still serves those that fit one response
   // (and answers 503 for the rest): by design, not a missing setting.

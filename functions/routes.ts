@@ -5,6 +5,9 @@
  * Keep this module free of runtime imports: every handler bundles it.
  */
 export type Role = 'anyone' | 'participant' | 'staff' | 'admin' | 'device';
+
+/** Staff and admins sign in with Cognito JWTs; participants and devices bring tokens of Gatepass's own. */
+export const verifiesJwts = (who: readonly string[] | undefined): boolean => who?.some((w) => w === 'staff' || w === 'admin') ?? false;
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** What a route's function may do with the data table (least privilege, granted by the stack). */

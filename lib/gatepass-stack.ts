@@ -30,7 +30,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { dataTable as dataTableDesign } from '#adapters/table-design';
-import { fallbackRoute, routes, workers, type Route, type Worker } from '#routes';
+import { fallbackRoute, routes, verifiesJwts, workers, type Route, type Worker } from '#routes';
 import { GatepassFunction, lazyModulesFor, type JwtVerification } from './gatepass-function.ts';
 import { Site, type SiteDomain } from './site.ts';
 
@@ -247,7 +247,7 @@ export class GatepassStack extends Stack {
       }
       if (route.wallet === 'apple' && wallet.apple) fn.readSecretByArn(wallet.apple.secretArn, 'APPLE_PASS_SECRET_ARN');
       if (route.wallet === 'google' && wallet.google) fn.readSecretByArn(wallet.google.secretArn, 'GOOGLE_WALLET_SECRET_ARN');
-      if (route.who?.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
+      if (verifiesJwts(route.who)) fn.verifyJwt(jwt);
       if (route.storesExports) fn.storeExports(this.exportBucket, 'exports/');
       functions.set(route.id, fn);
       return fn;

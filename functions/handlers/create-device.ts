@@ -2,7 +2,7 @@ import { deviceStore } from '#adapters/device-store';
 import { eventStore } from '#adapters/event-store';
 import { checkPlaces, deviceView, newDeviceId, tokenValidUntil, type StoredDevice } from '#domain/device';
 import { notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
+import { eventIdOf, found } from '#http/event-id';
 import { newPairing } from '#http/pairing';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -11,9 +11,8 @@ import { deviceInput } from '#schemas/device';
 
 /** A door scanner for the event, with its first one-time pairing code (shown once: only its hash is kept). */
 export const handler = securedRoute('create-device', async (req) => {
-  const eventId = req.params.eventId ?? '';
-  const page = isEventId(eventId) ? await eventStore.read(eventId) : undefined;
-  if (!page) throw notFound('No such event.');
+  const eventId = eventIdOf(req.params);
+  const page = found(await eventStore.read(eventId));
   const input = validate(deviceInput(), req.body, req.locale);
   const places = checkPlaces(input.places, page.event.sessions.map((s) => s.id));
   const now = new Date();

@@ -3,7 +3,7 @@ import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { cursorKey } from '#adapters/secrets';
 import { notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
+import { eventIdOf, found } from '#http/event-id';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -16,9 +16,9 @@ const CONCURRENCY = 8;
  * place, with every admitting scan, earliest first. A page reads what it returns, nothing more.
  */
 export const handler = securedRoute('list-checkin-duplicates', async (req) => {
-  const eventId = req.params.eventId ?? '';
+  const eventId = eventIdOf(req.params);
   const limit = pageLimit(req.query.limit);
-  if (!isEventId(eventId) || !(await eventStore.read(eventId))) throw notFound('No such event.');
+  found(await eventStore.read(eventId));
   const key = await cursorKey();
   const scope = `duplicates:${eventId}`;
   const page = await listDuplicates(eventId, limit, decodeCursor(key, scope, req.query.cursor));

@@ -1,7 +1,7 @@
 import { deviceStore } from '#adapters/device-store';
 import { deviceView, isDeviceId } from '#domain/device';
 import { notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
+import { eventIdOf, found } from '#http/event-id';
 import { newPairing } from '#http/pairing';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -12,8 +12,9 @@ import { json } from '#http/respond';
  * A revoked device is gone for good: create another.
  */
 export const handler = securedRoute('new-device-pairing', async (req) => {
-  const { eventId = '', deviceId = '' } = req.params;
-  if (!isEventId(eventId) || !isDeviceId(deviceId)) throw notFound('No such device.');
+  const eventId = eventIdOf(req.params);
+  const { deviceId = '' } = req.params;
+  if (!isDeviceId(deviceId)) throw notFound('No such device.');
   const pairing = newPairing(new Date());
   const device = await deviceStore.newPairing(eventId, deviceId, pairing.hash, pairing.view.expiresAt);
   if (device === 'gone') throw notFound('No such device, or it was revoked.');

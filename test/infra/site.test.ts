@@ -261,7 +261,7 @@ describe('SiteUrl and SITE_URL', () => {
     const withSiteUrl = ofType(resources, 'AWS::Lambda::Function').filter(([, f]) => f.Properties!.Environment?.Variables?.SITE_URL);
     // Assess
     expect(siteUrl).toBe(`https://<${idOf(stack.site.distribution)}.DomainName>`);
-    expect(withSiteUrl.map(([id]) => id).sort()).toEqual([idOf(stack.functions.get('mailer')!.fn), idOf(stack.functions.get('outbox-sweeper')!.fn)].sort());
+    expect(withSiteUrl.map(([id]) => id).sort()).toEqual(['mailer', 'outbox-sweeper', 'create-device', 'new-device-pairing'].map((f) => idOf(stack.functions.get(f)!.fn)).sort());
     for (const [, f] of withSiteUrl) expect(render(f.Properties!.Environment.Variables.SITE_URL)).toBe(siteUrl);
     expect(cycleIn(resources)).toBeUndefined();
   });
