@@ -30,6 +30,9 @@ export interface FingerprintOptions {
   presenceOnly?: (item: Record<string, AttributeValue>) => boolean;
 }
 
+/** The per-address email cap: the mailer counts its sends there in the background, never a request. */
+const mailerBookkeeping = (item: Record<string, AttributeValue>) => item.type?.S === 'email-cap';
+
 /** Outbox items: the mailer claims and marks them sent in the background. */
 export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('OUTBOX#') === true;
 
@@ -39,7 +42,7 @@ export async function fingerprint(client: DynamoDBClient, tables: readonly strin
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
-      for (const item of page.Items ?? []) items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
+      for (const item of page.Items ?? []) if (!mailerBookkeeping(item)) items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
