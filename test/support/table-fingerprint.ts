@@ -34,6 +34,9 @@ export interface FingerprintOptions {
   ignoreAttributes?: readonly string[];
 }
 
+/** The per-address email cap: the mailer counts its sends there in the background, never a request. */
+const mailerBookkeeping = (item: Record<string, AttributeValue>) => item.type?.S === 'email-cap';
+
 /** Outbox items: the mailer claims and marks them sent in the background. */
 export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('OUTBOX#') === true;
 
@@ -47,7 +50,7 @@ export async function fingerprint(client: DynamoDBClient, tables: readonly strin
     do {
       const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
-        if (options.ignore?.(item)) continue;
+        if (mailerBookkeeping(item) || options.ignore?.(item)) continue;
         for (const name of options.ignoreAttributes ?? []) delete item[name];
         items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
       }
