@@ -88,9 +88,17 @@ export function check(event: PublicEvent, body: unknown, mode: Mode): FieldError
   for (const issue of result.error.issues) {
     const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ path: [...at, key].join('.'), message: issue.message });
+    // A required input left empty: say so, rather than zod's "expected string, received undefined".
+    else if (valueAt(body, at) === undefined) errors.push({ path: at.join('.'), message: pick(formStrings).missing });
     else errors.push({ path: at.join('.'), message: issue.message });
   }
   return errors;
+}
+
+function valueAt(body: unknown, path: readonly string[]): unknown {
+  let v = body;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
 }
 
 const idOf = (path: string) => `f-${path.replace(/[^\w-]/g, '-')}`;
