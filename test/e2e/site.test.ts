@@ -1,7 +1,8 @@
 /**
  * The local gateway serves the built web app beside the API, as CloudFront does deployed: page
  * routes → their page, hashed assets cached for good, anything else → the not-found page with
- * 404, the site's security headers on all of it; the API's paths stay the API's (problem+json).
+ * 404 for a browser (problem+json for a client that asks for no HTML), the site's security
+ * headers on all of it; the API's paths stay the API's (problem+json).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -32,7 +33,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const get = (path: string, method = 'GET') => fetch(base + path, { method });
+// As a browser navigates: Accept names text/html.
+const get = (path: string, method = 'GET') => fetch(base + path, { method, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
 
 describe('the site on the gateway', () => {
   it.each([
@@ -59,6 +61,12 @@ describe('the site on the gateway', () => {
     expect(r.headers.get('x-frame-options')).toBe('DENY');
   });
 
+  it('an unknown path asked for by a client that wants no HTML (Accept */*) keeps the API\'s 404 problem+json', async () => {
+    const r = await fetch(`${base}/no-such-route`);
+    expect([r.status, r.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    expect(((await r.json()) as { code: string }).code).toBe('not_found');
+  });
+
   it('HEAD answers the headers without a body', async () => {
     const r = await get('/manage', 'HEAD');
     expect(r.status).toBe(200);
@@ -70,7 +78,7 @@ describe('the site on the gateway', () => {
       const r = await get(path);
       expect(r.status).toBe(404);
       expect(r.headers.get('content-type')).toContain('application/problem+json');
-      expect((await r.json()).code).toBe('not_found');
+      expect(((await r.json()) as { code: string }).code).toBe('not_found');
     }
   });
 });

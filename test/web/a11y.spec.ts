@@ -53,10 +53,13 @@ test('pages and assets carry the security headers; hashed assets cache for long,
   expect(js.headers()['cache-control']).toContain('immutable');
   for (const [k, v] of Object.entries(securityHeaders)) expect(js.headers()[k], k).toBe(v);
 
-  const missing = await request.get(`${site()}/nothing-here`);
+  const missing = await request.get(`${site()}/nothing-here`, { headers: { accept: 'text/html' } });
   expect(missing.status()).toBe(404);
   expect(missing.headers()['content-type']).toBe('text/html; charset=utf-8');
   expect(missing.headers()['content-security-policy']).toBe(securityHeaders['content-security-policy']);
+  // A client that asks for no HTML keeps the API's answer (the shared smoke test's GET /no-such-route).
+  const plain = await request.get(`${site()}/nothing-here`, { headers: { accept: '*/*' } });
+  expect([plain.status(), plain.headers()['content-type']]).toEqual([404, 'application/problem+json; charset=utf-8']);
   const api = await request.get(`${site()}/events/nosuchevent1/nothing`);
   expect(api.status()).toBe(404);
   expect(api.headers()['content-type']).toContain('application/problem+json');
