@@ -92,6 +92,8 @@ export interface Worker {
   readonly trigger: 'outbox-stream' | 'schedule';
   readonly everyMinutes?: number;
   readonly table: TableAccess;
+  /** Deletes items (dynamodb:DeleteItem is granted only then). */
+  readonly deletes?: boolean;
   readonly serverSecret?: boolean;
   readonly badgeKeys?: boolean;
   readonly sendsEmail?: boolean;
@@ -100,7 +102,7 @@ export interface Worker {
 
 export const workers = [
   { id: 'mailer', trigger: 'outbox-stream', table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Sends the emails owed by outbox items' },
-  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due; finishes owed promotions; moves data expiry after an event change' },
+  { id: 'outbox-sweeper', trigger: 'schedule', everyMinutes: 1, table: 'readwrite', deletes: true, serverSecret: true, badgeKeys: true, sendsEmail: true, summary: 'Retries owed emails whose next attempt is due; finishes owed promotions; moves data expiry after an event change' },
 ] as const satisfies readonly Worker[];
 
 export type RouteId = (typeof routes)[number]['id'];

@@ -1,6 +1,6 @@
 /**
- * Before `cdk synth` packs web/dist into the template's assets: build the app when web/dist is
- * missing or older than its sources, or stop with one line saying why.
+ * Before `cdk synth` packs web/dist into the template's assets, and before `npm start` serves it:
+ * build the app when web/dist is missing or older than its sources, or stop with one line saying why.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,13 +20,16 @@ function files(dir: string, skip: (p: string) => boolean = () => false): string[
   });
 }
 
+/** Sources the pages import from outside web/: the schemas and the pure rules the handlers judge with. */
+const sharedSources = [path.join(root, 'functions', 'schemas'), path.join(root, 'functions', 'domain')];
+
 /** `missing`, `stale` (a source, the lockfile included, is newer than the oldest built file) or `fresh`. */
-export function siteBuildState(web = webDir, lockfile = path.join(root, 'package-lock.json')): 'missing' | 'stale' | 'fresh' {
+export function siteBuildState(web = webDir, lockfile = path.join(root, 'package-lock.json'), shared: readonly string[] = sharedSources): 'missing' | 'stale' | 'fresh' {
   const dist = path.join(web, 'dist');
   const built = files(dist);
   if (!built.some((f) => f.endsWith('.html')) || !existsSync(path.join(dist, 'assets'))) return 'missing';
   const oldestBuilt = Math.min(...built.map((f) => statSync(f).mtimeMs));
-  const sources = [...files(web, (p) => p === dist || p.endsWith(`${path.sep}node_modules`)), lockfile];
+  const sources = [...files(web, (p) => p === dist || p.endsWith(`${path.sep}node_modules`)), ...shared.flatMap((d) => files(d)), lockfile];
   return sources.some((f) => existsSync(f) && statSync(f).mtimeMs > oldestBuilt) ? 'stale' : 'fresh';
 }
 

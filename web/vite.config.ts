@@ -4,14 +4,28 @@
  * `npm run dev:web` runs Vite's dev server, proxying the API's paths to a running local stack.
  */
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
-import { apiPrefixes, pages, notFoundPage } from './site-routes.ts';
+import { defineConfig, type Plugin } from 'vite';
+import { apiPrefixes, isApiPath, pages, notFoundPage } from './site-routes.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = process.env.GATEPASS_API ?? `http://127.0.0.1:${process.env.GATEPASS_PORT ?? 3000}`;
 
+/** The dev server answers page routes (/e/{eventId}, /manage) with their page, as the gateway and CloudFront do. */
+const pageRoutes: Plugin = {
+  name: 'gatepass-page-routes',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      const [path, query] = (req.url ?? '/').split('?');
+      const page = path && !isApiPath(path) ? pages.find((p) => p.pattern.test(path)) : undefined;
+      if (page) req.url = `/${page.file}${query ? `?${query}` : ''}`;
+      next();
+    });
+  },
+};
+
 export default defineConfig({
   root,
+  plugins: [pageRoutes],
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
@@ -19,6 +33,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },
+    // The bench (bench/web.ts) reads each page's first-load files from it.
+    manifest: true,
     rollupOptions: {
       input: Object.fromEntries([...pages.map((p) => p.file), notFoundPage].map((file) => [file.replace(/\.html$/, ''), `${root}${file}`])),
     },

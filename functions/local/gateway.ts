@@ -10,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem } from '#http/respond';
+import { serveSite } from '#local/site';
 import { fallbackRoute, routes, type Route } from '#routes';
+import { isApiPath, resolveSitePath } from '../../web/site-routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -156,6 +158,8 @@ export interface GatewayOptions {
   files?: { prefix: string; dir: string };
   /** Each function's time limit (deployed: 10 s); tests shorten it to reach it. */
   functionTimeoutMs?: number;
+  /** The built web app (web/dist): every GET or HEAD outside the API's prefixes, as CloudFront serves the bucket. */
+  site?: { dir: string };
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
@@ -173,6 +177,12 @@ export function createGateway(options: GatewayOptions = {}): Server {
         const body = /^[\w.-]+$/.test(name) ? await readFile(join(files.dir, name)).catch(() => undefined) : undefined;
         if (!body) res.writeHead(404, { 'content-type': 'application/json', ...cors }).end('{"message":"Not Found"}');
         else res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', ...cors }).end(body);
+        return;
+      }
+      // A path that is no page and no asset gets the site's not-found page where a browser asks
+      // for HTML; other clients (curl, fetch: Accept */*) keep the API's 404 problem+json.
+      if (options.site && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname) && (resolveSitePath(url.pathname).status === 200 || /\btext\/html\b/.test(req.headers.accept ?? ''))) {
+        await serveSite(req, res, options.site.dir, url.pathname);
         return;
       }
       if (req.method === 'OPTIONS') {

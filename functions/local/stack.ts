@@ -33,6 +33,8 @@ export interface StackOptions {
   functionTimeoutMs?: number;
   /** Sign wallet passes with throwaway keys made under the state directory (default true); false: a deployment without wallet passes. */
   wallet?: boolean;
+  /** Serve the built web app from this folder beside the API (npm start: web/dist). */
+  siteDir?: string;
 }
 
 export interface LocalStack {
@@ -129,6 +131,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       extra: { [jwksPath]: () => ({ keys: [publicJwk] }) },
       files: { prefix: '/.local/exports/', dir: join(stateDir, 'exports') },
       functionTimeoutMs: options.functionTimeoutMs,
+      ...(options.siteDir ? { site: { dir: options.siteDir } } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

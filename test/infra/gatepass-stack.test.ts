@@ -41,7 +41,8 @@ const DYNAMODB_WRITE_ACTIONS = [
 
 /** The routes whose transactions delete items: cancel and change free seat lines and email guards, a PATCH of the event drops session counters. */
 // Pairing deletes the used code; a fresh code or a revocation deletes the one outstanding.
-const DELETING_ROUTES = ['update-event', 'update-registration', 'cancel-registration', 'revoke-device', 'new-device-pairing', 'pair-device'];
+const DELETING_ROUTES = ['update-event', 'update-registration', 'cancel-registration', 'revoke-device', 'new-device-pairing', 'pair-device', 'outbox-sweeper'];
+// (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
 type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'storesExports'> & { who?: Route['who'] };
 /** Every function: the routes, the $default route and the workers. */

@@ -20,11 +20,12 @@ beforeEach(() => {
   write('package-lock.json', 1000);
   write('web/src/pages/event.tsx', 1000);
   write('web/site-routes.ts', 1000);
+  write('functions/schemas/registration.ts', 1000);
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('siteBuildState', () => {
-  const state = () => siteBuildState(path.join(dir, 'web'), path.join(dir, 'package-lock.json'));
+  const state = () => siteBuildState(path.join(dir, 'web'), path.join(dir, 'package-lock.json'), [path.join(dir, 'functions', 'schemas')]);
 
   it('is missing with no dist, or a dist without pages or assets', () => {
     expect(state()).toBe('missing');
@@ -42,7 +43,8 @@ describe('siteBuildState', () => {
   it('is stale when a page source, the route table or the lockfile changed after the build', () => {
     write('web/dist/event.html', 2000);
     write('web/dist/assets/event-1.js', 2000);
-    for (const source of ['web/src/pages/event.tsx', 'web/site-routes.ts', 'package-lock.json']) {
+    // functions/schemas: the pages validate with the handlers' own schemas.
+    for (const source of ['web/src/pages/event.tsx', 'web/site-routes.ts', 'package-lock.json', 'functions/schemas/registration.ts']) {
       at(path.join(dir, source), 3000);
       expect(state(), source).toBe('stale');
       at(path.join(dir, source), 1000);
