@@ -131,7 +131,7 @@ export class GatepassStack extends Stack {
     Validations.of(this.serverSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Not a credential of another service: it is key material for manage tokens already emailed to participants and for list cursors. Functions read only its current version, so a new version stops every mailed manage link and cursor at once: rotating it is a deliberate operator action after a leak, never a schedule.',
+        'Not a credential of another service: it is key material for manage tokens already emailed to participants and for list cursors. Functions sign with its current version and verify with the current and the previous one (adapters/secrets.ts), so one rotation keeps mailed manage links and cursors working and a second retires them: rotating it is a deliberate operator action after a leak, never a schedule.',
     });
 
     // The badge signing key material: Ed25519 keys derive from it (SHA-256 → seed). Rotating the

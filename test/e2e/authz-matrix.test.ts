@@ -87,13 +87,13 @@ const callers: Caller[] = [
 
 type Expected = 'allowed' | 401 | 403;
 
-/** API.md, "Routes" (and the README for `POST /outbox/redrive`): who may call each method and path. */
+/** API.md, "Routes" (and the README for `POST /outbox/redrive`): who may call each method and path; `device` as API.md's Devices section opens routes to paired scanners. */
 const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'GET /health': ['anyone'],
   'GET /openapi.json': ['anyone'],
   'GET /events': ['admin'],
   'POST /events': ['admin'],
-  'GET /events/{eventId}': ['anyone'],
+  'GET /events/{eventId}': ['anyone', 'device'],
   'PATCH /events/{eventId}': ['admin'],
   'POST /events/{eventId}/registrations': ['anyone'],
   'POST /events/{eventId}/registrations/resend': ['anyone'],
@@ -103,12 +103,24 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'PATCH /events/{eventId}/registrations/{registrationId}': ['participant', 'admin'],
   'DELETE /events/{eventId}/registrations/{registrationId}': ['participant', 'admin'],
   'GET /events/{eventId}/registrations/{registrationId}/badge': ['participant', 'staff', 'admin'],
-  'GET /events/{eventId}/badge-keys': ['staff', 'admin'],
-  'GET /events/{eventId}/roster': ['staff', 'admin'],
-  'POST /events/{eventId}/checkins': ['staff', 'admin'],
-  'POST /events/{eventId}/checkins/batch': ['staff', 'admin'],
+  'GET /events/{eventId}/badge-keys': ['staff', 'admin', 'device'],
+  'GET /events/{eventId}/roster': ['staff', 'admin', 'device'],
+  'POST /events/{eventId}/checkins': ['staff', 'admin', 'device'],
+  'POST /events/{eventId}/checkins/batch': ['staff', 'admin', 'device'],
   'GET /events/{eventId}/attendance': ['admin'],
   'POST /outbox/redrive': ['admin'],
+  // API.md, Registration: manage-token rotation.
+  'POST /events/{eventId}/registrations/{registrationId}/manage-token': ['participant', 'admin'],
+  // API.md, Wallet passes: as the badge.
+  'GET /events/{eventId}/registrations/{registrationId}/wallet/apple': ['participant', 'staff', 'admin'],
+  'GET /events/{eventId}/registrations/{registrationId}/wallet/google': ['participant', 'staff', 'admin'],
+  // API.md, Devices (the device role itself: authz-devices.test.ts).
+  'POST /events/{eventId}/devices': ['admin'],
+  'GET /events/{eventId}/devices': ['admin'],
+  'DELETE /events/{eventId}/devices/{deviceId}': ['admin'],
+  'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
+  'POST /devices/pair': ['anyone'],
+  'GET /events/{eventId}/checkins/duplicates': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
