@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { apiPrefixes, pages, notFoundPage } from './site-routes.ts';
+import { scanServiceWorkerPlugin } from './scan-sw-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = process.env.GATEPASS_API ?? `http://127.0.0.1:${process.env.GATEPASS_PORT ?? 3000}`;
@@ -14,6 +15,7 @@ export default defineConfig({
   root,
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  plugins: [scanServiceWorkerPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,
