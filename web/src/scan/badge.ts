@@ -26,7 +26,7 @@ export type VerifierKind = 'webcrypto' | 'js';
 
 const TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-export function fromBase64url(text: string): Uint8Array {
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
   const bin = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
   const out = new Uint8Array(bin.length);
@@ -46,18 +46,18 @@ export async function hasWebCryptoEd25519(): Promise<boolean> {
     // RFC 8032's first test vector: a real verification, not just an import.
     const pub = fromBase64url('11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo');
     const sig = fromBase64url('5VZDAMNgrHKQhuLMgG6CioSHfx645dl02HPgZSJJAVVfuIIVkKM7rMYeOXAc-bRr0lv18FlbviRlUUFDjnoQCw');
-    const key = await crypto.subtle.importKey('raw', pub as BufferSource, { name: 'Ed25519' }, false, ['verify']);
-    return await crypto.subtle.verify({ name: 'Ed25519' }, key, sig as BufferSource, new Uint8Array(0));
+    const key = await crypto.subtle.importKey('raw', pub, { name: 'Ed25519' }, false, ['verify']);
+    return await crypto.subtle.verify({ name: 'Ed25519' }, key, sig, new Uint8Array(0));
   } catch {
     return false;
   }
 }
 
-type Verify = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => Promise<boolean>;
+type Verify = (signature: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>, publicKey: Uint8Array<ArrayBuffer>) => Promise<boolean>;
 
 const webcryptoVerify: Verify = async (signature, message, publicKey) => {
-  const key = await crypto.subtle.importKey('raw', publicKey as BufferSource, { name: 'Ed25519' }, false, ['verify']);
-  return crypto.subtle.verify({ name: 'Ed25519' }, key, signature as BufferSource, message as BufferSource);
+  const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
+  return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
 };
 
 let jsVerify: Promise<Verify> | undefined;
@@ -79,7 +79,7 @@ export interface BadgeVerifier {
 export function badgeVerifier(eventId: string, keys: readonly BadgeJwk[], kind: VerifierKind): BadgeVerifier {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const encoder = new TextEncoder();
-  const publicKeys = new Map<string, Uint8Array>();
+  const publicKeys = new Map<string, Uint8Array<ArrayBuffer>>();
   for (const k of keys) if (k.kty === 'OKP' && k.crv === 'Ed25519' && typeof k.x === 'string') publicKeys.set(k.kid, fromBase64url(k.x));
   return {
     kind,
@@ -87,7 +87,7 @@ export function badgeVerifier(eventId: string, keys: readonly BadgeJwk[], kind: 
       if (typeof token !== 'string' || token.length > 1000 || !TOKEN.test(token)) throw new InvalidBadge('not a badge');
       const parts = token.split('.') as [string, string, string];
       // A badge that is not exactly the issued text must not verify (spare bits of the last character).
-      const bytes = parts.map(fromBase64url) as [Uint8Array, Uint8Array, Uint8Array];
+      const bytes = parts.map(fromBase64url) as [Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>, Uint8Array<ArrayBuffer>];
       if (bytes.some((b, i) => toBase64url(b) !== parts[i])) throw new InvalidBadge('not a badge');
       let header: { alg?: unknown; kid?: unknown; crit?: unknown; b64?: unknown };
       let claim: { e?: unknown; r?: unknown };
