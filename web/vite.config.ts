@@ -21,6 +21,8 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },
+    // The bench (bench/web.ts) reads each page's first-load files from it.
+    manifest: true,
     rollupOptions: {
       input: Object.fromEntries([...pages.map((p) => p.file), notFoundPage].map((file) => [file.replace(/\.html$/, ''), `${root}${file}`])),
     },

@@ -10,7 +10,9 @@ import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem } from '#http/respond';
+import { serveSite } from '#local/site';
 import { fallbackRoute, routes, type Route } from '#routes';
+import { isApiPath } from '../../web/site-routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -154,6 +156,8 @@ export interface GatewayOptions {
   extra?: Record<string, () => unknown>;
   /** Local-only files (large exports: S3's part, deployed), served under a path prefix. */
   files?: { prefix: string; dir: string };
+  /** The built web app (web/dist): every GET or HEAD outside the API's prefixes, as CloudFront serves the bucket. */
+  site?: { dir: string };
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
@@ -171,6 +175,10 @@ export function createGateway(options: GatewayOptions = {}): Server {
         const body = /^[\w.-]+$/.test(name) ? await readFile(join(files.dir, name)).catch(() => undefined) : undefined;
         if (!body) res.writeHead(404, { 'content-type': 'application/json', ...cors }).end('{"message":"Not Found"}');
         else res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', ...cors }).end(body);
+        return;
+      }
+      if (options.site && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname)) {
+        await serveSite(req, res, options.site.dir, url.pathname);
         return;
       }
       if (req.method === 'OPTIONS') {

@@ -28,6 +28,8 @@ export interface StackOptions {
   tables?: TableNames;
   /** Seconds between runs of the scheduled workers (the outbox sweeper); deployed: a minute. */
   sweepSeconds?: number;
+  /** Serve the built web app from this folder beside the API (npm start: web/dist). */
+  siteDir?: string;
 }
 
 export interface LocalStack {
@@ -111,6 +113,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     const server: Server = createGateway({
       extra: { [jwksPath]: () => ({ keys: [publicJwk] }) },
       files: { prefix: '/.local/exports/', dir: join(stateDir, 'exports') },
+      ...(options.siteDir ? { site: { dir: options.siteDir } } : {}),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

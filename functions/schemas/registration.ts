@@ -1,10 +1,14 @@
 /**
  * Registration schemas. The request schema is built from the event's own sessions and form
- * fields, so every answer is checked against what the organiser asked.
+ * fields, so every answer is checked against what the organiser asked. Pure (zod/mini only): the
+ * web app's forms import this very module, so the browser and the handler judge a form alike.
  */
 import * as z from 'zod/mini';
 import { locale, once, text } from '#schemas/common';
 import type { FormField, StoredEvent } from '#domain/event';
+
+/** What the schemas read of an event: its sessions and form fields (the public event view has both). */
+export type RegistrationForm = Pick<StoredEvent, 'sessions' | 'fields'>;
 
 // Built on first use (see common.ts), once.
 const email = once(() =>
@@ -55,7 +59,7 @@ function answersSchema(fields: readonly FormField[]) {
  */
 export const MAX_SESSIONS_PER_REGISTRATION = 40;
 
-function sessionsSchema(event: StoredEvent) {
+function sessionsSchema(event: RegistrationForm) {
   const ids = event.sessions.map((s) => s.id);
   const id = ids.length ? z.enum(ids as [string, ...string[]]) : z.never();
   return z.array(id).check(
@@ -65,7 +69,7 @@ function sessionsSchema(event: StoredEvent) {
 }
 
 /** Details a participant may change later (PATCH); `email` never changes. */
-function detailsShape(event: StoredEvent) {
+function detailsShape(event: RegistrationForm) {
   return {
     name: text(1, 200),
     organization: z.optional(text(0, 200)),
@@ -76,7 +80,7 @@ function detailsShape(event: StoredEvent) {
   };
 }
 
-export function registrationInput(event: StoredEvent) {
+export function registrationInput(event: RegistrationForm) {
   return z.strictObject({
     email: email(),
     ...detailsShape(event),
@@ -86,7 +90,7 @@ export function registrationInput(event: StoredEvent) {
 export type RegistrationInput = z.output<ReturnType<typeof registrationInput>>;
 
 /** PATCH: any subset of the details and sessions (never the email); answers are replaced whole. */
-export function registrationPatch(event: StoredEvent) {
+export function registrationPatch(event: RegistrationForm) {
   return z.partial(z.strictObject(detailsShape(event))).check(
     z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
   );

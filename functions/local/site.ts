@@ -1,0 +1,88 @@
+/**
+ * The web app, locally: the gateway serves web/dist on its own port beside the API routes, as
+ * CloudFront serves the bucket deployed (same page routes, same security headers), and `npm start`
+ * builds the app first when web/dist is missing or older than its sources.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { notFoundPage, resolveSitePath, securityHeaders } from '../../web/site-routes.ts';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+export const webDir = join(repo, 'web');
+export const defaultSiteDir = join(webDir, 'dist');
+
+const types: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2',
+};
+
+/** Answers a site (non-API) GET or HEAD from the built app: a page, an asset, or the not-found page with 404. */
+export async function serveSite(req: IncomingMessage, res: ServerResponse, dir: string, path: string): Promise<void> {
+  let { file, status } = resolveSitePath(path);
+  let body = await readInside(dir, file);
+  if (!body && status === 200) {
+    // A page or asset route whose file is not in the build: the not-found page, as deployed.
+    [file, status] = [notFoundPage, 404];
+    body = await readInside(dir, file);
+  }
+  const headers: Record<string, string> = { ...securityHeaders };
+  if (!body) {
+    res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('The web app is not built: run `npm run build:web`.\n');
+    return;
+  }
+  headers['content-type'] = types[extname(file)] ?? 'application/octet-stream';
+  // Vite's /assets/ files carry a content hash in their names: they never change. Pages do.
+  headers['cache-control'] = file.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+  headers['content-length'] = String(body.length);
+  res.writeHead(status, headers).end(req.method === 'HEAD' ? undefined : body);
+}
+
+async function readInside(dir: string, file: string): Promise<Buffer | undefined> {
+  const full = normalize(join(dir, file));
+  if (!full.startsWith(normalize(dir) + sep)) return undefined;
+  return readFile(full).catch(() => undefined);
+}
+
+/** Newest modification time under a folder (skipping build output and dependencies). */
+function newest(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let t = s.mtimeMs;
+  for (const name of readdirSync(path)) {
+    if (name === 'dist' || name === 'node_modules' || name.startsWith('.')) continue;
+    t = Math.max(t, newest(join(path, name)));
+  }
+  return t;
+}
+
+/** Sources the build reads besides web/: the pages import the registration schemas the handlers use. */
+const sharedSources = [join(repo, 'functions/schemas/registration.ts'), join(repo, 'functions/schemas/common.ts')];
+
+/** Why the app needs building, or undefined when web/dist is current. */
+export function siteBuildReason(dir = defaultSiteDir): string | undefined {
+  const stamp = join(dir, '.vite', 'manifest.json');
+  if (!existsSync(stamp)) return `${dir} is missing`;
+  const built = statSync(stamp).mtimeMs;
+  const sources = Math.max(newest(webDir), ...sharedSources.filter(existsSync).map((f) => statSync(f).mtimeMs));
+  return sources > built ? 'web/ has changed since the last build' : undefined;
+}
+
+/** Builds web/dist with Vite (quietly) when it is missing or stale; returns what it did, in one line. */
+export async function ensureSiteBuilt(log: (line: string) => void = console.log): Promise<void> {
+  const reason = siteBuildReason();
+  if (!reason) return;
+  log(`Building the web app into web/dist (${reason}) …`);
+  const { build } = await import('vite');
+  await build({ configFile: join(webDir, 'vite.config.ts'), logLevel: 'warn' });
+}

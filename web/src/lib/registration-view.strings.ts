@@ -1,0 +1,43 @@
+/** Strings of a registration's status, badge and downloads (confirmation and manage page). */
+export const viewStrings = {
+  ko: {
+    status: {
+      confirmed: '등록이 확정되었습니다.',
+      waitlisted: '대기자 명단에 올랐습니다. 자리가 나면 순서대로 확정되고 메일로 알려 드립니다.',
+      pending: '등록 신청이 접수되었습니다. 주최 측 승인을 기다리고 있습니다.',
+      denied: '등록 신청이 승인되지 않았습니다.',
+      cancelled: '등록이 취소되었습니다.',
+    },
+    statusWord: { confirmed: '확정', waitlisted: '대기', pending: '승인 대기', denied: '거절', cancelled: '취소' } as Record<string, string>,
+    registrationId: '등록 번호',
+    sessions: '세션',
+    badge: 'QR 배지',
+    badgeAlt: (name: string) => `${name} 님의 QR 배지`,
+    badgeLoading: '배지를 불러오는 중…',
+    badgeFailed: '배지를 불러오지 못했습니다.',
+    noBadge: '배지는 등록이 확정되면 발급됩니다.',
+    pdf: '배지 PDF 내려받기',
+    ics: '캘린더에 추가 (.ics)',
+    retry: '다시 시도',
+  },
+  en: {
+    status: {
+      confirmed: 'Your registration is confirmed.',
+      waitlisted: "You're on the waitlist. Places are confirmed in order as seats free up, and we'll email you.",
+      pending: 'Your registration was received and awaits the organiser’s approval.',
+      denied: 'Your registration was not approved.',
+      cancelled: 'Your registration is cancelled.',
+    },
+    statusWord: { confirmed: 'confirmed', waitlisted: 'waitlisted', pending: 'pending approval', denied: 'denied', cancelled: 'cancelled' } as Record<string, string>,
+    registrationId: 'Registration number',
+    sessions: 'Sessions',
+    badge: 'QR badge',
+    badgeAlt: (name: string) => `QR badge of ${name}`,
+    badgeLoading: 'Loading the badge…',
+    badgeFailed: 'The badge could not be loaded.',
+    noBadge: 'The badge is issued once your registration is confirmed.',
+    pdf: 'Download the badge (PDF)',
+    ics: 'Add to calendar (.ics)',
+    retry: 'Try again',
+  },
+};
