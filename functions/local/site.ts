@@ -66,8 +66,8 @@ function newest(path: string): number {
   return t;
 }
 
-/** Sources the build reads besides web/: the pages import the registration schemas the handlers use. */
-const sharedSources = [join(repo, 'functions/schemas/registration.ts'), join(repo, 'functions/schemas/common.ts')];
+/** Sources the build reads besides web/: the pages import the registration schemas the handlers use, the scanner the check-in rules. */
+const sharedSources = [join(repo, 'functions/schemas/registration.ts'), join(repo, 'functions/schemas/common.ts'), join(repo, 'functions/domain/checkin-rules.ts'), join(repo, 'functions/domain/errors.ts')];
 
 /** Why the app needs building, or undefined when web/dist is current. */
 export function siteBuildReason(dir = defaultSiteDir): string | undefined {

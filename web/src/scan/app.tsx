@@ -277,7 +277,7 @@ function Status() {
         <dd data-people={state.people.value}>{state.people.value}</dd>
       </div>
       <div>
-        <dt class="visually-hidden">{t.mode[state.mode.value]}</dt>
+        <dt>{t.connection}</dt>
         <dd class={`connection ${state.mode.value}`} data-connection={state.mode.value}>
           {t.mode[state.mode.value]}
         </dd>
