@@ -20,6 +20,8 @@ const schema = () => z.object({
   MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
   /** The organiser's page that manages a registration; the token goes in its URL fragment. */
   MANAGE_PAGE_URL: z.optional(z.url()),
+  /** The site's own URL (CloudFront deployed, the gateway locally): the scanner's pairing deep link names it. */
+  SITE_URL: z.optional(z.url()),
   /** The API's public base URL, for links in emails when no manage page is configured. */
   PUBLIC_API_URL: z.optional(z.url()),
   /** Deployed: the bucket that holds exports too large for one response (short-lived objects). */

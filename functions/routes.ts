@@ -4,7 +4,7 @@
  * document is generated from it and the auth middleware reads who may call each route.
  * Keep this module free of runtime imports: every handler bundles it.
  */
-export type Role = 'anyone' | 'participant' | 'staff' | 'admin';
+export type Role = 'anyone' | 'participant' | 'staff' | 'admin' | 'device';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /** What a route's function may do with the data table (least privilege, granted by the stack). */
@@ -27,6 +27,8 @@ export interface Route {
   readonly badgeKeys?: boolean;
   /** Hands large exports over through the export bucket (a short-lived download URL). */
   readonly storesExports?: boolean;
+  /** Writes links to the site's pages (the scanner's pairing deep link): gets SITE_URL. */
+  readonly siteUrl?: boolean;
   /** Renders badges (SVG, PNG, PDF): ships the fonts and needs more memory. */
   readonly rendersBadges?: boolean;
   /** Names in functions/schemas/openapi-registry.ts, for the OpenAPI document. */
@@ -45,7 +47,7 @@ export const routes = [
   { id: 'openapi', method: 'GET', path: '/openapi.json', who: ['anyone'], table: 'none', status: 200, summary: 'This OpenAPI document' },
   { id: 'list-events', method: 'GET', path: '/events', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['limit', 'cursor'], response: 'EventList', summary: 'List events, newest first' },
   { id: 'create-event', method: 'POST', path: '/events', who: ['admin'], table: 'readwrite', status: 201, request: 'EventInput', response: 'Event', summary: 'Create an event with its sessions and form fields' },
-  { id: 'get-event', method: 'GET', path: '/events/{eventId}', who: ['anyone'], table: 'read', status: 200, response: 'Event', summary: 'Public event page: sessions and seats left' },
+  { id: 'get-event', method: 'GET', path: '/events/{eventId}', who: ['anyone', 'device'], table: 'read', status: 200, response: 'Event', summary: 'Public event page: sessions and seats left' },
   { id: 'update-event', method: 'PATCH', path: '/events/{eventId}', who: ['admin'], table: 'readwrite', status: 200, request: 'EventPatch', response: 'Event', summary: "Change any subset of an event's fields" },
   { id: 'create-registration', method: 'POST', path: '/events/{eventId}/registrations', who: ['anyone'], table: 'readwrite', idempotent: true, serverSecret: true, badgeKeys: true, status: 201, request: 'RegistrationInput', response: 'Registration', summary: 'Register for an event' },
   { id: 'get-registration', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, status: 200, query: ['token'], response: 'Registration', summary: 'One registration (manage token, staff or admin)' },
@@ -53,13 +55,19 @@ export const routes = [
   { id: 'cancel-registration', method: 'DELETE', path: '/events/{eventId}/registrations/{registrationId}', who: ['participant', 'admin'], table: 'readwrite', serverSecret: true, status: 200, query: ['token'], response: 'Registration', summary: 'Cancel: frees its seats and email, promotes the waitlist' },
   { id: 'resend-manage-link', method: 'POST', path: '/events/{eventId}/registrations/resend', who: ['anyone'], table: 'readwrite', status: 202, request: 'ResendInput', response: 'Accepted', summary: 'Email the manage link again, if that email is registered (always 202)' },
   { id: 'get-attendance', method: 'GET', path: '/events/{eventId}/attendance', who: ['admin'], table: 'read', status: 200, response: 'Attendance', summary: 'Live attendance summary' },
-  { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
+  { id: 'get-badge-keys', method: 'GET', path: '/events/{eventId}/badge-keys', who: ['staff', 'admin', 'device'], table: 'read', badgeKeys: true, status: 200, response: 'BadgeKeys', summary: "Public keys (JWKS) that verify this event's badges" },
   { id: 'get-badge', method: 'GET', path: '/events/{eventId}/registrations/{registrationId}/badge', who: ['participant', 'staff', 'admin'], table: 'read', serverSecret: true, badgeKeys: true, rendersBadges: true, status: 200, query: ['format', 'token'], produces: ['image/svg+xml', 'image/png', 'application/pdf'], summary: 'The badge as SVG, PNG or print-ready PDF (?format=svg|png|pdf)' },
-  { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
-  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin'], table: 'readwrite', badgeKeys: true, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
-  { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
+  { id: 'check-in', method: 'POST', path: '/events/{eventId}/checkins', who: ['staff', 'admin', 'device'], table: 'readwrite', badgeKeys: true, status: 201, request: 'CheckinInput', response: 'Checkin', summary: 'One scan at the entrance or a session door: first scan wins' },
+  { id: 'check-in-batch', method: 'POST', path: '/events/{eventId}/checkins/batch', who: ['staff', 'admin', 'device'], table: 'readwrite', badgeKeys: true, status: 200, request: 'CheckinBatchInput', response: 'CheckinBatch', summary: 'Up to 500 scans from an offline scanner, each judged as one scan' },
+  { id: 'get-roster', method: 'GET', path: '/events/{eventId}/roster', who: ['staff', 'admin', 'device'], table: 'read', serverSecret: true, status: 200, query: ['since', 'cursor', 'limit'], response: 'Roster', summary: 'Offline-scanner sync: registrations changed since a sync token' },
   { id: 'redrive-outbox', method: 'POST', path: '/outbox/redrive', who: ['admin'], table: 'readwrite', status: 200, response: 'Redrive', summary: 'Put failed emails back in the outbox' },
   { id: 'list-registrations', method: 'GET', path: '/events/{eventId}/registrations', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['status', 'sessionId', 'checkedIn', 'q', 'limit', 'cursor'], response: 'RegistrationList', summary: 'List registrations, oldest first; filters status, sessionId, checkedIn, q' },
+  { id: 'create-device', method: 'POST', path: '/events/{eventId}/devices', who: ['admin'], table: 'readwrite', siteUrl: true, status: 201, request: 'DeviceInput', response: 'DeviceWithPairing', summary: 'Create a door scanner with a one-time pairing code (15 minutes)' },
+  { id: 'list-devices', method: 'GET', path: '/events/{eventId}/devices', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['limit', 'cursor'], response: 'DeviceList', summary: "The event's door scanners, oldest first" },
+  { id: 'revoke-device', method: 'DELETE', path: '/events/{eventId}/devices/{deviceId}', who: ['admin'], table: 'readwrite', status: 200, response: 'Device', summary: 'Revoke a door scanner: its token answers device_revoked at once' },
+  { id: 'new-device-pairing', method: 'POST', path: '/events/{eventId}/devices/{deviceId}/pairing', who: ['admin'], table: 'readwrite', siteUrl: true, status: 201, response: 'DeviceWithPairing', summary: 'A fresh pairing code for a device (the previous code stops; pairing replaces its token)' },
+  { id: 'pair-device', method: 'POST', path: '/devices/pair', who: ['anyone'], table: 'readwrite', serverSecret: true, status: 201, request: 'PairingInput', response: 'Pairing', summary: 'Trade a pairing code for a device token (once; rate-limited per client address)' },
+  { id: 'list-checkin-duplicates', method: 'GET', path: '/events/{eventId}/checkins/duplicates', who: ['admin'], table: 'read', serverSecret: true, status: 200, query: ['limit', 'cursor'], response: 'CheckinDuplicates', summary: 'Badges admitted offline by one device after another had admitted them' },
   { id: 'export-registrations', method: 'GET', path: '/events/{eventId}/registrations/export.csv', who: ['admin'], table: 'read', status: 200, storesExports: true, produces: ['text/csv'], summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)' },
 ] as const satisfies readonly Route[];
 

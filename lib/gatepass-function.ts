@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Stack, Validations, type CfnElement } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -148,6 +148,22 @@ export class GatepassFunction extends Construct {
     table.grantReadWriteData(this.role);
     this.fn.addEnvironment(ENV.dataTable, table.tableName);
     this.acknowledgeIndexWildcard(table);
+    return this;
+  }
+
+  /**
+   * UpdateItem on device items only (their partition keys), for a function that otherwise only
+   * reads: a device token's use moves the device's lastSeenAt.
+   */
+  markDevicesSeen(table: ITable): this {
+    this.role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEVICETOKEN#*', 'EVENT#*#DEVICES'] } },
+      }),
+    );
     return this;
   }
 

@@ -45,6 +45,8 @@ export interface GatepassStackProps extends StackProps {
   readonly mailFrom?: string;
   /** The organiser's manage page (token in the URL fragment); default: context `managePageUrl`. */
   readonly managePageUrl?: string;
+  /** The site's URL, named by the scanner's pairing links; default: context `siteUrl`, else the API's URL. */
+  readonly siteUrl?: string;
 }
 
 export class GatepassStack extends Stack {
@@ -188,6 +190,8 @@ export class GatepassStack extends Stack {
       const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, lazyModules, ...(route.rendersBadges ? { memorySize: 1024 } : {}) });
       if (route.table === 'read') fn.readTable(this.dataTable);
       if (route.table === 'readwrite') fn.writeTable(this.dataTable);
+      // A device token's use marks the device seen (at most once a minute), also on routes that only read.
+      if (route.table === 'read' && route.who?.includes('device')) fn.markDevicesSeen(this.dataTable);
       if (route.serverSecret) fn.readSecret(this.serverSecret);
       if (route.badgeKeys) fn.readSecret(this.badgeKeySecret, 'BADGE_KEY_SECRET_ARN');
       if (route.who?.some((who) => who !== 'anyone')) fn.verifyJwt(jwt);
@@ -257,6 +261,7 @@ export class GatepassStack extends Stack {
 
     for (const route of routes) {
       const fn = routeFunction(route, `${route.method} ${route.path}: ${route.summary}`);
+      if ((route as Route).siteUrl) fn.fn.addEnvironment('SITE_URL', props.siteUrl ?? stringContext(this, 'siteUrl') ?? this.api.apiEndpoint);
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],

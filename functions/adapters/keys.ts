@@ -20,6 +20,24 @@ export const keys = {
   resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
   /** An Idempotency-Key's record, by the key's hash (a key may hold any characters). */
   keyedRequest: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#KEY#${hash}`, sk: 'KEY' }),
+  /** A door scanner of the event: its own partition, so the event's partition Query never reads devices. */
+  device: (eventId: string, deviceId: string) => ({ pk: `EVENT#${eventId}#DEVICES`, sk: `DEVICE#${deviceId}` }),
+  /** A pending pairing code, by its hash (deleted when used). */
+  pairing: (hash: string) => ({ pk: `PAIRING#${hash}`, sk: 'PAIRING' }),
+  /** A device token, by its hash: all the auth middleware needs, in one read. */
+  deviceToken: (hash: string) => ({ pk: `DEVICETOKEN#${hash}`, sk: 'DEVICETOKEN' }),
+  /** Pairing attempts of one client address in one minute. */
+  pairingLimit: (addressHash: string, minute: number) => ({ pk: `PAIRLIMIT#${addressHash}`, sk: `MINUTE#${minute}` }),
+  /**
+   * Every admitting scan of a registration at a place, time-ordered (the check-in item keeps only
+   * the first). `direction` is stored with each, so exits can join the same log later.
+   */
+  scan: (eventId: string, registrationId: string, place: string, at: string, scanKey: string) => ({
+    pk: `EVENT#${eventId}#REG#${registrationId}`,
+    sk: `SCAN#${place}#${at}#${scanKey}`,
+  }),
+  /** A (registration, place) that two devices admitted: what GET …/checkins/duplicates lists. */
+  duplicate: (eventId: string, place: string, registrationId: string) => ({ pk: `EVENT#${eventId}#DUPLICATES`, sk: `${place}#${registrationId}` }),
 } as const;
 
 export const CHECKIN_SHARDS = 10;

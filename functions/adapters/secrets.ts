@@ -33,3 +33,5 @@ function derive(purpose: string): Promise<Uint8Array> {
 
 export const manageTokenKey = () => derive('manage-token');
 export const cursorKey = () => derive('cursor');
+/** Keys the hash that client addresses are kept under (pairing attempts). */
+export const addressKey = () => derive('client-address');

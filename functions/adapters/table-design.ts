@@ -14,6 +14,12 @@
  *                      (gsi4: EVENT#<eventId>#NAME / <folded name>#<registrationId>, `q` prefix search)
  *                      (gsi5: EVENT#<eventId>#EMAIL / <normalised email>#<registrationId>, `q` prefix search)
  * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
+ * - admitting scan     EVENT#<eventId>#REG#<registrationId> / SCAN#<place>#<scannedAt>#<hash(device, scanId)>
+ * - device             EVENT#<eventId>#DEVICES / DEVICE#<deviceId>
+ * - pairing code       PAIRING#<sha256(code)> / PAIRING                 (deleted when used; TTL)
+ * - device token       DEVICETOKEN#<sha256(token)> / DEVICETOKEN        (read on every device request)
+ * - pairing attempts   PAIRLIMIT#<hmac(client address)> / MINUTE#<epoch minute>   (TTL)
+ * - offline duplicate  EVENT#<eventId>#DUPLICATES / <place>#<registrationId>
  * An event's own partition holds the event and its counters, so one Query reads an event page
  * or an attendance summary whatever the number of registrations.
  */

@@ -19,6 +19,17 @@ export interface CheckinPorts {
     scan: Scan,
     now: Date,
   ): Promise<{ result: 'checked_in' | 'already_checked_in'; first: { at: string; deviceId: string | null } } | { result: 'registration_changed' }>;
+  /**
+   * An offline scan the device admitted, at the place it asked for: logs it (when `record` did
+   * not already) and tells whether another device had admitted the person there by then.
+   */
+  offlineAdmission?(
+    r: StoredRegistration,
+    place: ReturnType<typeof placesOf>[number],
+    scan: Scan,
+    logged: boolean,
+    now: Date,
+  ): Promise<{ offlineDuplicate: boolean }>;
 }
 
 export interface CheckinResult {
@@ -26,6 +37,7 @@ export interface CheckinResult {
   registration: ReturnType<typeof doorView>;
   checkedInAt: string;
   deviceId?: string | null;
+  offlineDuplicate?: true;
 }
 
 export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Scan, now = new Date()): Promise<CheckinResult> {
@@ -47,6 +59,11 @@ export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Sca
         checkedInAt: outcome.first.at,
         ...(outcome.result === 'already_checked_in' ? { deviceId: outcome.first.deviceId } : {}),
       };
+    }
+    if (!changed && last && scan.offline && scan.verdict === 'admitted' && ports.offlineAdmission) {
+      // `record` logs the admission itself when the scan set the first-scan time.
+      const { offlineDuplicate } = await ports.offlineAdmission(registration, places.at(-1)!, scan, last.result === 'checked_in', now);
+      if (offlineDuplicate) last.offlineDuplicate = true;
     }
     if (!changed && last) return last;
   }

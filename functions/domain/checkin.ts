@@ -21,6 +21,11 @@ export interface Scan {
    * wins even over an earlier-written scan. Online, the first scan written wins.
    */
   offline: boolean;
+  /**
+   * What the scanner showed the person (batch items): an `admitted` scan is logged with every
+   * admission, so two devices admitting one badge offline are found. Online, the answer is the verdict.
+   */
+  verdict?: 'admitted' | 'refused';
 }
 
 export interface FirstScan {

@@ -27,6 +27,9 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   bad_request: { en: 'The request is not valid HTTP', ko: '올바른 HTTP 요청이 아닙니다' },
   request_timeout: { en: 'The request took too long to arrive', ko: '요청이 제때 도착하지 않았습니다' },
   internal_error: { en: 'Internal error', ko: '내부 오류' },
+  device_revoked: { en: 'This device has been revoked', ko: '이 기기는 해제되었습니다' },
+  invalid_pairing_code: { en: 'The pairing code is unknown, used or expired', ko: '페어링 코드가 없거나 이미 사용되었거나 만료되었습니다' },
+  place_not_allowed: { en: 'This device may not scan at this place', ko: '이 기기는 이 장소에서 스캔할 수 없습니다' },
 };
 
 /** Picks `ko` or `en` from an Accept-Language header, by quality; default `en`. */

@@ -7,7 +7,7 @@ import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { count, publishMetrics } from '#http/metrics';
-import { judgeScan } from '#http/scan';
+import { judgeScan, scanningDevice } from '#http/scan';
 import { validate } from '#http/validate';
 import { checkinBatchInput } from '#schemas/checkin';
 
@@ -25,14 +25,23 @@ export const handler = securedRoute('check-in-batch', async (req) => {
   const ring = await badgeKeyRing();
   let event: Promise<StoredEvent | undefined> | undefined;
   const loadEvent = () => (event ??= eventStore.read(eventId).then((p) => p?.event));
-  const results: { index: number; status: number; result?: string; code?: string }[] = new Array(scans.length);
+  const device = scanningDevice(req.principal);
+  const results: { index: number; status: number; result?: string; code?: string; checkedInAt?: string; deviceId?: string | null; offlineDuplicate?: true }[] = new Array(scans.length);
   let next = 0;
   const worker = async () => {
     while (next < scans.length) {
       const index = next++;
       try {
-        const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, { offline: true });
-        results[index] = { index, status, result: result.result };
+        const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, { offline: true, device });
+        results[index] = {
+          index,
+          status,
+          result: result.result,
+          // A repeat names the scan that admitted first, so the scanner can show it.
+          checkedInAt: result.checkedInAt,
+          ...(result.result === 'already_checked_in' ? { deviceId: result.deviceId ?? null } : {}),
+          ...(result.offlineDuplicate ? { offlineDuplicate: true as const } : {}),
+        };
       } catch (error) {
         if (!(error instanceof GatepassError)) {
           logger.error('batch scan failed', { index, errorName: error instanceof Error ? error.name : 'unknown' });

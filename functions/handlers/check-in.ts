@@ -5,12 +5,12 @@ import { isEventId } from '#domain/registration';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { count, publishMetrics } from '#http/metrics';
-import { judgeScan } from '#http/scan';
+import { judgeScan, scanningDevice } from '#http/scan';
 
 export const handler = securedRoute('check-in', async (req) => {
   const eventId = req.params.eventId ?? '';
   if (!isEventId(eventId)) throw notFound('No such event.');
-  const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false });
+  const { status, result } = await judgeScan(eventId, async () => (await eventStore.read(eventId))?.event, await badgeKeyRing(), req.body, req.locale, { offline: false, device: scanningDevice(req.principal) });
   if (result.result === 'checked_in') count('CheckIns');
   return json(status, result);
 }, { use: [publishMetrics()] });

@@ -1,18 +1,20 @@
 /**
  * Who is calling: a Cognito access token (verified here against the issuer's JWKS, cached per
- * container), a participant's manage token, or nobody. Every refusal is a GatepassError, so it
+ * container), a paired scanner's device token (device-auth.ts), a participant's manage token, or nobody. Every refusal is a GatepassError, so it
  * leaves as problem+json (401 without valid credentials, 403 with the wrong ones).
  */
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { config } from '#config';
 import { GatepassError } from '#domain/errors';
 import { verifyManageToken } from '#domain/manage-token';
+import { authenticateDevice, isDeviceToken, type DevicePrincipal } from '#http/device-auth';
 import type { Role } from '#routes';
 
 export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'user'; subject: string; roles: ReadonlySet<'admin' | 'staff'> }
-  | { kind: 'participant'; registrationId: string; tokenVersion: number };
+  | { kind: 'participant'; registrationId: string; tokenVersion: number }
+  | DevicePrincipal;
 
 export interface Credentials {
   authorization?: string;
@@ -55,6 +57,7 @@ export async function authenticate(
   const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
   if (credentials.authorization !== undefined || bearer) {
     if (!bearer) throw unauthorized('Use Authorization: Bearer <access token>.');
+    if (isDeviceToken(bearer)) return authenticateDevice(bearer, { allowed: who.includes('device'), eventId: credentials.eventId });
     const user = await verifyAccessToken(bearer);
     if (user.kind === 'user' && who.some((role) => (role === 'admin' || role === 'staff') && user.roles.has(role))) return user;
     throw forbidden('This account lacks the role this route needs.');

@@ -3,18 +3,23 @@
  * with it. The badge is verified before anything else (no database read for a forged badge).
  */
 import { registrationStore } from '#adapters/registration-store';
-import { recordCheckin } from '#adapters/checkin-store';
+import { offlineAdmission, recordCheckin } from '#adapters/checkin-store';
 import { verifyBadge, type BadgeKeyRing } from '#domain/badge-token';
 import { scanTime } from '#domain/checkin';
 import { checkIn, type CheckinResult } from '#domain/checkin-use-case';
+import { assertPlaceAllowed, type DevicePlaces } from '#domain/device';
 import { GatepassError } from '#domain/errors';
 import type { StoredEvent } from '#domain/event';
 import type { Locale } from '#domain/messages';
 import { isRegistrationId } from '#domain/registration';
+import type { Principal } from '#http/auth';
 import { validate } from '#http/validate';
-import { checkinInput } from '#schemas/checkin';
+import { batchScanInput, checkinInput, type CheckinInput } from '#schemas/checkin';
 
-const ports = { readRegistration: registrationStore.read, record: recordCheckin };
+const ports = { readRegistration: registrationStore.read, record: recordCheckin, offlineAdmission };
+
+/** The paired device making the scans, when a device token called. */
+export const scanningDevice = (principal: Principal) => (principal.kind === 'device' ? { id: principal.deviceId, places: principal.places } : undefined);
 
 export async function judgeScan(
   eventId: string,
@@ -22,13 +27,16 @@ export async function judgeScan(
   ring: BadgeKeyRing,
   body: unknown,
   locale: Locale,
-  options: { offline: boolean; now?: Date },
+  options: { offline: boolean; now?: Date; device?: { id: string; places: DevicePlaces } },
 ): Promise<{ status: 200 | 201; result: CheckinResult }> {
   // The badge first, whatever else the body holds.
   const badge = body && typeof body === 'object' && !Array.isArray(body) ? (body as { badge?: unknown }).badge : undefined;
   const claim = badge !== undefined ? await verifyBadge(ring, eventId, badge) : undefined;
   const now = options.now ?? new Date();
-  const scan = validate(checkinInput(), body, locale);
+  // Batch items may say what the scanner showed the person (`verdict`).
+  const scan: CheckinInput & { verdict?: 'admitted' | 'refused' } = validate(options.offline ? batchScanInput() : checkinInput(), body, locale);
+  // A paired device scans at its own places only, and its scans are its own (a body deviceId is ignored).
+  if (options.device) assertPlaceAllowed(options.device.places, scan.sessionId);
   const registrationId = claim?.registrationId ?? scan.registrationId!;
   if (!isRegistrationId(registrationId)) throw new GatepassError(404, 'not_found', { detail: 'No such registration.' });
   const event = await loadEvent();
@@ -40,10 +48,11 @@ export async function judgeScan(
       registrationId,
       ...(scan.sessionId !== undefined ? { sessionId: scan.sessionId } : {}),
       scannedAt: scanTime(scan.scannedAt, now),
-      deviceId: scan.deviceId ?? null,
+      deviceId: options.device ? options.device.id : (scan.deviceId ?? null),
       scanId: scan.scanId ?? null,
       manual: claim === undefined,
       offline: options.offline,
+      ...(scan.verdict !== undefined ? { verdict: scan.verdict } : {}),
     },
     now,
   );

@@ -93,6 +93,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       BADGE_KEY_SEEDS: localSecret(stateDir, 'badge-key-seeds'),
       MAIL_FROM: 'Gatepass <no-reply@gatepass.local>',
       PUBLIC_API_URL: url,
+      SITE_URL: url,
       EXPORT_DIR: join(stateDir, 'exports'),
       EXPORT_BASE_URL: `${url}/.local/exports/`,
       JWT_ISSUER: localIssuer,

@@ -21,5 +21,15 @@ export const checkinInput = once(() =>
 );
 export type CheckinInput = z.output<ReturnType<typeof checkinInput>>;
 
+/** A batch item: a scan and what the scanner showed the person (offline duplicates are told by it). Built on first use. */
+export const batchScanInput = once(() =>
+  z.strictObject({ ...scanShape(), verdict: z.optional(z.enum(['admitted', 'refused'])) }).check(
+    z.refine((s) => (s.badge === undefined) !== (s.registrationId === undefined), {
+      message: 'either badge or registrationId, not both',
+      path: ['badge'],
+    }),
+  ),
+);
+
 /** The batch is checked loosely here: each item is judged on its own, as the single route would. */
 export const checkinBatchInput = once(() => z.strictObject({ scans: z.array(z.unknown()).check(z.minLength(1), z.maxLength(500)) }));

@@ -94,7 +94,17 @@ export const checkinOutput = z.object({
 
 export const checkinBatchOutput = z.object({
   results: z.array(
-    z.object({ index: z.int(), status: z.int(), result: z.optional(z.enum(['checked_in', 'already_checked_in'])), code: z.optional(z.string()) }),
+    z.object({
+      index: z.int(),
+      status: z.int(),
+      result: z.optional(z.enum(['checked_in', 'already_checked_in'])),
+      code: z.optional(z.string()),
+      /** The first scan's time and device (already_checked_in: the scan that admitted first). */
+      checkedInAt: z.optional(dateTime),
+      deviceId: z.optional(z.nullable(z.string())),
+      /** Admitted by this device while, by scannedAt, another device had already admitted the person there. */
+      offlineDuplicate: z.optional(z.literal(true)),
+    }),
   ),
 });
 

@@ -2,7 +2,9 @@
 import * as z from 'zod/mini';
 import { eventInput, eventPatch } from '#schemas/event';
 import { resendInput } from '#schemas/registration';
-import { checkinBatchInput, checkinInput } from '#schemas/checkin';
+import { batchScanInput, checkinBatchInput, checkinInput } from '#schemas/checkin';
+import { deviceInput, pairingInput } from '#schemas/device';
+import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
 import {
   attendanceOutput,
   checkinBatchOutput,
@@ -45,5 +47,13 @@ export const schemas: Record<string, z.ZodMiniType> = {
   CheckinBatchInput: checkinBatchInput(),
   CheckinBatch: checkinBatchOutput,
   Roster: rosterOutput,
+  BatchScan: batchScanInput(),
+  DeviceInput: deviceInput(),
+  Device: deviceOutput,
+  DeviceWithPairing: deviceWithPairing,
+  DeviceList: deviceList,
+  PairingInput: pairingInput(),
+  Pairing: pairingOutput,
+  CheckinDuplicates: checkinDuplicates,
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

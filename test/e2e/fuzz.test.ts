@@ -26,7 +26,7 @@ import { dynamoClient } from '#local/engines';
 import { routes, type Route } from '#routes';
 import { rawClient, type RawClient, type RawResponse } from '../support/raw-http.ts';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
-import { fingerprint, fingerprintDiff, outboxItems, type Fingerprint } from '../support/table-fingerprint.ts';
+import { fingerprint, fingerprintDiff, outboxItems, pairingAttempts, type Fingerprint } from '../support/table-fingerprint.ts';
 
 const DEFAULT_PER_ROUTE = 200;
 const BATCH = 10;
@@ -60,6 +60,11 @@ interface World {
   regs: { a: Reg; u: Reg; c: Reg; b: Reg };
   /** Real cursors and sync tokens of several lists (each valid somewhere, mostly elsewhere). */
   cursors: string[];
+  /** A paired scanner of the fuzz event (never revoked), and the device the device routes change. */
+  deviceToken: string;
+  deviceId: string;
+  /** Pairing codes: one still pending, and one already used. */
+  codes: string[];
 }
 
 let w: World;
@@ -100,8 +105,14 @@ beforeAll(async () => {
   keep((await stack.call('GET', `/events/${eventId}/registrations?limit=1&status=confirmed`, { token: admin })).json);
   keep((await stack.call('GET', `/events/${eventId}/roster?limit=1`, { token: staff })).json);
   keep((await stack.call('GET', `/events/${patchEventId}/roster?limit=1`, { token: staff })).json);
-  expect(cursors.length).toBeGreaterThanOrEqual(5);
-  w = { stack, client: rawClient(stack.url), ddb: dynamoClient(stack.dynamoEndpoint), admin, staff, otherTokens, eventId, patchEventId, regs, cursors };
+  const device = async (name: string) => (await stack.call('POST', `/events/${eventId}/devices`, { token: admin, body: { name, places: ['venue', 'bio'] } })).json;
+  const scanner = await device('fuzz scanner');
+  const deviceToken = (await stack.call('POST', '/devices/pair', { body: { code: scanner.pairing.code } })).json.deviceToken as string;
+  expect(deviceToken).toMatch(/^gpd_/);
+  const target = await device('fuzz target');
+  keep((await stack.call('GET', `/events/${eventId}/devices?limit=1`, { token: admin })).json);
+  expect(cursors.length).toBeGreaterThanOrEqual(6);
+  w = { stack, client: rawClient(stack.url), ddb: dynamoClient(stack.dynamoEndpoint), admin, staff, otherTokens, eventId, patchEventId, regs, cursors, deviceToken, deviceId: target.id, codes: [target.pairing.code, scanner.pairing.code] };
   await stack.workers.drain();
   baseline = await tableState();
 }, 120_000);
@@ -122,7 +133,7 @@ afterAll(async () => {
 });
 
 /** The data table; outbox items by presence only (the mailer marks them sent in the background). */
-const tableState = () => fingerprint(w.ddb, [w.stack.tables.data], { presenceOnly: outboxItems });
+const tableState = () => fingerprint(w.ddb, [w.stack.tables.data], { presenceOnly: outboxItems, ignore: pairingAttempts, ignoreAttributes: ['lastSeenAt'] });
 
 // ---------------------------------------------------------------------------------------------
 // Generators.
@@ -388,6 +399,7 @@ function credentialArb(route: Route, reg: Reg): fc.Arbitrary<Credential> {
   if (who.includes('anyone')) options.push({ weight: 12, arbitrary: fc.constant({ headers: {} }) });
   if (who.includes('admin')) options.push({ weight: 8, arbitrary: fc.constant(bearer(w.admin)) });
   if (who.includes('staff')) options.push({ weight: 4, arbitrary: fc.constant(bearer(w.staff)) });
+  if (who.includes('device')) options.push({ weight: 6, arbitrary: fc.constant(bearer(w.deviceToken)) });
   if (who.includes('participant')) {
     options.push({ weight: 6, arbitrary: fc.constant({ headers: { 'x-manage-token': reg.manageToken } }) });
     options.push({ weight: 2, arbitrary: fc.constant({ headers: {}, token: reg.manageToken }) });
@@ -397,7 +409,7 @@ function credentialArb(route: Route, reg: Reg): fc.Arbitrary<Credential> {
     arbitrary: fc.oneof(
       fc.constant<Credential>({ headers: {} }),
       fc.constantFrom(...w.otherTokens).map(bearer),
-      fc.constantFrom('Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'bearer x.y.z', `Bearer ${'a'.repeat(2000)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${w.admin} ${w.admin}`).map((a): Credential => ({ headers: { authorization: a } })),
+      fc.constantFrom('Bearer', 'Bearer ', `Bearer gpd_${'A'.repeat(32)}`, `Bearer ${w.deviceToken}x`, `Bearer ${w.deviceToken}`, 'Basic dXNlcjpwYXNz', 'bearer x.y.z', `Bearer ${'a'.repeat(2000)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${w.admin} ${w.admin}`).map((a): Credential => ({ headers: { authorization: a } })),
       fc.constantFrom('', 'x', 'a.b.c', w.regs.b.manageToken, 'A'.repeat(2000), `${reg.manageToken}=`).map((t): Credential => ({ headers: { 'x-manage-token': t } })),
     ),
   });
@@ -426,7 +438,9 @@ function templates(route: Route): (n: number) => unknown {
       n % 3
         ? { badge: a.badge!.token, sessionId: 'bio', scannedAt: new Date(Date.now() - n * 1000).toISOString(), deviceId: 'door-1', scanId: `s${n}` }
         : { registrationId: u.id, deviceId: 'desk' },
-    CheckinBatchInput: (n) => ({ scans: [{ badge: a.badge!.token, scannedAt: new Date(Date.now() - n * 60_000).toISOString(), deviceId: 'offline' }, { registrationId: u.id }, { badge: 'garbage' }] }),
+    CheckinBatchInput: (n) => ({ scans: [{ badge: a.badge!.token, scannedAt: new Date(Date.now() - n * 60_000).toISOString(), deviceId: 'offline', verdict: n % 2 ? 'admitted' : 'refused' }, { registrationId: u.id }, { badge: 'garbage' }] }),
+    DeviceInput: (n) => (n % 2 ? { name: `Door ${n}` } : { name: '정문', places: ['venue', 'energy'] }),
+    PairingInput: (n) => ({ code: [...w.codes, 'ABCD-EFGH-JKLM-NPQR', 'abcd efgh jkmn pqrs'][n % 4] }),
   };
   return (route.request && byName[route.request]) || (() => ({}));
 }
@@ -458,6 +472,7 @@ function requestArb(route: Route): fc.Arbitrary<Spec> {
     eventId: param(event, patchEventId, eventId),
     // Only C may be cancelled and only U changed: A's badge and seat stay for the other routes.
     registrationId: route.table === 'readwrite' ? param(reg.id, regs.b.id) : param(reg.id, regs.b.id, regs.u.id),
+    deviceId: param(w.deviceId, '0000000000AAAAAAAAAAA'),
   });
   const takesBody = route.request !== undefined;
   const body = takesBody

@@ -227,9 +227,23 @@ describe('functions: defaults and least privilege, per route', () => {
     } else {
       expect(refId(env.DATA_TABLE)).toBe(ids.dataTable);
       expect(dataActions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
-      if (r.table === 'read') expect(dataActions.filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
+      if (r.table === 'read') {
+        // A read-only route writes nothing, except (open to devices) lastSeenAt on device items alone.
+        const unconditioned = onData.filter((st) => !(st as { Condition?: unknown }).Condition);
+        expect(unconditioned.flatMap(actionsOf).filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
+        const conditioned = onData.filter((st) => (st as { Condition?: unknown }).Condition);
+        if (r.who?.includes('device')) {
+          expect(conditioned.map((st) => [actionsOf(st), (st as { Condition?: unknown }).Condition])).toEqual([
+            [['dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DEVICETOKEN#*', 'EVENT#*#DEVICES'] } }],
+          ]);
+        } else expect(conditioned).toEqual([]);
+      }
       else expect(dataActions).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
     }
+
+    // Assess: links to the site's pages (the pairing deep link) name SITE_URL (the API's URL until a site is configured)
+    if ((r as Partial<Route>).siteUrl) expect(render(env.SITE_URL)).toBe(`<${logicalIdOf(stack.api)}.ApiEndpoint>`);
+    else expect(env.SITE_URL).toBeUndefined();
 
     // Assess: an idempotent route keeps its keys' records in the data table, in its own transaction
     if (r.idempotent) expect(r.table).toBe('readwrite');

@@ -28,10 +28,17 @@ export interface FingerprintOptions {
    * presence counts, so a new one is still seen without waiting for the workers.
    */
   presenceOnly?: (item: Record<string, AttributeValue>) => boolean;
+  /** Items left out altogether: counters that refused requests must write (pairing attempts). */
+  ignore?: (item: Record<string, AttributeValue>) => boolean;
+  /** Attributes left out of every item: a device's lastSeenAt marks its use, refused or not. */
+  ignoreAttributes?: readonly string[];
 }
 
 /** Outbox items: the mailer claims and marks them sent in the background. */
 export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('OUTBOX#') === true;
+
+/** Pairing attempts per client address: counted for every attempt, a refused one above all (that is the limit). */
+export const pairingAttempts = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('PAIRLIMIT#') === true;
 
 export async function fingerprint(client: DynamoDBClient, tables: readonly string[], options: FingerprintOptions = {}): Promise<Fingerprint> {
   const items = new Map<string, string>();
@@ -39,7 +46,11 @@ export async function fingerprint(client: DynamoDBClient, tables: readonly strin
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
-      for (const item of page.Items ?? []) items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
+      for (const item of page.Items ?? []) {
+        if (options.ignore?.(item)) continue;
+        for (const name of options.ignoreAttributes ?? []) delete item[name];
+        items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }

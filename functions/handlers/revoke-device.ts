@@ -1,0 +1,14 @@
+import { deviceStore } from '#adapters/device-store';
+import { deviceView, isDeviceId } from '#domain/device';
+import { notFound } from '#domain/errors';
+import { isEventId } from '#domain/registration';
+import { securedRoute } from '#http/secured-route';
+import { json } from '#http/respond';
+
+/** Revokes a lost or retired scanner: its token answers device_revoked from the next request on. */
+export const handler = securedRoute('revoke-device', async (req) => {
+  const { eventId = '', deviceId = '' } = req.params;
+  const device = isEventId(eventId) && isDeviceId(deviceId) ? await deviceStore.revoke(eventId, deviceId, new Date()) : undefined;
+  if (!device) throw notFound('No such device.');
+  return json(200, deviceView(device));
+});
