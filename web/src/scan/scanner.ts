@@ -396,7 +396,7 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         person: async (id) => roster.get(id),
         admission: async (id, place) => admissions.get(admissionKey(id, place)),
       },
-      input,
+      { ...input, ...(sessionId !== undefined ? { sessionId } : {}) },
       new Date(),
     );
     verdict = offline;
