@@ -48,9 +48,9 @@ export interface SeenVerdict {
   text: string;
 }
 
+/** The number of the verdict on screen (0 before the first), read at once: never a stale 0 when the page is slow. */
 async function currentSeq(page: Page): Promise<number> {
-  const seq = await page.locator('[data-verdict]').getAttribute('data-seq', { timeout: 100 }).catch(() => null);
-  return seq ? Number(seq) : 0;
+  return page.evaluate(() => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document.querySelector('[data-verdict]')?.getAttribute('data-seq') ?? 0));
 }
 
 /** Holds a badge up to the canvas camera, waits for the next verdict, then takes the badge away. */

@@ -1,6 +1,6 @@
 /** The scanner's screen: pairing, roster download, then place, camera, verdict, queue and manual search. */
 import { signal, useComputed, useSignal } from '@preact/signals';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { startCamera, type Camera } from './camera.ts';
 import { unlockAudio } from './feedback.ts';
 import { devicePlaces, choosePlace, judge, pair, setup, state, setLocale, type ScannerEvent, type ShownVerdict } from './scanner.ts';
@@ -289,6 +289,11 @@ function Status() {
 function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
   const l = currentLang.value;
   const t = strings[l];
+  const panel = useRef<HTMLElement>(null);
+  // From the decoded QR to the verdict in the page (the bench reads it; nothing depends on it).
+  useLayoutEffect(() => {
+    if (verdict && panel.current) panel.current.dataset.shownMs = (performance.now() - verdict.startedAt).toFixed(1);
+  }, [verdict?.seq]);
   if (!verdict) {
     return (
       <section class="verdict idle" role="status" aria-live="polite">
@@ -301,13 +306,13 @@ function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
   const event = state.event.value;
   return (
     <section
+      ref={panel}
       class={`verdict ${tone}`}
       role="status"
       aria-live="assertive"
       data-verdict={verdict.code}
       data-mode={verdict.mode}
       data-seq={verdict.seq}
-      data-took-ms={verdict.tookMs.toFixed(1)}
     >
       <p class="verdict-title">{t.verdicts[verdict.code] ?? `${t.unknownVerdict} (${verdict.code})`}</p>
       {r ? (

@@ -55,9 +55,12 @@ export async function hasWebCryptoEd25519(): Promise<boolean> {
 
 type Verify = (signature: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>, publicKey: Uint8Array<ArrayBuffer>) => Promise<boolean>;
 
+const imported = new WeakMap<Uint8Array, ReturnType<typeof crypto.subtle.importKey>>();
 const webcryptoVerify: Verify = async (signature, message, publicKey) => {
-  const key = await crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify']);
-  return crypto.subtle.verify({ name: 'Ed25519' }, key, signature, message);
+  // One import per key, not per scan.
+  let key = imported.get(publicKey);
+  if (!key) imported.set(publicKey, (key = crypto.subtle.importKey('raw', publicKey, { name: 'Ed25519' }, false, ['verify'])));
+  return crypto.subtle.verify({ name: 'Ed25519' }, await key, signature, message);
 };
 
 let jsVerify: Promise<Verify> | undefined;

@@ -41,7 +41,9 @@ export interface QueuedScan {
 export interface ShownVerdict extends Verdict {
   mode: 'online' | 'offline';
   seq: number;
-  /** Milliseconds from the decoded text (or the tap) to the verdict being known. */
+  /** When the decoded text (or the tap) reached the page (performance.now()). */
+  startedAt: number;
+  /** Milliseconds from then to the verdict being known (the screen adds its render: app.tsx). */
   tookMs: number;
 }
 
@@ -339,13 +341,16 @@ function sessionOf(place: Place): string | undefined {
 
 const placesFor = (sessionId: string | undefined): CheckinPlace[] => (sessionId === undefined ? ['VENUE'] : ['VENUE', `SESSION#${sessionId}`]);
 
-async function remember(registrationId: string, places: CheckinPlace[], first: Admission): Promise<void> {
+/** Notes an admission at once (the next scan sees it) and returns the write that keeps it. */
+function remember(registrationId: string, places: CheckinPlace[], first: Admission): Promise<unknown> {
+  const writes: Promise<void>[] = [];
   for (const place of places) {
     const key = admissionKey(registrationId, place);
     if (admissions.has(key)) continue;
     admissions.set(key, first);
-    await db!.put('admissions', { key, ...first }, key);
+    writes.push(db!.put('admissions', { key, ...first }, key));
   }
+  return Promise.all(writes);
 }
 
 const colour = (code: string) => (code === 'checked_in' ? 'green' : code === 'already_checked_in' ? 'amber' : 'red');
@@ -368,6 +373,9 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
   }
   let verdict: Verdict;
   let mode: 'online' | 'offline';
+  // IndexedDB writes wait until the verdict is on screen: the door should not wait for the disk.
+  const writes: Promise<unknown>[] = [];
+  let queuedOne = false;
   if (r.kind === 'answer') {
     mode = 'online';
     if (r.status === 200 || r.status === 201) {
@@ -380,7 +388,7 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         deviceId: b.result === 'checked_in' ? device.id : (b.deviceId ?? null),
         registrationId: b.registration?.id,
       };
-      if (b.registration?.id) await remember(b.registration.id, placesFor(sessionId), { at: b.checkedInAt, deviceId: verdict.deviceId ?? null });
+      if (b.registration?.id) writes.push(remember(b.registration.id, placesFor(sessionId), { at: b.checkedInAt, deviceId: verdict.deviceId ?? null }));
     } else {
       // A refusal: show who it was when the roster knows the badge.
       const known = 'registrationId' in input ? roster.get(input.registrationId) : await verifier.verify(input.badge).then((c) => roster.get(c.registrationId), () => undefined);
@@ -411,19 +419,21 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         shown: offline.code,
         name: offline.registration?.name ?? null,
       };
-      await db.put('queue', queued);
-      if (offline.admitted && offline.registrationId) await remember(offline.registrationId, offline.places, { at: scannedAt, deviceId: device.id });
+      writes.push(db.put('queue', queued));
+      queuedOne = true;
+      if (offline.admitted && offline.registrationId) writes.push(remember(offline.registrationId, offline.places, { at: scannedAt, deviceId: device.id }));
     }
   }
-  const shown: ShownVerdict = { ...verdict, mode, seq: ++seq, tookMs: performance.now() - startedAt };
-  const queueLength = await db.count('queue');
+  const shown: ShownVerdict = { ...verdict, mode, seq: ++seq, startedAt, tookMs: performance.now() - startedAt };
   batch(() => {
     state.verdict.value = shown;
     state.mode.value = mode;
-    state.queue.value = queueLength;
+    if (queuedOne) state.queue.value += 1;
   });
   feedback(colour(shown.code));
-  if (mode === 'online' && queueLength > 0) void upload();
+  await Promise.all(writes);
+  state.queue.value = await db.count('queue');
+  if (mode === 'online' && state.queue.value > 0) void upload();
   return shown;
 }
 
