@@ -32,7 +32,7 @@ function time(at: string | undefined, event: ScannerEvent | null): string {
   if (!at) return '';
   const zone = (event as { timezone?: string } | null)?.timezone;
   try {
-    return new Intl.DateTimeFormat(currentLang.value, { hour: '2-digit', minute: '2-digit', second: '2-digit', ...(zone ? { timeZone: zone } : {}) }).format(new Date(at));
+    return new Intl.DateTimeFormat(currentLang.value, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...(zone ? { timeZone: zone } : {}) }).format(new Date(at));
   } catch {
     return new Date(at).toLocaleTimeString();
   }
