@@ -21,10 +21,12 @@ export function buildOpenApi() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes as readonly Route[]) {
     const security = route.who.includes('anyone')
-      ? []
+      ? // Public; a device token, when sent, is still judged (GET /events/{eventId}).
+        route.who.includes('device') ? [{}, { deviceToken: [] }] : []
       : [
           ...(route.who.some((w) => w === 'admin' || w === 'staff') ? [{ cognito: [] }] : []),
           ...(route.who.includes('participant') ? [{ manageToken: [] }] : []),
+          ...(route.who.includes('device') ? [{ deviceToken: [] }] : []),
         ];
     const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
     const success = route.produces
@@ -76,6 +78,7 @@ export function buildOpenApi() {
       securitySchemes: {
         cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token; groups admin / staff' },
         manageToken: { type: 'apiKey', in: 'header', name: 'X-Manage-Token', description: "A registration's manage token" },
+        deviceToken: { type: 'http', scheme: 'bearer', bearerFormat: 'gpd_…', description: "A paired door scanner's device token (POST /devices/pair): its own event's scanner routes, at its own places" },
       },
     },
   };

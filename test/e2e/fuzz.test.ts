@@ -63,6 +63,8 @@ interface World {
   /** A paired scanner of the fuzz event (never revoked), and the device the device routes change. */
   deviceToken: string;
   deviceId: string;
+  /** The device that new-device-pairing fuzzes (revoke-device revokes the other one). */
+  repairedId: string;
   /** Pairing codes: one still pending, and one already used. */
   codes: string[];
 }
@@ -110,9 +112,10 @@ beforeAll(async () => {
   const deviceToken = (await stack.call('POST', '/devices/pair', { body: { code: scanner.pairing.code } })).json.deviceToken as string;
   expect(deviceToken).toMatch(/^gpd_/);
   const target = await device('fuzz target');
+  const repaired = await device('fuzz re-paired');
   keep((await stack.call('GET', `/events/${eventId}/devices?limit=1`, { token: admin })).json);
   expect(cursors.length).toBeGreaterThanOrEqual(6);
-  w = { stack, client: rawClient(stack.url), ddb: dynamoClient(stack.dynamoEndpoint), admin, staff, otherTokens, eventId, patchEventId, regs, cursors, deviceToken, deviceId: target.id, codes: [target.pairing.code, scanner.pairing.code] };
+  w = { stack, client: rawClient(stack.url), ddb: dynamoClient(stack.dynamoEndpoint), admin, staff, otherTokens, eventId, patchEventId, regs, cursors, deviceToken, deviceId: target.id, repairedId: repaired.id, codes: [target.pairing.code, scanner.pairing.code] };
   await stack.workers.drain();
   baseline = await tableState();
 }, 120_000);
@@ -472,7 +475,7 @@ function requestArb(route: Route): fc.Arbitrary<Spec> {
     eventId: param(event, patchEventId, eventId),
     // Only C may be cancelled and only U changed: A's badge and seat stay for the other routes.
     registrationId: route.table === 'readwrite' ? param(reg.id, regs.b.id) : param(reg.id, regs.b.id, regs.u.id),
-    deviceId: param(w.deviceId, '0000000000AAAAAAAAAAA'),
+    deviceId: param(route.id === 'new-device-pairing' ? w.repairedId : w.deviceId, '0000000000AAAAAAAAAAA'),
   });
   const takesBody = route.request !== undefined;
   const body = takesBody
