@@ -20,8 +20,9 @@ import { measureDynamoWork, type DynamoWorkResult } from './dynamo-work.ts';
 import { shardScenarios, type ShardOutcome } from './shards.ts';
 import { progress, round } from './support.ts';
 import { measureThroughput, type ThroughputResult } from './throughput.ts';
+import { measureWeb, type WebResult } from './web.ts';
 
-const FIGURES = ['bundles', 'dynamodb', 'throughput', 'burst', 'shards'] as const;
+const FIGURES = ['bundles', 'dynamodb', 'throughput', 'burst', 'shards', 'web'] as const;
 type Figure = (typeof FIGURES)[number];
 const TOTAL_TARGET_SECONDS = 360;
 
@@ -51,6 +52,7 @@ interface Results {
   throughput?: ThroughputResult;
   burst?: BurstResult;
   shards?: { model: string; scenarios: ShardOutcome[] };
+  web?: WebResult;
   table: Row[];
 }
 
@@ -90,6 +92,7 @@ try {
       scenarios: shardScenarios(),
     };
   }
+  if (only.has('web')) results.web = await measureWeb();
 } finally {
   progress('bench', 'stopping engines');
   await ctx?.stop().catch((e: unknown) => progress('bench', `stop failed: ${String(e)}`));
@@ -171,6 +174,14 @@ function rows(r: Results): Row[] {
       measured: `sold ${s.sold}, oversold ${s.oversold}, 503 ${s.timeouts}, fallbacks ${s.fallbacks}, overtaken ${s.overtaken}, sell-out ${s.sellOutSeconds}s, wait p99 ${s.waitP99} ms`,
       target: '(simulation)',
       met: null,
+    });
+  }
+  for (const p of r.web?.pages ?? []) {
+    out.push({
+      figure: `web: first load of /${p.page === 'event' ? 'e/{eventId}' : p.page}`,
+      measured: `${p.gzipKb} KB gzip (JS ${p.jsKb} + CSS ${p.cssKb}; ${p.rawKb} KB raw, ${p.files} files)`,
+      target: p.page === 'event' ? `≤ ${r.web!.budgetKb} KB` : '(info)',
+      met: p.page === 'event' ? r.web!.met : null,
     });
   }
   out.push({ figure: 'whole bench run', measured: `${r.totalSeconds} s`, target: `< ${TOTAL_TARGET_SECONDS} s`, met: full ? r.totalSeconds < TOTAL_TARGET_SECONDS : null });

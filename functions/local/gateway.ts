@@ -12,7 +12,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { problem } from '#http/respond';
 import { serveSite } from '#local/site';
 import { fallbackRoute, routes, type Route } from '#routes';
-import { isApiPath } from '../../web/site-routes.ts';
+import { isApiPath, resolveSitePath } from '../../web/site-routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -177,7 +177,9 @@ export function createGateway(options: GatewayOptions = {}): Server {
         else res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', ...cors }).end(body);
         return;
       }
-      if (options.site && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname)) {
+      // A path that is no page and no asset gets the site's not-found page where a browser asks
+      // for HTML; other clients (curl, fetch: Accept */*) keep the API's 404 problem+json.
+      if (options.site && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname) && (resolveSitePath(url.pathname).status === 200 || /\btext\/html\b/.test(req.headers.accept ?? ''))) {
         await serveSite(req, res, options.site.dir, url.pathname);
         return;
       }

@@ -72,7 +72,10 @@ test.describe('registering on the event page', () => {
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('브라우저 테스트 포럼');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('브라우저 테스트 포럼');
+    await expect(page.locator('[name=locale]')).toHaveValue('ko');
     await page.getByRole('button', { name: 'English' }).click();
+    // Until the person picks one, the emails' language follows the page's.
+    await expect(page.locator('[name=locale]')).toHaveValue('en');
     await page.getByRole('textbox', { name: 'Email (required)' }).fill(email);
     await page.getByRole('textbox', { name: 'Name (required)' }).fill('Hannah Müller');
     await page.getByLabel('Company type').selectOption('domestic');
@@ -85,5 +88,6 @@ test.describe('registering on the event page', () => {
     const [r] = await registrationsOf(event.id, email);
     await expect(page.locator('[data-registration-id]')).toHaveAttribute('data-registration-id', r!.id);
     expect(r).toMatchObject({ status: 'confirmed' });
+    expect((await call('GET', `/events/${event.id}/registrations/${r!.id}`)).json.locale).toBe('en');
   });
 });

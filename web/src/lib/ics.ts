@@ -5,7 +5,7 @@ const stamp = (at: string) => new Date(at).toISOString().replace(/[-:]/g, '').re
 const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 
 function fold(line: string): string {
-  // 75 octets a line; counted in characters of at most 3 bytes (Hangul), so 24 characters is safe.
+  // RFC 5545: at most 75 octets a line, continued with a leading space; Hangul is 3 octets a character.
   const out: string[] = [];
   let rest = line;
   while (new TextEncoder().encode(rest).length > 75) {

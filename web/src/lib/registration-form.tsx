@@ -27,6 +27,8 @@ export interface FormValues {
   sessions: string[];
   answers: Record<string, Answer>;
   privacy: boolean;
+  /** The person picked the emails' language; until then it follows the page's. */
+  localeChosen?: boolean;
 }
 
 export type Mode = 'register' | 'change';
@@ -47,6 +49,7 @@ export function valuesOf(r: Registration): FormValues {
     sessions: r.sessions.map((s) => s.id),
     answers,
     privacy: true,
+    localeChosen: true,
   };
 }
 
@@ -88,9 +91,17 @@ export function check(event: PublicEvent, body: unknown, mode: Mode): FieldError
   for (const issue of result.error.issues) {
     const at = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ path: [...at, key].join('.'), message: issue.message });
+    // A required input left empty: say so, rather than zod's "expected string, received undefined".
+    else if (valueAt(body, at) === undefined) errors.push({ path: at.join('.'), message: pick(formStrings).missing });
     else errors.push({ path: at.join('.'), message: issue.message });
   }
   return errors;
+}
+
+function valueAt(body: unknown, path: readonly string[]): unknown {
+  let v = body;
+  for (const key of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
+  return v;
 }
 
 const idOf = (path: string) => `f-${path.replace(/[^\w-]/g, '-')}`;
@@ -230,7 +241,7 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
       {text('organization', 'text', false, 'organization')}
       {text('jobTitle', 'text', false, 'organization-title')}
       <Field path="locale" label={t.locale} errors={errs} paths={paths}>
-        <select id={idOf('locale')} name="locale" value={v.locale} disabled={disabled} onChange={(e) => set({ locale: e.currentTarget.value as Lang })} {...described('locale', errs, paths)}>
+        <select id={idOf('locale')} name="locale" value={v.locale} disabled={disabled} onChange={(e) => set({ locale: e.currentTarget.value as Lang, localeChosen: true })} {...described('locale', errs, paths)}>
           {(['ko', 'en'] as const).map((x) => (
             <option value={x} key={x}>
               {t.localeNames[x]}

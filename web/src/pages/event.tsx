@@ -39,6 +39,13 @@ const state = {
   registered: signal<Registration | undefined>(session.get<Registration>(DONE)),
 };
 
+// The emails' language follows the page's until the person picks one.
+effect(() => {
+  const l = lang.value;
+  const v = state.values.peek();
+  if (!v.localeChosen && v.locale !== l) state.values.value = { ...v, locale: l };
+});
+
 // What was typed survives a reload and a failed request.
 effect(() => {
   if (!state.registered.value) session.set(DRAFT, { values: state.values.value, key: state.key.value } satisfies Draft);

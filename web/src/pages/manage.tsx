@@ -294,3 +294,5 @@ function App() {
 
 render(<App />, document.getElementById('app')!);
 void load();
+// Another email link opened in this tab changes only the fragment: start over from it.
+addEventListener('hashchange', () => location.hash && location.reload());
