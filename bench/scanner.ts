@@ -155,19 +155,30 @@ async function scanTimes(page: Page, badges: string[]): Promise<{ shown: number[
 try {
   // Verdict latency: a small event, one badge per scan.
   const small = (await api('POST', '/events', openEvent({ capacity: 1000 }))).json as { id: string };
-  const people = await pool(4, 2 * SCANS, (i) => register(small.id, i));
+  const people = await pool(4, 3 * SCANS, (i) => register(small.id, i));
   const scanner = await pairedPage(small.id);
   log(`latency: ${SCANS} online scans …`);
   const online = await scanTimes(scanner.page, people.slice(0, SCANS).map((p) => p.badge.token));
+  // Where an online verdict's time goes: the browser's own timing of each check-in request.
+  const fetchTiming = await scanner.page.evaluate(() =>
+    (globalThis as any).performance
+      .getEntriesByType('resource')
+      .filter((e: any) => e.name.endsWith('/checkins'))
+      .map((e: any) => ({ total: e.duration, beforeRequest: e.requestStart - e.startTime, worker: e.workerStart ? e.fetchStart - e.workerStart : 0, waiting: e.responseStart - e.requestStart, body: e.responseEnd - e.responseStart })),
+  ) as { total: number; beforeRequest: number; worker: number; waiting: number; body: number }[];
+  const timing = Object.fromEntries((['total', 'beforeRequest', 'worker', 'waiting', 'body'] as const).map((k) => [k, { median: median(fetchTiming.map((t) => t[k])), p95: p95(fetchTiming.map((t) => t[k])) }]));
   await scanner.page.context().setOffline(true);
   log(`latency: ${SCANS} offline scans …`);
-  const offline = await scanTimes(scanner.page, people.slice(SCANS).map((p) => p.badge.token));
+  const offline = await scanTimes(scanner.page, people.slice(SCANS, 2 * SCANS).map((p) => p.badge.token));
   await scanner.close();
-  // The API's own share of an online verdict: the same POST from Node, no browser.
+  // The API's own share of an online verdict: the same first check-ins from Node, with a device token of their own.
+  const nodeDevice = (await api('POST', `/events/${small.id}/devices`, { name: 'Bench node' })).json as { pairing: { code: string } };
+  const deviceToken = ((await api('POST', '/devices/pair', { code: nodeDevice.pairing.code })).json as { deviceToken: string }).deviceToken;
   const serverMs: number[] = [];
-  for (const p of people.slice(0, SCANS)) {
+  for (const p of people.slice(2 * SCANS)) {
     const t = performance.now();
-    await api('POST', `/events/${small.id}/checkins`, { badge: p.badge.token });
+    const r = await fetch(`${stack.url}/events/${small.id}/checkins`, { method: 'POST', headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ badge: p.badge.token }) });
+    await r.text();
     serverMs.push(performance.now() - t);
   }
 
@@ -202,6 +213,7 @@ try {
     verdictMs: {
       online: { p95: p95(online.shown), median: median(online.shown), n: online.shown.length, verdicts: online.verdicts, goal: 150 },
       apiRoundTripFromNode: { p95: p95(serverMs), median: median(serverMs), n: serverMs.length },
+      onlineFetchTiming: timing,
       offline: { p95: p95(offline.shown), median: median(offline.shown), n: offline.shown.length, verdicts: offline.verdicts, goal: 30 },
     },
     firstSync: {

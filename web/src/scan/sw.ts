@@ -14,8 +14,15 @@ const SHELL = new Set<string>(__SCAN_PRECACHE__);
 
 const precache = () => caches.open(CACHE).then((cache) => cache.addAll([...SHELL]));
 
+/** The API's paths (web/site-routes.ts apiPrefixes) as routes that go straight to the network. */
+const API_ROUTES = ['/events/*', '/devices/*', '/webhooks/*', '/outbox/*', '/health', '/openapi.json'];
+
 sw.addEventListener('install', (event) => {
-  event.waitUntil(precache().then(() => sw.skipWaiting()));
+  // Where the browser has static routing, API calls never wake this worker: a scan's request
+  // must not wait for a service worker to start on a busy phone.
+  const routed = event as ExtendableEvent & { addRoutes?(rules: { condition: { urlPattern: string }; source: 'network' }[]): Promise<void> };
+  const routes = routed.addRoutes ? routed.addRoutes(API_ROUTES.map((urlPattern) => ({ condition: { urlPattern }, source: 'network' }))).catch(() => undefined) : Promise.resolve();
+  event.waitUntil(Promise.all([routes, precache()]).then(() => sw.skipWaiting()));
 });
 
 // A revoked device wipes every cache; the page then asks for the shell (never any data) again.
