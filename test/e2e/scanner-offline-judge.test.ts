@@ -1,7 +1,8 @@
 /**
  * The scanner's offline judge (web/src/scan/judge.ts) and the API agree: one table of cases,
- * each judged by the judge from what a scanner holds (the JWKS and the roster fetched from the
- * API, with either verifier) and then by the real API's POST /checkins.
+ * each judged by the judge from what a paired scanner holds (the JWKS, the event and the roster
+ * fetched with its device token, with either verifier) and then by the real API's POST /checkins
+ * with the same token.
  */
 import { CompactSign, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import { openEvent, participant, startTestStack, type TestStack } from '../suppo
 let stack: TestStack;
 let admin: string;
 let staff: string;
+/** A paired scanner's token, for the event under test. */
+let device: string;
 
 beforeAll(async () => {
   stack = await startTestStack({ sweepSeconds: 3600 });
@@ -28,7 +31,7 @@ async function roster(eventId: string): Promise<Map<string, RosterPerson>> {
   const people = new Map<string, RosterPerson>();
   let cursor: string | null = null;
   do {
-    const r = await stack.call('GET', `/events/${eventId}/roster?limit=100${cursor ? `&cursor=${cursor}` : ''}`, { token: staff });
+    const r = await stack.call('GET', `/events/${eventId}/roster?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: device });
     expect(r.status).toBe(200);
     for (const p of r.json.items) people.set(p.id, p);
     cursor = r.json.nextCursor;
@@ -53,6 +56,8 @@ describe('offline judge vs the API', () => {
     const noSeat = await register(event.id, 4, { sessions: ['energy'] });
     const freshSession = await register(event.id, 5, { sessions: ['bio'] });
     const foreign = await register(other.id, 6);
+    const created = await stack.call('POST', `/events/${event.id}/devices`, { token: admin, body: { name: 'Judge door' } });
+    device = (await stack.call('POST', '/devices/pair', { body: { code: created.json.pairing.code } })).json.deviceToken;
 
     // Before the scanner's sync: one earlier scan (another door) and one cancellation.
     expect((await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: repeat.badge.token } })).status).toBe(201);
@@ -65,7 +70,7 @@ describe('offline judge vs the API', () => {
       .sign(stranger.privateKey);
     const [header, , signature] = fresh.badge.token.split('.');
     const forged = `${header}.${b64(JSON.stringify({ e: event.id, r: repeat.id }))}.${signature}`;
-    const { keys } = (await stack.call('GET', `/events/${event.id}/badge-keys`, { token: staff })).json as { keys: BadgeJwk[] };
+    const { keys } = (await stack.call('GET', `/events/${event.id}/badge-keys`, { token: device })).json as { keys: BadgeJwk[] };
     // The same kid with another key's signature.
     const knownKidWrongKey = await new CompactSign(new TextEncoder().encode(JSON.stringify({ e: event.id, r: fresh.id })))
       .setProtectedHeader({ alg: 'EdDSA', kid: keys[0]!.kid })
@@ -86,7 +91,7 @@ describe('offline judge vs the API', () => {
     ];
 
     const people = await roster(event.id);
-    const eventRead = (await stack.call('GET', `/events/${event.id}`, { token: staff })).json as { sessions: { id: string }[] };
+    const eventRead = (await stack.call('GET', `/events/${event.id}`, { token: device })).json as { sessions: { id: string }[] };
     const offline = async (kind: VerifierKind, scan: ScanInput) =>
       (
         await judgeOffline(
@@ -106,7 +111,7 @@ describe('offline judge vs the API', () => {
     for (const c of cases) {
       const webcrypto = await offline('webcrypto', c.scan);
       const js = await offline('js', c.scan);
-      const online = await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: c.scan });
+      const online = await stack.call('POST', `/events/${event.id}/checkins`, { token: device, body: c.scan });
       table.push([c.name, webcrypto, js, online.json.result ?? online.json.code]);
     }
     expect(table).toEqual(cases.map((c) => [c.name, c.expected, c.expected, c.expected]));
