@@ -185,6 +185,40 @@ test.describe('the door scanner', () => {
     await context.setOffline(true);
     await page.waitForTimeout(3100);
     expect(await scan(page, forged)).toMatchObject({ verdict: 'invalid_badge', mode: 'offline', queue: 0 });
+    // With WebCrypto Ed25519 the fallback verifier is never downloaded.
+    expect(await page.evaluate(() => (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /ed25519-/.test(e.name)).length)).toBe(0);
+    await context.close();
+  });
+
+  test('without WebCrypto Ed25519 (older Samsung Internet) the small JavaScript verifier is loaded when first needed and judges alike', async ({ browser }) => {
+    test.setTimeout(90_000);
+    const event = await createEvent();
+    const real = await person(event.id, 'Verified In JS');
+    const other = await person(event.id, 'Somebody Else');
+    const [header, , signature] = real.badge.token.split('.');
+    const forged = `${header}.${Buffer.from(JSON.stringify({ e: event.id, r: other.id })).toString('base64url')}.${signature}`;
+    const device = await newDevice(event.id, 'Old phone');
+    const context = await browser.newContext(phone);
+    await useCanvasCamera(context);
+    // This browser "lacks" Ed25519: importing such a key fails, as it does where WebCrypto has no Ed25519.
+    await context.addInitScript({
+      content: `(() => {
+        const importKey = crypto.subtle.importKey.bind(crypto.subtle);
+        crypto.subtle.importKey = (format, key, algorithm, ...rest) =>
+          (typeof algorithm === 'string' ? algorithm : algorithm && algorithm.name) === 'Ed25519'
+            ? Promise.reject(new DOMException('Ed25519 is not supported', 'NotSupportedError'))
+            : importKey(format, key, algorithm, ...rest);
+      })();`,
+    });
+    const page = await context.newPage();
+    const verifierLoads = () => page.evaluate(() => (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /\/assets\/ed25519-[\w-]+\.js$/.test(e.name)).length as number);
+    await page.goto(`${site()}/scan#pair=${device.pairing.code}`);
+    await expect(page.locator('[data-queue]')).toBeVisible({ timeout: 20_000 });
+    expect(await verifierLoads()).toBe(0);
+    await context.setOffline(true);
+    expect(await scan(page, real.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'offline', queue: 1 });
+    expect(await verifierLoads()).toBe(1);
+    expect(await scan(page, forged)).toMatchObject({ verdict: 'invalid_badge', mode: 'offline', queue: 1 });
     await context.close();
   });
 

@@ -33,7 +33,8 @@ export async function startCamera(video: HTMLVideoElement, onText: (text: string
   };
 
   const grab = async () => {
-    if (stopped || busy || video.readyState < 2 || !video.videoWidth) return;
+    // Nothing to decode (and no battery to spend) while the screen is off or another app is in front.
+    if (stopped || busy || document.hidden || video.readyState < 2 || !video.videoWidth) return;
     busy = true;
     const scale = Math.min(1, MAX_WIDTH / video.videoWidth);
     const width = Math.round(video.videoWidth * scale);
