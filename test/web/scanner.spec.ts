@@ -313,6 +313,7 @@ test.describe('the scanner on the camera itself', () => {
       await page.locator('[name=code]').fill('NOPE-NOPE-NOPE');
       await page.locator('form[data-form=pair] button[type=submit]').click();
       await expect(page.locator('[data-error-for=code]')).toContainText('unknown, already used or expired');
+      expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
       const device = await newDevice(event.id, 'Desk');
       await page.locator('[name=code]').fill(device.pairing.code);
       await page.locator('form[data-form=pair] button[type=submit]').click();
@@ -324,6 +325,7 @@ test.describe('the scanner on the camera itself', () => {
       const insecure = await context.newPage();
       await insecure.goto(`http://door.gatepass.test:${port}/scan`);
       await expect(insecure.locator('[data-insecure]')).toContainText('not on a secure (HTTPS) connection');
+      expect((await new AxeBuilder({ page: insecure }).analyze()).violations).toEqual([]);
       await context.close();
     } finally {
       await browser.close();
