@@ -164,7 +164,14 @@ export async function pair(code: string): Promise<void> {
   if (r.kind !== 'answer' || r.status !== 201) {
     batch(() => {
       state.view.value = 'pair';
-      state.pairError.value = r.kind === 'answer' && r.code === 'invalid_pairing_code' ? 'invalidPairingCode' : r.kind === 'unreachable' ? 'unreachable' : (r.kind === 'answer' ? (r.code ?? `HTTP ${r.status}`) : 'unreachable');
+      state.pairError.value =
+        r.kind === 'answer' && r.code === 'invalid_pairing_code'
+          ? 'invalidPairingCode'
+          : r.kind === 'unreachable' && r.reason === 'HTTP 429'
+            ? 'tooManyAttempts'
+            : r.kind === 'answer'
+              ? (r.code ?? `HTTP ${r.status}`)
+              : 'unreachable';
     });
     return;
   }
