@@ -16,6 +16,7 @@ export const pages = [
   { file: 'event.html', pattern: /^\/e\/[^/]+\/?$/ },
   { file: 'resend.html', pattern: /^\/e\/[^/]+\/resend\/?$/ },
   { file: 'manage.html', pattern: /^\/manage\/?$/ },
+  { file: 'scan.html', pattern: /^\/scan\/?$/ },
 ] as const;
 
 export const notFoundPage = 'not-found.html';

@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { apiPrefixes, isApiPath, pages, notFoundPage } from './site-routes.ts';
+import { scanServiceWorkerPlugin } from './scan-sw-plugin.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const api = process.env.GATEPASS_API ?? `http://127.0.0.1:${process.env.GATEPASS_PORT ?? 3000}`;
@@ -25,7 +26,7 @@ const pageRoutes: Plugin = {
 
 export default defineConfig({
   root,
-  plugins: [pageRoutes],
+  plugins: [pageRoutes, scanServiceWorkerPlugin()],
   base: '/',
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {

@@ -4,10 +4,10 @@
  * the entrance checks them in at the venue too. Pure: the adapter makes each rule a condition.
  */
 import { GatepassError } from '#domain/errors';
-import type { StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
 
-export type CheckinPlace = 'VENUE' | `SESSION#${string}`;
+// The place rules live apart so that the scanner's offline judge runs the very same code.
+export { placesOf, type CheckinPlace } from '#domain/checkin-rules';
 
 export interface Scan {
   registrationId: string;
@@ -51,20 +51,6 @@ export function scanTime(scannedAt: string | undefined, now: Date, notBefore?: s
     throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'scannedAt', message: 'before the event was created' }] });
   }
   return new Date(t).toISOString();
-}
-
-/** The places a scan records, the asked-for place last (venue first for a session door). */
-export function placesOf(event: StoredEvent, registration: StoredRegistration, sessionId: string | undefined): CheckinPlace[] {
-  if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-  if (registration.status !== 'confirmed') throw new GatepassError(409, 'badge_not_issued', { detail: 'Waitlisted for the event: no seat to check in to.' });
-  if (sessionId === undefined) return ['VENUE'];
-  if (!event.sessions.some((s) => s.id === sessionId)) {
-    throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'sessionId', message: 'not a session of this event' }] });
-  }
-  if (!registration.sessions.some((s) => s.id === sessionId && s.status === 'confirmed')) {
-    throw new GatepassError(409, 'not_registered_for_session');
-  }
-  return ['VENUE', `SESSION#${sessionId}`];
 }
 
 /** What the door needs to see. */
