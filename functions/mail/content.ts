@@ -14,6 +14,9 @@ export interface EmailLinks {
   manage: string;
   badgePdf?: string;
   calendar?: string;
+  /** Only where the deployment offers that pass (API.md, Wallet passes). */
+  appleWallet?: string;
+  googleWallet?: string;
 }
 
 export interface EmailContext {
@@ -65,6 +68,8 @@ const labels = {
     manage: '등록 확인·변경·취소',
     badgePdf: '배지 PDF 받기',
     calendar: '캘린더에 추가',
+    appleWallet: 'Apple 지갑에 추가',
+    googleWallet: 'Google 월렛에 저장',
     confirmed: '확정',
     waitlisted: '대기',
     badgeAlt: (n: string) => `QR 배지: ${n} (행사장 입구에서 보여 주세요)`,
@@ -81,6 +86,8 @@ const labels = {
     manage: 'View, change or cancel your registration',
     badgePdf: 'Badge (PDF)',
     calendar: 'Add to calendar',
+    appleWallet: 'Add to Apple Wallet',
+    googleWallet: 'Save to Google Wallet',
     confirmed: 'confirmed',
     waitlisted: 'waitlisted',
     badgeAlt: (n: string) => `QR badge for ${n} (show it at the entrance)`,
@@ -118,6 +125,8 @@ export function emailContent(ctx: EmailContext): EmailContent {
     { label: l.manage, href: links.manage, primary: true },
     ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
     ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
+    ...(ctx.badgeCid && links.appleWallet ? [{ label: l.appleWallet, href: links.appleWallet, primary: false }] : []),
+    ...(ctx.badgeCid && links.googleWallet ? [{ label: l.googleWallet, href: links.googleWallet, primary: false }] : []),
   ];
 
   const text = [

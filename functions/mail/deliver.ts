@@ -14,6 +14,7 @@ import type { StoredEvent } from '#domain/event';
 import { countsTowardsCap, type EmailKind, type OutboxItem } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
 import type { EmailLinks } from '#mail/content';
+import type { WalletOffer } from '#domain/wallet';
 
 export interface DeliveryPorts {
   claim(id: string, now: Date): Promise<OutboxItem | undefined>;
@@ -27,7 +28,8 @@ export interface DeliveryPorts {
   badgeToken(eventId: string, registrationId: string): Promise<string>;
   manageTokenKey(): Promise<SecretKeyRing>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
-  settings: { from: string; managePageUrl?: string; siteUrl?: string; publicApiUrl?: string };
+  /** `wallet`: the passes this deployment offers (buttons only for those). */
+  settings: { from: string; managePageUrl?: string; siteUrl?: string; publicApiUrl?: string; wallet?: WalletOffer };
 }
 
 export type DeliveryOutcome = 'sent' | 'skipped' | 'retry' | 'failed' | 'suppressed';
@@ -45,7 +47,16 @@ export function manageUrl(settings: DeliveryPorts['settings'], r: StoredRegistra
 export function emailLinks(settings: DeliveryPorts['settings'], r: StoredRegistration, token: string): EmailLinks {
   const fragment = `#token=${encodeURIComponent(token)}&event=${encodeURIComponent(r.eventId)}&registration=${encodeURIComponent(r.id)}`;
   const page = settings.managePageUrl ? settings.managePageUrl.split('#')[0] : settings.siteUrl ? `${settings.siteUrl.replace(/\/+$/, '')}/manage` : undefined;
-  if (page) return { manage: `${page}${fragment}`, badgePdf: `${page}${fragment}&do=pdf`, calendar: `${page}${fragment}&do=ics` };
+  if (page) {
+    const wallet = settings.wallet;
+    return {
+      manage: `${page}${fragment}`,
+      badgePdf: `${page}${fragment}&do=pdf`,
+      calendar: `${page}${fragment}&do=ics`,
+      ...(wallet?.apple ? { appleWallet: `${page}${fragment}&do=apple` } : {}),
+      ...(wallet?.google ? { googleWallet: `${page}${fragment}&do=google` } : {}),
+    };
+  }
   // No page to open: the registration's JSON, and no download buttons (a query string would carry the credential).
   const api = (settings.publicApiUrl ?? '').replace(/\/$/, '');
   return { manage: `${api}/events/${encodeURIComponent(r.eventId)}/registrations/${encodeURIComponent(r.id)}${fragment}` };

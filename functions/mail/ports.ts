@@ -8,10 +8,12 @@ import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { sendRawEmail } from '#adapters/ses';
 import { signBadge } from '#domain/badge-token';
+import { walletOffer } from '#domain/wallet';
 import type { DeliveryPorts } from '#mail/deliver';
 
 export function deliveryPorts(): DeliveryPorts {
-  const { MAIL_FROM, MANAGE_PAGE_URL, SITE_URL, PUBLIC_API_URL } = config();
+  const settings = config();
+  const { MAIL_FROM, MANAGE_PAGE_URL, SITE_URL, PUBLIC_API_URL } = settings;
   if (!MAIL_FROM) throw new Error('MAIL_FROM is required');
   return {
     claim: outboxStore.claim,
@@ -24,6 +26,6 @@ export function deliveryPorts(): DeliveryPorts {
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
     manageTokenKey,
     sendRaw: sendRawEmail,
-    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(SITE_URL ? { siteUrl: SITE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}) },
+    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(SITE_URL ? { siteUrl: SITE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}), wallet: walletOffer(settings) },
   };
 }

@@ -76,8 +76,12 @@ describe('confirmation emails', () => {
     const manage = `${stack.url}/manage#token=${encodeURIComponent(r.json.manageToken)}&event=${encodeURIComponent(event.id)}&registration=${encodeURIComponent(r.json.id)}`;
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const hrefs = [...mail!.body.html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
-    expect(hrefs).toEqual([manage, `${manage}&do=pdf`, `${manage}&do=ics`, manage]);
-    expect(mail!.body.text.match(/http:\/\/\S+/g)).toEqual([manage, `${manage}&do=pdf`, `${manage}&do=ics`]);
+    // The local stack offers both wallet passes (its throwaway keys): their buttons open the manage page too.
+    const downloads = ['pdf', 'ics', 'apple', 'google'].map((d) => `${manage}&do=${d}`);
+    expect(hrefs).toEqual([manage, ...downloads, manage]);
+    expect(mail!.body.text.match(/http:\/\/\S+/g)).toEqual([manage, ...downloads]);
+    expect(mail!.body.html).toContain('Apple 지갑에 추가');
+    expect(mail!.body.text).toContain('Google 월렛에 저장');
     // No credential where a server would log it: nothing in a query string.
     for (const href of hrefs) expect(new URL(href).search).toBe('');
     // The layout's key parts: the header band with the event, the QR by CID with its alt text.

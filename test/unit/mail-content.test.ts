@@ -145,6 +145,21 @@ describe('email layout', () => {
     expect(hrefs(cancelled.html)).toEqual([]);
   });
 
+  it('shows wallet buttons only beside a badge, and only for the passes the deployment offers', () => {
+    // Prepare
+    const withWallet = { ...links, appleWallet: `${link}&do=apple`, googleWallet: `${link}&do=google` };
+    // Act
+    const confirmed = emailContent({ kind: 'confirmed', event, registration: registration(), links: withWallet, badgeCid: 'qr' });
+    const appleOnly = emailContent({ kind: 'confirmed', event, registration: registration(), links: { ...links, appleWallet: `${link}&do=apple` }, badgeCid: 'qr' });
+    const waitlisted = emailContent({ kind: 'waitlisted', event, registration: registration({ status: 'waitlisted' }), links: withWallet });
+    // Assess
+    expect(hrefs(confirmed.html)).toEqual([link, `${link}&do=pdf`, `${link}&do=ics`, `${link}&do=apple`, `${link}&do=google`, link]);
+    expect(confirmed.html).toContain('>Apple 지갑에 추가</a>');
+    expect(confirmed.text).toContain('Google 월렛에 저장:');
+    expect(hrefs(appleOnly.html)).not.toContain(`${link}&do=google`);
+    expect(`${waitlisted.html}${waitlisted.text}`).not.toMatch(/do=(apple|google)/);
+  });
+
   it('escapes every value from a participant or an organiser, in text, attributes and links', () => {
     // Prepare
     const hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>';

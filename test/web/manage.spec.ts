@@ -85,3 +85,36 @@ test('the email\'s download buttons (do=pdf|ics) fetch the file with the header;
   await page.locator('[data-action=new-link]').click();
   await expect(page.locator('#resend-email')).toBeVisible();
 });
+
+test('wallet buttons where the deployment offers passes: do=apple fetches the .pkpass with the header, do=google follows the Save link', async ({ page }) => {
+  const event = await createEvent();
+  const r = await register(event.id, { email: unique('wallet'), name: 'Wallet Please' });
+  const token = r.json.manageToken;
+  const base = `${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}`;
+  const headers: (string | undefined)[] = [];
+  page.on('request', (req) => req.url().includes('/wallet/') && headers.push(req.headers()['x-manage-token']));
+  // The local stack signs passes with its throwaway keys, so both buttons show on the page.
+  await page.goto(base);
+  await expect(page.locator('[data-action=apple]')).toBeVisible();
+  await expect(page.locator('[data-action=google]')).toBeVisible();
+  const [pass] = await Promise.all([page.waitForEvent('download'), page.goto(`${base}&do=apple`)]);
+  expect(pass.suggestedFilename()).toMatch(/\.pkpass$/);
+  expect(readFileSync((await pass.path())!).subarray(0, 2).toString()).toBe('PK');
+  // Google's page is outside this closed network: answer it here and look at where the page went.
+  await page.route('https://pay.google.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>saved</title>' }));
+  await Promise.all([page.waitForURL(/^https:\/\/pay\.google\.com\/gp\/v\/save\/[\w-]+\.[\w-]+\.[\w-]+$/), page.goto(`${base}&do=google`)]);
+  expect(headers.length).toBe(2);
+  expect(headers.every((h) => h === token)).toBe(true);
+});
+
+test('"send me a new link" rotates the token: the page says so, and the old link stops at once', async ({ page }) => {
+  const event = await createEvent();
+  const r = await register(event.id, { email: unique('rotate'), name: 'Rotate Me' });
+  const token = r.json.manageToken;
+  await page.goto(`${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}`);
+  await page.locator('[data-action=new-link]').click();
+  await expect(page.getByText('a new link is on its way')).toBeVisible();
+  // (no admin credential here: only the old manage token)
+  const old = await fetch(`${site()}/events/${event.id}/registrations/${r.json.id}`, { headers: { 'x-manage-token': token } });
+  expect(old.status).toBe(401);
+});

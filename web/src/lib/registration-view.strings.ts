@@ -18,6 +18,9 @@ export const viewStrings = {
     noBadge: '배지는 등록이 확정되면 발급됩니다.',
     pdf: '배지 PDF 내려받기',
     ics: '캘린더에 추가 (.ics)',
+    appleWallet: 'Apple 지갑에 추가',
+    googleWallet: 'Google 월렛에 저장',
+    walletFailed: '지갑 패스를 받지 못했습니다.',
     retry: '다시 시도',
   },
   en: {
@@ -38,6 +41,9 @@ export const viewStrings = {
     noBadge: 'The badge is issued once your registration is confirmed.',
     pdf: 'Download the badge (PDF)',
     ics: 'Add to calendar (.ics)',
+    appleWallet: 'Add to Apple Wallet',
+    googleWallet: 'Save to Google Wallet',
+    walletFailed: 'The wallet pass could not be fetched.',
     retry: 'Try again',
   },
 };

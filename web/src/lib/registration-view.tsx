@@ -3,7 +3,7 @@
  * the manage token in X-Manage-Token and shown from a blob: URL) and the downloads.
  */
 import { signal, useSignal, useSignalEffect } from '@preact/signals';
-import { apiBlob } from './api.ts';
+import { api, apiBlob } from './api.ts';
 import { lang, local, pick } from './i18n.ts';
 import { download, eventIcs } from './ics.ts';
 import { viewStrings } from './registration-view.strings.ts';
@@ -98,6 +98,38 @@ export async function downloadPdf(r: Registration, token: string) {
   }
 }
 
+/** The API path of a wallet link (the answer names it absolutely, the page fetches it on its own origin). */
+const pathOf = (url: string) => {
+  const u = new URL(url, location.origin);
+  return `${u.pathname}${u.search}`;
+};
+
+/** The Apple pass, fetched with the header and handed to the browser as a .pkpass (Safari opens Wallet). */
+export async function addToAppleWallet(r: Registration, token: string) {
+  const url = r.wallet?.appleUrl;
+  if (!url) return;
+  downloadError.value = '';
+  try {
+    const blob = await apiBlob(pathOf(url), { manageToken: token });
+    download(new Blob([blob], { type: 'application/vnd.apple.pkpass' }), `${r.eventId}.pkpass`);
+  } catch (error) {
+    downloadError.value = (error as Error).message || pick(viewStrings).walletFailed;
+  }
+}
+
+/** Google's "Save" link: asked for with the header, then followed. */
+export async function saveToGoogleWallet(r: Registration, token: string) {
+  const url = r.wallet?.googleUrl;
+  if (!url) return;
+  downloadError.value = '';
+  try {
+    const { saveUrl } = await api<{ saveUrl: string }>(pathOf(url), { manageToken: token });
+    location.assign(saveUrl);
+  } catch (error) {
+    downloadError.value = (error as Error).message || pick(viewStrings).walletFailed;
+  }
+}
+
 export function downloadIcs(event: PublicEvent, r: Registration, token: string) {
   const ics = eventIcs(event, r.id, lang.value, new URL(managePath(r, token), location.origin).href);
   download(new Blob([ics], { type: 'text/calendar;charset=utf-8' }), `${event.id}.ics`);
@@ -115,6 +147,16 @@ export function Downloads({ event, r, token }: { event: PublicEvent; r: Registra
       {r.status !== 'cancelled' && r.status !== 'denied' && (
         <button type="button" data-action="ics" onClick={() => downloadIcs(event, r, token)}>
           {t.ics}
+        </button>
+      )}
+      {r.status === 'confirmed' && r.wallet?.appleUrl && (
+        <button type="button" data-action="apple" onClick={() => addToAppleWallet(r, token)}>
+          {t.appleWallet}
+        </button>
+      )}
+      {r.status === 'confirmed' && r.wallet?.googleUrl && (
+        <button type="button" data-action="google" onClick={() => saveToGoogleWallet(r, token)}>
+          {t.googleWallet}
         </button>
       )}
       {downloadError.value && <p class="error" role="alert">{downloadError.value}</p>}

@@ -45,4 +45,6 @@ export interface Registration {
   checkedInAt: string | null;
   manageToken?: string;
   badge: { token: string; svgUrl: string; pngUrl: string; pdfUrl: string } | null;
+  /** The passes this deployment offers for this badge (null: none, or no badge yet). */
+  wallet?: { appleUrl: string | null; googleUrl: string | null } | null;
 }

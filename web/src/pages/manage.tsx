@@ -1,5 +1,5 @@
 /**
- * /manage#token=…&event=…&registration=…[&do=pdf|ics]: a participant's own registration. The
+ * /manage#token=…&event=…&registration=…[&do=pdf|ics|apple|google]: a participant's own registration. The
  * fragment is read once and removed from the address bar and history; the token stays in
  * sessionStorage for reloads and travels only as the X-Manage-Token header. All of the page's
  * state is in `state` below.
@@ -12,7 +12,7 @@ import { lang, local, pick } from '../lib/i18n.ts';
 import { when } from '../lib/format.ts';
 import { Page, useTitle } from '../lib/layout.tsx';
 import { bodyOf, check, emptyValues, ErrorSummary, RegistrationFields, valuesOf, type FormValues } from '../lib/registration-form.tsx';
-import { BadgeSection, downloadIcs, downloadPdf, StatusText, Summary } from '../lib/registration-view.tsx';
+import { addToAppleWallet, BadgeSection, downloadIcs, downloadPdf, saveToGoogleWallet, StatusText, Summary } from '../lib/registration-view.tsx';
 import { ResendForm } from '../lib/resend-form.tsx';
 import type { PublicEvent, Registration } from '../lib/types.ts';
 import { strings } from './manage.strings.ts';
@@ -93,13 +93,15 @@ async function load() {
   }
 }
 
-/** An email's download button opens this page with do=pdf|ics: fetch it with the header. */
+/** An email's download button opens this page with do=pdf|ics|apple|google: fetch it with the header. */
 function runAction(event: PublicEvent, r: Registration) {
   const a = state.pendingAction;
   state.pendingAction = undefined;
   if (!link || !a) return;
   if (a === 'pdf' && r.status === 'confirmed') void downloadPdf(r, link.token);
   if (a === 'ics') downloadIcs(event, r, link.token);
+  if (a === 'apple' && r.status === 'confirmed') void addToAppleWallet(r, link.token);
+  if (a === 'google' && r.status === 'confirmed') void saveToGoogleWallet(r, link.token);
 }
 
 async function save(event: PublicEvent) {
