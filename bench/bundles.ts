@@ -43,22 +43,102 @@ export const handler = async () => client.send(new GetItemCommand({ TableName: p
 const HANDLER = 'export const handler = async () => ({ statusCode: 200 });';
 const PROBES: { id: string; base: 'bare' | 'banner' | 'floor'; what: string; source: string }[] = [
   { id: 'banner', base: 'bare', what: "ESM bundle with only the createRequire banner (import from 'module')", source: HANDLER },
-  { id: 'node:crypto', base: 'banner', what: "import from 'node:crypto' (OpenSSL initialisation)", source: `import { createHmac } from 'node:crypto'; export const h = createHmac; ${HANDLER}` },
-  { id: 'logger', base: 'banner', what: 'Powertools Logger, imported and constructed at module scope (functions/http/log.ts now loads and builds it on first use)', source: `import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}` },
-  { id: 'jose', base: 'banner', what: "jose's jwtVerify + createRemoteJWKSet (functions/http/auth.ts)", source: `import { createRemoteJWKSet, jwtVerify } from 'jose'; export const j = [createRemoteJWKSet, jwtVerify]; ${HANDLER}` },
-  { id: 'config', base: 'banner', what: 'functions/config.ts (zod/mini; the schema is built by the first config() call)', source: `import { config } from '#config'; export const c = config; ${HANDLER}` },
-  { id: 'http-route', base: 'banner', what: 'functions/http/route.ts (publicRoute: http/chain.ts, Logger loaded on first use, problem+json; no auth)', source: `import { publicRoute } from '#http/route'; export const handler = publicRoute('health', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
-  { id: 'middy', base: 'banner', what: '@middy/core (imports node:stream, node:stream/promises, node:stream/web, node:timers at load; routes now run http/chain.ts instead)', source: `import middy from '@middy/core'; export const handler = middy().handler(async () => ({ statusCode: 200 }));` },
-  { id: 'secured-route', base: 'banner', what: 'functions/http/secured-route.ts (securedRoute: + auth → jose, manage tokens → node:crypto, config)', source: `import { securedRoute } from '#http/secured-route'; export const handler = securedRoute('list-events', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
-  { id: 'floor+documents', base: 'floor', what: 'functions/adapters/clients.ts (DynamoDBClient + DynamoDBDocumentClient)', source: `import { documents } from '#adapters/clients'; import { GetCommand } from '@aws-sdk/lib-dynamodb'; export const handler = async () => documents.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } }));` },
-  { id: 'floor+logger', base: 'floor', what: 'the floor + Powertools Logger constructed at module scope', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}` },
-  { id: 'floor+http-route', base: 'floor', what: 'the floor + functions/http/route.ts', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { securedRoute } from '#http/secured-route'; export const handler = securedRoute('list-events', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);` },
-  { id: 'floor+secrets', base: 'floor', what: "the floor + Powertools Parameters' getSecret (Secrets Manager client)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { getSecret } from '@aws-lambda-powertools/parameters/secrets'; export const g = getSecret; ${HANDLER}` },
-  { id: 'floor+ics', base: 'floor', what: "the floor + the `ics` package (CommonJS, builds its yup schemas when loaded; functions/mail/compose.ts)", source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { createEvents } from 'ics'; export const c = createEvents; ${HANDLER}` },
-  { id: 'floor+mail-compose', base: 'floor', what: 'the floor + functions/mail/compose.ts inlined (nodemailer MailComposer, ics, qrcode; the mailer and sweeper now ship it as mail-composer.mjs, #mail-composer)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}` },
-  { id: 'floor+export-bucket', base: 'floor', what: 'the floor + functions/adapters/export-bucket.ts inlined (S3 client + presigner; export-registrations now ships it as export-bucket.mjs, #export-bucket)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as bucket from '#export-bucket'; export const b = bucket; ${HANDLER}` },
-  { id: 'floor+badge-render', base: 'floor', what: 'the floor + functions/badges/render.ts inlined in one file (pdf-lib, fontkit, resvg behind dynamic imports): what the get-badge index.mjs carried before the renderer became badge-renderer.mjs', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}` },
-  { id: 'floor+metrics', base: 'floor', what: 'the floor + Powertools Metrics imported and constructed at module scope (functions/http/metrics.ts now loads and builds it on the first count)', source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' }); ${HANDLER}` },
+  {
+    id: 'node:crypto',
+    base: 'banner',
+    what: "import from 'node:crypto' (OpenSSL initialisation)",
+    source: `import { createHmac } from 'node:crypto'; export const h = createHmac; ${HANDLER}`,
+  },
+  {
+    id: 'logger',
+    base: 'banner',
+    what: 'Powertools Logger, imported and constructed at module scope (functions/http/log.ts now loads and builds it on first use)',
+    source: `import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}`,
+  },
+  {
+    id: 'jose',
+    base: 'banner',
+    what: "jose's jwtVerify + createRemoteJWKSet (functions/http/auth.ts)",
+    source: `import { createRemoteJWKSet, jwtVerify } from 'jose'; export const j = [createRemoteJWKSet, jwtVerify]; ${HANDLER}`,
+  },
+  {
+    id: 'config',
+    base: 'banner',
+    what: 'functions/config.ts (zod/mini; the schema is built by the first config() call)',
+    source: `import { config } from '#config'; export const c = config; ${HANDLER}`,
+  },
+  {
+    id: 'http-route',
+    base: 'banner',
+    what: 'functions/http/route.ts (publicRoute: http/chain.ts, Logger loaded on first use, problem+json; no auth)',
+    source: `import { publicRoute } from '#http/route'; export const handler = publicRoute('health', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);`,
+  },
+  {
+    id: 'middy',
+    base: 'banner',
+    what: '@middy/core (imports node:stream, node:stream/promises, node:stream/web, node:timers at load; routes now run http/chain.ts instead)',
+    source: `import middy from '@middy/core'; export const handler = middy().handler(async () => ({ statusCode: 200 }));`,
+  },
+  {
+    id: 'secured-route',
+    base: 'banner',
+    what: 'functions/http/secured-route.ts (securedRoute: + auth → jose, manage tokens → node:crypto, config)',
+    source: `import { securedRoute } from '#http/secured-route'; export const handler = securedRoute('list-events', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);`,
+  },
+  {
+    id: 'floor+documents',
+    base: 'floor',
+    what: 'functions/adapters/clients.ts (DynamoDBClient + DynamoDBDocumentClient)',
+    source: `import { documents } from '#adapters/clients'; import { GetCommand } from '@aws-sdk/lib-dynamodb'; export const handler = async () => documents.send(new GetCommand({ TableName: 't', Key: { pk: 'x' } }));`,
+  },
+  {
+    id: 'floor+logger',
+    base: 'floor',
+    what: 'the floor + Powertools Logger constructed at module scope',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'gatepass' }); ${HANDLER}`,
+  },
+  {
+    id: 'floor+http-route',
+    base: 'floor',
+    what: 'the floor + functions/http/route.ts',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { securedRoute } from '#http/secured-route'; export const handler = securedRoute('list-events', async () => ({ statusCode: 200, headers: {}, body: '' }) as never);`,
+  },
+  {
+    id: 'floor+secrets',
+    base: 'floor',
+    what: "the floor + Powertools Parameters' getSecret (Secrets Manager client)",
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { getSecret } from '@aws-lambda-powertools/parameters/secrets'; export const g = getSecret; ${HANDLER}`,
+  },
+  {
+    id: 'floor+ics',
+    base: 'floor',
+    what: 'the floor + the `ics` package (CommonJS, builds its yup schemas when loaded; functions/mail/compose.ts)',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { createEvents } from 'ics'; export const c = createEvents; ${HANDLER}`,
+  },
+  {
+    id: 'floor+mail-compose',
+    base: 'floor',
+    what: 'the floor + functions/mail/compose.ts inlined (nodemailer MailComposer, ics, qrcode; the mailer and sweeper now ship it as mail-composer.mjs, #mail-composer)',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as compose from '#mail/compose'; export const c = compose; ${HANDLER}`,
+  },
+  {
+    id: 'floor+export-bucket',
+    base: 'floor',
+    what: 'the floor + functions/adapters/export-bucket.ts inlined (S3 client + presigner; export-registrations now ships it as export-bucket.mjs, #export-bucket)',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as bucket from '#export-bucket'; export const b = bucket; ${HANDLER}`,
+  },
+  {
+    id: 'floor+badge-render',
+    base: 'floor',
+    what: 'the floor + functions/badges/render.ts inlined in one file (pdf-lib, fontkit, resvg behind dynamic imports): what the get-badge index.mjs carried before the renderer became badge-renderer.mjs',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import * as render from '#badges/render'; export const r = render; ${HANDLER}`,
+  },
+  {
+    id: 'floor+metrics',
+    base: 'floor',
+    what: 'the floor + Powertools Metrics imported and constructed at module scope (functions/http/metrics.ts now loads and builds it on the first count)',
+    source: `${FLOOR_SOURCE.replace('export const handler', 'export const h')} import { Metrics } from '@aws-lambda-powertools/metrics'; export const m = new Metrics({ namespace: 'Gatepass', serviceName: 'gatepass' }); ${HANDLER}`,
+  },
 ];
 
 export interface ProbeFigure {
@@ -171,18 +251,32 @@ function weigh(meta: Metafile, outFile: string, entry: string, floor: Map<string
       kb: kb(bytes),
       overFloorKb: kb(over),
       // The chain up to the first file inside the package, shown by package for files outside ours.
-      via: (via.get(name) ?? []).map((f) => (f.includes('node_modules/') ? `${packageOf(f)}:${f.slice(f.lastIndexOf('node_modules/') + 13).split('/').slice(packageOf(f).split('/').length).join('/')}` : f)),
+      via: (via.get(name) ?? []).map((f) =>
+        f.includes('node_modules/')
+          ? `${packageOf(f)}:${f
+              .slice(f.lastIndexOf('node_modules/') + 13)
+              .split('/')
+              .slice(packageOf(f).split('/').length)
+              .join('/')}`
+          : f,
+      ),
     }));
 }
 
-async function bundleOne(entry: string | { source: string }, outdir: string, f: FunctionBundling = {}): Promise<{ file: string; meta: Metafile; kb: number; mapKb: number }> {
+async function bundleOne(
+  entry: string | { source: string },
+  outdir: string,
+  f: FunctionBundling = {},
+): Promise<{ file: string; meta: Metafile; kb: number; mapKb: number }> {
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
   const result = await build({
     ...gatepassEsbuildOptions,
     mainFields: [...gatepassEsbuildOptions.mainFields],
     external: externalModules(f), // GatepassFunction's externalModules: the function's lazy modules (#badge-renderer, #mail-composer...)
-    ...(typeof entry === 'string' ? { entryPoints: [entry] } : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' as const } }),
+    ...(typeof entry === 'string'
+      ? { entryPoints: [entry] }
+      : { stdin: { contents: entry.source, resolveDir: ROOT, sourcefile: 'probe.ts', loader: 'ts' as const } }),
     outfile,
     absWorkingDir: ROOT, // NodejsFunction bundles from the project root (where package-lock.json is)
     metafile: true,
@@ -228,7 +322,9 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     .map((f) => basename(f, '.ts'))
     .sort();
   // Each function's flags, from its route or worker, as the stack reads them (lib/gatepass-stack.ts).
-  const flags = new Map<string, Partial<Route & Worker>>([...(routes as readonly Route[]), ...(workers as readonly Worker[])].map((r) => [r.id, r]));
+  const flags = new Map<string, Partial<Route & Worker>>(
+    [...(routes as readonly Route[]), ...(workers as readonly Worker[])].map((r) => [r.id, r]),
+  );
   progress('bundles', `bundling ${handlerIds.length} handlers + the floor with GatepassFunction's esbuild options`);
 
   const floor = await bundleOne({ source: FLOOR_SOURCE }, join(options.outDir, 'floor'));
@@ -248,7 +344,9 @@ export async function measureBundles(options: { outDir: string; runs: number }):
         if (r.status !== 0) throw new Error(`afterBundling for ${id} failed: ${command}\n${r.stderr}`);
       }
       const assetDir = join(outdir, ASSET_DIR);
-      const assetsBytes = existsSync(assetDir) ? readdirSync(assetDir).reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0) : 0;
+      const assetsBytes = existsSync(assetDir)
+        ? readdirSync(assetDir).reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0)
+        : 0;
       const lazyFiles = (f.lazyModules ?? []).map((m) => {
         const path = join(outdir, m.file);
         if (!existsSync(path)) throw new Error(`afterBundling for ${id} made no ${m.file}`);
@@ -264,7 +362,12 @@ export async function measureBundles(options: { outDir: string; runs: number }):
       };
     }),
   );
-  const probes = await Promise.all(PROBES.map(async (p) => ({ ...p, ...(await bundleOne({ source: p.source }, join(options.outDir, 'probes', p.id.replace(/[^\w-]/g, '_')))) })));
+  const probes = await Promise.all(
+    PROBES.map(async (p) => ({
+      ...p,
+      ...(await bundleOne({ source: p.source }, join(options.outDir, 'probes', p.id.replace(/[^\w-]/g, '_')))),
+    })),
+  );
   const buildSeconds = (Date.now() - tBuild) / 1000;
   progress('bundles', `built in ${buildSeconds.toFixed(1)}s; timing imports: ${options.runs} fresh node processes per bundle, interleaved`);
 
@@ -276,7 +379,10 @@ export async function measureBundles(options: { outDir: string; runs: number }):
     ...built.map((b) => ({ id: b.id, args: [b.file] })),
     // What a lazy module's first use adds: index.mjs, then its file (not part of the import ratio).
     ...built.flatMap((b) =>
-      b.lazyFiles.map((l) => ({ id: `${b.id}+${l.file}`, args: ['--input-type=module', '-e', `await import(${JSON.stringify(b.file)}); await import(${JSON.stringify(l.path)});`] })),
+      b.lazyFiles.map((l) => ({
+        id: `${b.id}+${l.file}`,
+        args: ['--input-type=module', '-e', `await import(${JSON.stringify(b.file)}); await import(${JSON.stringify(l.path)});`],
+      })),
     ),
     ...probes.map((p) => ({ id: `probe:${p.id}`, args: [p.file] })),
   ];

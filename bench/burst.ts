@@ -16,8 +16,22 @@ export interface BurstResult {
   doubleSubmits: number;
   seats: number;
   connections: number;
-  answered: { confirmed: number; waitlisted: number; alreadyRegistered: number; soldOut: number; serverErrors: number; other: Record<string, number> };
-  stored: { confirmed: number; waitlisted: number; counterConfirmed: number; counterWaitlisted: number; emailsHeldTwice: number; sessions: Record<string, { capacity: number; confirmed: number; waitlisted: number }> };
+  answered: {
+    confirmed: number;
+    waitlisted: number;
+    alreadyRegistered: number;
+    soldOut: number;
+    serverErrors: number;
+    other: Record<string, number>;
+  };
+  stored: {
+    confirmed: number;
+    waitlisted: number;
+    counterConfirmed: number;
+    counterWaitlisted: number;
+    emailsHeldTwice: number;
+    sessions: Record<string, { capacity: number; confirmed: number; waitlisted: number }>;
+  };
   latencyMs: { p50: number; p99: number; max: number; p50Issued: number; p99Issued: number };
   wallSeconds: number;
   perSecond: number;
@@ -33,7 +47,14 @@ async function countIndex(ctx: BenchContext, table: string, pk: string): Promise
   let start: Record<string, any> | undefined;
   do {
     const out = await ctx.raw.send(
-      new QueryCommand({ TableName: table, IndexName: 'gsi3', KeyConditionExpression: 'gsi3pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, Select: 'COUNT', ExclusiveStartKey: start }),
+      new QueryCommand({
+        TableName: table,
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
     );
     count += out.Count ?? 0;
     start = out.LastEvaluatedKey;
@@ -66,11 +87,17 @@ async function emailsHeldTwice(ctx: BenchContext, table: string, eventId: string
   return [...perEmail.values()].filter((n) => n > 1).length;
 }
 
-export async function measureBurst(ctx: BenchContext, options: { requests: number; seats: number; doubleSubmits: number; connections: number }): Promise<BurstResult> {
+export async function measureBurst(
+  ctx: BenchContext,
+  options: { requests: number; seats: number; doubleSubmits: number; connections: number },
+): Promise<BurstResult> {
   const { requests, seats, doubleSubmits, connections } = options;
   const table = await ctx.useTable('burst');
   const sessionCapacity = Math.round(seats * 0.4);
-  const eventId = await createEvent(ctx, openEvent({ capacity: seats, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: sessionCapacity })) }));
+  const eventId = await createEvent(
+    ctx,
+    openEvent({ capacity: seats, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: sessionCapacity })) }),
+  );
   const distinct = requests - doubleSubmits;
   // Half the people pick a session (each session holds 40% of the seats); some submit twice
   // (two tabs: another Idempotency-Key, the same email), in the same burst.
@@ -84,7 +111,10 @@ export async function measureBurst(ctx: BenchContext, options: { requests: numbe
   const client = httpClient(ctx.stack.url, connections);
   // Open the connections first (a warm pool, as a busy API Gateway has), then fire everything at once.
   await Promise.all(Array.from({ length: connections }, () => client.call('GET', '/health')));
-  progress('burst', `${requests} registrations (${distinct} people, ${doubleSubmits} double submits) for ${seats} seats, all at once, ${connections} connections`);
+  progress(
+    'burst',
+    `${requests} registrations (${distinct} people, ${doubleSubmits} double submits) for ${seats} seats, all at once, ${connections} connections`,
+  );
   const results: (HttpResult & { code?: string; status: number; regStatus?: string })[] = new Array(requests);
   let done = 0;
   ctx.meter.start({ capacity: false });
@@ -129,7 +159,8 @@ export async function measureBurst(ctx: BenchContext, options: { requests: numbe
   const sessions: BurstResult['stored']['sessions'] = {};
   for (const item of partition as Record<string, any>[]) {
     const sk = String(item.sk?.S ?? '');
-    if (sk.startsWith('COUNTER#SESSION#')) sessions[sk.slice(16)] = { capacity: num(item, 'capacity'), confirmed: num(item, 'confirmed'), waitlisted: num(item, 'waitlisted') };
+    if (sk.startsWith('COUNTER#SESSION#'))
+      sessions[sk.slice(16)] = { capacity: num(item, 'capacity'), confirmed: num(item, 'confirmed'), waitlisted: num(item, 'waitlisted') };
   }
   const stored = {
     confirmed: await countIndex(ctx, table, `EVENT#${eventId}#STATUS#confirmed`),
@@ -145,11 +176,26 @@ export async function measureBurst(ctx: BenchContext, options: { requests: numbe
     { name: 'confirmed (answered)', value: answered.confirmed, target: `= ${seats}`, met: answered.confirmed === seats },
     { name: 'confirmed (stored, status index)', value: stored.confirmed, target: `= ${seats}`, met: stored.confirmed === seats },
     { name: 'event counter confirmed', value: stored.counterConfirmed, target: `= ${seats}`, met: stored.counterConfirmed === seats },
-    { name: 'waitlisted (answered)', value: answered.waitlisted, target: `= ${distinct - seats}`, met: answered.waitlisted === distinct - seats },
+    {
+      name: 'waitlisted (answered)',
+      value: answered.waitlisted,
+      target: `= ${distinct - seats}`,
+      met: answered.waitlisted === distinct - seats,
+    },
     { name: '5xx', value: answered.serverErrors, target: '= 0', met: answered.serverErrors === 0 },
-    { name: 'double submits answered 409 already_registered', value: answered.alreadyRegistered, target: `= ${doubleSubmits}`, met: answered.alreadyRegistered === doubleSubmits },
+    {
+      name: 'double submits answered 409 already_registered',
+      value: answered.alreadyRegistered,
+      target: `= ${doubleSubmits}`,
+      met: answered.alreadyRegistered === doubleSubmits,
+    },
     { name: 'emails holding two registrations', value: stored.emailsHeldTwice, target: '= 0', met: stored.emailsHeldTwice === 0 },
-    ...Object.entries(sessions).map(([id, s]) => ({ name: `session ${id} confirmed`, value: s.confirmed, target: `≤ ${s.capacity}`, met: s.confirmed <= s.capacity })),
+    ...Object.entries(sessions).map(([id, s]) => ({
+      name: `session ${id} confirmed`,
+      value: s.confirmed,
+      target: `≤ ${s.capacity}`,
+      met: s.confirmed <= s.capacity,
+    })),
   ];
   return {
     method: `HTTP/1.1 over loopback to the local gateway of a stack started in-process (startLocalStack, free port, the bench's DynamoDB Local, its own tables), client in the same process: node:http Agent, keep-alive, ${connections} connections (opened before the burst); all ${requests} requests issued at once, in random order, each with its own Idempotency-Key. Latency "on the wire" runs from the moment a request got a connection to its last byte; "issued" from the moment it was issued (includes waiting for one of the ${connections} connections).`,

@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createTables, dataTableDefinition, dynamoClient, freePort, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes } from '#local/engines';
+import {
+  createTables,
+  dataTableDefinition,
+  dynamoClient,
+  freePort,
+  startDynamoDbLocal,
+  startSesEmulator,
+  type RunningDynamo,
+  type RunningSes,
+} from '#local/engines';
 import { signToken } from '#local/issuer';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { httpClient, installMeter, progress, uniqueName, type Meter } from './support.ts';
@@ -92,7 +101,13 @@ export async function startBench(): Promise<BenchContext> {
         let start: Record<string, any> | undefined;
         do {
           const out = await raw.send(
-            new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': { S: pk } }, ExclusiveStartKey: start, ConsistentRead: true }),
+            new QueryCommand({
+              TableName: table,
+              KeyConditionExpression: 'pk = :pk',
+              ExpressionAttributeValues: { ':pk': { S: pk } },
+              ExclusiveStartKey: start,
+              ConsistentRead: true,
+            }),
           );
           items.push(...((out.Items ?? []) as Record<string, unknown>[]));
           start = out.LastEvaluatedKey;

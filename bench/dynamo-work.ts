@@ -45,7 +45,8 @@ function summarise(op: string, tallies: Tally[], tables: Record<string, string>)
   const cus = tallies.map((t) => t.capacity);
   const role = (table: string) => tables[table] ?? table;
   const byTable: Record<string, number> = {};
-  for (const name of new Set(tallies.flatMap((t) => Object.keys(t.byTable)))) byTable[role(name)] = median(tallies.map((t) => t.byTable[name] ?? 0));
+  for (const name of new Set(tallies.flatMap((t) => Object.keys(t.byTable))))
+    byTable[role(name)] = median(tallies.map((t) => t.byTable[name] ?? 0));
   const calls: Record<string, number> = {};
   for (const name of new Set(tallies.flatMap((t) => Object.keys(t.calls)))) calls[name] = median(tallies.map((t) => t.calls[name] ?? 0));
   return {
@@ -84,7 +85,13 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
     if (op) record(`${op} (${out.status})`, tally);
     return { id: out.id, status: out.status, manageToken: out.manageToken, badge: out.badge?.token };
   };
-  const measured = async (op: string, method: string, path: string, options: { body?: unknown; headers?: Record<string, string> }, expect: number[]) => {
+  const measured = async (
+    op: string,
+    method: string,
+    path: string,
+    options: { body?: unknown; headers?: Record<string, string> },
+    expect: number[],
+  ) => {
     const { result: r, tally } = await ctx.meter.measure(() => ctx.http.call(method, path, options));
     if (!expect.includes(r.status)) throw new Error(`${op}: ${r.status} ${JSON.stringify(r.json)}`);
     record(op, tally);
@@ -97,12 +104,28 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
   const small = await createEvent(ctx, openEvent({ capacity: 200, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: 200 })) }));
   progress('dynamodb', `registration: 100 through POST /events/{id}/registrations (one session each, Idempotency-Key), metered one by one`);
   const people: Registered[] = [];
-  for (let i = 0; i < 100; i++) people.push(await register(small, participant('work', i, [i % 2 ? 'bio' : 'energy']), 'registration, Idempotency-Key'));
-  for (let i = 100; i < 110; i++) people.push(await register(small, participant('work', i, [i % 2 ? 'bio' : 'energy']), 'registration, no Idempotency-Key', false));
+  for (let i = 0; i < 100; i++)
+    people.push(await register(small, participant('work', i, [i % 2 ? 'bio' : 'energy']), 'registration, Idempotency-Key'));
+  for (let i = 100; i < 110; i++)
+    people.push(await register(small, participant('work', i, [i % 2 ? 'bio' : 'energy']), 'registration, no Idempotency-Key', false));
 
   progress('dynamodb', 'check-in: 30 badge scans at the entrance; 10 repeated scans; attendance at 100');
-  for (const p of people.slice(0, 30)) await measured('check-in (badge, venue)', 'POST', `/events/${small}/checkins`, { body: { badge: p.badge, deviceId: 'door-1' }, headers: staff }, [201]);
-  for (const p of people.slice(0, 10)) await measured('check-in (repeat scan)', 'POST', `/events/${small}/checkins`, { body: { badge: p.badge, deviceId: 'door-2' }, headers: staff }, [200]);
+  for (const p of people.slice(0, 30))
+    await measured(
+      'check-in (badge, venue)',
+      'POST',
+      `/events/${small}/checkins`,
+      { body: { badge: p.badge, deviceId: 'door-1' }, headers: staff },
+      [201],
+    );
+  for (const p of people.slice(0, 10))
+    await measured(
+      'check-in (repeat scan)',
+      'POST',
+      `/events/${small}/checkins`,
+      { body: { badge: p.badge, deviceId: 'door-2' }, headers: staff },
+      [200],
+    );
   // Attendance reads every check-in count shard. DynamoDB bills a strongly consistent read of a
   // missing item 1 RCU, DynamoDB Local bills it nothing: check in until every shard exists, as
   // it does at 10,000, so both sizes read the same items.
@@ -116,10 +139,18 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
     if (r.status !== 201) throw new Error(`check-in: ${r.status}`);
     shardsHit.add(checkinShard(p.id));
   }
-  for (let i = 0; i < 7; i++) await measured('attendance (100 registrations)', 'GET', `/events/${small}/attendance`, { headers: admin }, [200]);
+  for (let i = 0; i < 7; i++)
+    await measured('attendance (100 registrations)', 'GET', `/events/${small}/attendance`, { headers: admin }, [200]);
 
   progress('dynamodb', 'cancellation: 10 with nobody waiting');
-  for (const p of people.slice(90, 100)) await measured('cancellation (nobody waiting)', 'DELETE', `/events/${small}/registrations/${p.id}`, { headers: { 'x-manage-token': p.manageToken } }, [200]);
+  for (const p of people.slice(90, 100))
+    await measured(
+      'cancellation (nobody waiting)',
+      'DELETE',
+      `/events/${small}/registrations/${p.id}`,
+      { headers: { 'x-manage-token': p.manageToken } },
+      [200],
+    );
 
   // ---- A full event: a waitlisted registration, and a cancellation that promotes the head of the line ----
   progress('dynamodb', 'full event: 10 waitlisted registrations, 5 cancellations that promote the head of the line');
@@ -127,10 +158,20 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
   const seated: Registered[] = [];
   for (let i = 0; i < 10; i++) seated.push(await register(full, participant('full', i), undefined));
   for (let i = 10; i < 20; i++) await register(full, participant('full', i), 'registration, Idempotency-Key');
-  for (const p of seated.slice(0, 5)) await measured('cancellation (promotes the head of the line)', 'DELETE', `/events/${full}/registrations/${p.id}`, { headers: { 'x-manage-token': p.manageToken } }, [200]);
+  for (const p of seated.slice(0, 5))
+    await measured(
+      'cancellation (promotes the head of the line)',
+      'DELETE',
+      `/events/${full}/registrations/${p.id}`,
+      { headers: { 'x-manage-token': p.manageToken } },
+      [200],
+    );
 
   // ---- Attendance at 10,000 registrations ----
-  const big = await createEvent(ctx, openEvent({ capacity: 12_000, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: 6_000 })) }));
+  const big = await createEvent(
+    ctx,
+    openEvent({ capacity: 12_000, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: 6_000 })) }),
+  );
   const seed = await seedRegistrations(ctx, table, big, 10_000);
   for (let i = 0; i < 7; i++) {
     const r = await measured('attendance (10,000 registrations)', 'GET', `/events/${big}/attendance`, { headers: admin }, [200]);
@@ -149,7 +190,13 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
     operations,
     attendance: {
       at100: { registrations: 100, capacity: at100.capacity, roundTrips: at100.roundTrips },
-      at10000: { registrations: 10_000, capacity: at10k.capacity, roundTrips: at10k.roundTrips, seeded: seed.how, seedSeconds: seed.seconds },
+      at10000: {
+        registrations: 10_000,
+        capacity: at10k.capacity,
+        roundTrips: at10k.roundTrips,
+        seeded: seed.how,
+        seedSeconds: seed.seconds,
+      },
       capacityRatio,
       roundTripRatio,
       target: '= 1.0 (capacity units and round trips)',
@@ -163,7 +210,12 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
  * registration store writes them, with their email guards), the counters bumped to match and
  * 3,000 venue check-ins spread over the check-in count shards.
  */
-async function seedRegistrations(ctx: BenchContext, table: string, eventId: string, count: number): Promise<{ how: string; seconds: number }> {
+async function seedRegistrations(
+  ctx: BenchContext,
+  table: string,
+  eventId: string,
+  count: number,
+): Promise<{ how: string; seconds: number }> {
   const t0 = Date.now();
   const { registrationItem } = await import('#adapters/registration-store');
   const { keys, CHECKIN_SHARDS } = await import('#adapters/keys');
@@ -209,17 +261,25 @@ async function seedRegistrations(ctx: BenchContext, table: string, eventId: stri
       }
     },
     (done) => {
-      if (done % 100 === 0 || done === batches) progress('dynamodb', `  seeded ${Math.min(count, done * perBatch).toLocaleString('en')}/${count.toLocaleString('en')}`);
+      if (done % 100 === 0 || done === batches)
+        progress('dynamodb', `  seeded ${Math.min(count, done * perBatch).toLocaleString('en')}/${count.toLocaleString('en')}`);
     },
   );
   const set = (Key: Record<string, string>, confirmed: number) =>
-    ctx.docs.send(new UpdateCommand({ TableName: table, Key, UpdateExpression: 'SET confirmed = :c', ExpressionAttributeValues: { ':c': confirmed } }));
+    ctx.docs.send(
+      new UpdateCommand({ TableName: table, Key, UpdateExpression: 'SET confirmed = :c', ExpressionAttributeValues: { ':c': confirmed } }),
+    );
   await set(keys.eventCounter(eventId), count);
   await set(keys.sessionCounter(eventId, 'bio'), sessionCounts.bio);
   await set(keys.sessionCounter(eventId, 'energy'), sessionCounts.energy);
   for (let n = 0; n < CHECKIN_SHARDS; n++) {
     await ctx.docs.send(
-      new UpdateCommand({ TableName: table, Key: keys.checkinShard(eventId, n), UpdateExpression: 'ADD venue :v', ExpressionAttributeValues: { ':v': 300 } }),
+      new UpdateCommand({
+        TableName: table,
+        Key: keys.checkinShard(eventId, n),
+        UpdateExpression: 'ADD venue :v',
+        ExpressionAttributeValues: { ':v': 300 },
+      }),
     );
   }
   sessionCounts = { bio: 0, energy: 0 };

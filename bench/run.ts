@@ -47,7 +47,12 @@ function usageError(message: string): never {
 let parsed: ReturnType<typeof parseOptions>;
 function parseOptions() {
   return parseArgs({
-    options: { only: { type: 'string' }, runs: { type: 'string', default: '21' }, connections: { type: 'string', default: '128' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      only: { type: 'string' },
+      runs: { type: 'string', default: '21' },
+      connections: { type: 'string', default: '128' },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
 }
 try {
@@ -60,11 +65,19 @@ if (args.help) {
   process.stdout.write(USAGE);
   process.exit(0);
 }
-const only = new Set((args.only?.split(',').map((s) => s.trim()).filter(Boolean) ?? FIGURES) as Figure[]);
+const only = new Set(
+  (args.only
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean) ?? FIGURES) as Figure[],
+);
 for (const f of only) if (!FIGURES.includes(f)) usageError(`unknown figure ${f}`);
 const full = only.size === FIGURES.length;
 const runs = Number(args.runs);
-for (const [name, value] of [['--runs', args.runs], ['--connections', args.connections]] as const) {
+for (const [name, value] of [
+  ['--runs', args.runs],
+  ['--connections', args.connections],
+] as const) {
   if (!/^[1-9][0-9]*$/.test(value)) usageError(`${name} must be a positive whole number, got ${value}`);
 }
 
@@ -102,7 +115,13 @@ console.warn = (...line: unknown[]) => {
 const t0 = Date.now();
 const results: Results = {
   generatedAt: new Date().toISOString(),
-  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', memoryGb: round(totalmem() / 2 ** 30, 1), platform: `${process.platform}-${process.arch}` },
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? '?',
+    memoryGb: round(totalmem() / 2 ** 30, 1),
+    platform: `${process.platform}-${process.arch}`,
+  },
   totalSeconds: 0,
   metricsWarnings: 0,
   table: [],
@@ -116,7 +135,8 @@ try {
     ctx = await startBench();
     if (only.has('dynamodb')) results.dynamodb = await measureDynamoWork(ctx);
     if (only.has('throughput')) results.throughput = await measureThroughput(ctx, { count: 1000, concurrency: 16, warmup: 800, rounds: 4 });
-    if (only.has('burst')) results.burst = await measureBurst(ctx, { requests: 2000, seats: 500, doubleSubmits: 50, connections: Number(args.connections) });
+    if (only.has('burst'))
+      results.burst = await measureBurst(ctx, { requests: 2000, seats: 500, doubleSubmits: 50, connections: Number(args.connections) });
   }
   if (only.has('shards')) {
     progress('shards', 'simulating sharded seat counters (pure, seeded)');
@@ -155,7 +175,12 @@ function rows(r: Results): Row[] {
   const b = r.bundles;
   if (b) {
     out.push({ figure: 'bare `node -e ""`', measured: `${b.bareMs} ms (median of ${b.runsPerBundle})`, target: '—', met: null });
-    out.push({ figure: 'floor bundle (DynamoDB client + 1 command)', measured: `${b.floor.kb} KB, ${b.floor.importMs} ms = ${b.floor.vsBare}× bare`, target: '—', met: null });
+    out.push({
+      figure: 'floor bundle (DynamoDB client + 1 command)',
+      measured: `${b.floor.kb} KB, ${b.floor.importMs} ms = ${b.floor.vsBare}× bare`,
+      target: '—',
+      met: null,
+    });
     for (const x of b.bundles) {
       const ratio = x.target.includes('bare') ? `${x.vsBare}× bare` : `${x.vsFloor}× floor`;
       out.push({
@@ -168,7 +193,12 @@ function rows(r: Results): Row[] {
       });
     }
     for (const p of b.probes) {
-      out.push({ figure: `import probe: ${p.id}`, measured: p.error ? `failed: ${p.error}` : `+${p.overBaseMs} ms over ${p.base} (${p.vsBase}×, ${p.kb} KB)`, target: '(info)', met: null });
+      out.push({
+        figure: `import probe: ${p.id}`,
+        measured: p.error ? `failed: ${p.error}` : `+${p.overBaseMs} ms over ${p.base} (${p.vsBase}×, ${p.kb} KB)`,
+        target: '(info)',
+        met: null,
+      });
     }
   }
   const d = r.dynamodb;
@@ -178,7 +208,12 @@ function rows(r: Results): Row[] {
         .map(([t, cu]) => `${t} ${cu}`)
         .join(', ');
       const range = o.capacityRange[0] !== o.capacityRange[1] ? ` [${o.capacityRange[0]}–${o.capacityRange[1]}]` : '';
-      out.push({ figure: `DynamoDB: ${o.op}`, measured: `${o.roundTrips} round trips, ${o.capacity} CU${range} (${tables})`, target: '—', met: null });
+      out.push({
+        figure: `DynamoDB: ${o.op}`,
+        measured: `${o.roundTrips} round trips, ${o.capacity} CU${range} (${tables})`,
+        target: '—',
+        met: null,
+      });
     }
     const a = d.attendance;
     out.push({
@@ -190,17 +225,52 @@ function rows(r: Results): Row[] {
   }
   const t = r.throughput;
   if (t) {
-    out.push({ figure: 'raw TransactWriteItems (same items)', measured: `${t.raw.perSecond}/s (${t.count}, ${t.concurrency} in flight)`, target: '—', met: null });
-    out.push({ figure: 'handler path (Idempotency-Key) / raw', measured: `${t.ratio} (${t.handler.perSecond}/s; rounds ${t.roundRatios.withKey.join(', ')})`, target: t.target, met: t.met });
-    out.push({ figure: 'handler path (no Idempotency-Key) / raw', measured: `${t.ratioNoKey} (${t.handlerNoKey.perSecond}/s; rounds ${t.roundRatios.noKey.join(', ')})`, target: '(info)', met: null });
+    out.push({
+      figure: 'raw TransactWriteItems (same items)',
+      measured: `${t.raw.perSecond}/s (${t.count}, ${t.concurrency} in flight)`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: 'handler path (Idempotency-Key) / raw',
+      measured: `${t.ratio} (${t.handler.perSecond}/s; rounds ${t.roundRatios.withKey.join(', ')})`,
+      target: t.target,
+      met: t.met,
+    });
+    out.push({
+      figure: 'handler path (no Idempotency-Key) / raw',
+      measured: `${t.ratioNoKey} (${t.handlerNoKey.perSecond}/s; rounds ${t.roundRatios.noKey.join(', ')})`,
+      target: '(info)',
+      met: null,
+    });
   }
   const u = r.burst;
   if (u) {
     for (const c of u.checks) out.push({ figure: `burst: ${c.name}`, measured: String(c.value), target: c.target, met: c.met });
-    out.push({ figure: 'burst: waitlisted / sold out / other', measured: `${u.answered.waitlisted} / ${u.answered.soldOut} / ${JSON.stringify(u.answered.other)}`, target: '—', met: null });
-    out.push({ figure: 'burst: latency p50 / p99 (on the wire)', measured: `${u.latencyMs.p50} / ${u.latencyMs.p99} ms`, target: '—', met: null });
-    out.push({ figure: 'burst: latency p50 / p99 (from issue)', measured: `${u.latencyMs.p50Issued} / ${u.latencyMs.p99Issued} ms`, target: '—', met: null });
-    out.push({ figure: 'burst: wall time', measured: `${u.wallSeconds} s (${u.perSecond} req/s, ${u.connections} connections)`, target: '—', met: null });
+    out.push({
+      figure: 'burst: waitlisted / sold out / other',
+      measured: `${u.answered.waitlisted} / ${u.answered.soldOut} / ${JSON.stringify(u.answered.other)}`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: 'burst: latency p50 / p99 (on the wire)',
+      measured: `${u.latencyMs.p50} / ${u.latencyMs.p99} ms`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: 'burst: latency p50 / p99 (from issue)',
+      measured: `${u.latencyMs.p50Issued} / ${u.latencyMs.p99Issued} ms`,
+      target: '—',
+      met: null,
+    });
+    out.push({
+      figure: 'burst: wall time',
+      measured: `${u.wallSeconds} s (${u.perSecond} req/s, ${u.connections} connections)`,
+      target: '—',
+      met: null,
+    });
   }
   for (const s of r.shards?.scenarios ?? []) {
     out.push({
@@ -218,7 +288,12 @@ function rows(r: Results): Row[] {
       met: p.page === 'event' ? r.web!.met : null,
     });
   }
-  out.push({ figure: 'whole bench run', measured: `${r.totalSeconds} s`, target: `< ${TOTAL_TARGET_SECONDS} s`, met: full ? r.totalSeconds < TOTAL_TARGET_SECONDS : null });
+  out.push({
+    figure: 'whole bench run',
+    measured: `${r.totalSeconds} s`,
+    target: `< ${TOTAL_TARGET_SECONDS} s`,
+    met: full ? r.totalSeconds < TOTAL_TARGET_SECONDS : null,
+  });
   return out;
 }
 
@@ -242,8 +317,13 @@ function printTable(r: Results): void {
   if (heavy.length) {
     out.push('', 'What weighs in the bundles that miss (KB beyond the floor, by package; the import chain that pulls it in):');
     for (const x of heavy) {
-      out.push(`  ${x.id} (${x.kb} KB${x.lazyFiles.map((l) => `, + ${l.kb} KB of ${l.file}`).join('')}${x.assetsKb ? `, + ${x.assetsKb} KB of assets beside it` : ''}):`);
-      for (const p of x.top.slice(0, 4)) out.push(`    +${String(p.overFloorKb).padStart(6)} KB  ${p.name.padEnd(32)} via ${p.via.slice(0, 5).join(' → ')}${p.via.length > 5 ? ' → …' : ''}`);
+      out.push(
+        `  ${x.id} (${x.kb} KB${x.lazyFiles.map((l) => `, + ${l.kb} KB of ${l.file}`).join('')}${x.assetsKb ? `, + ${x.assetsKb} KB of assets beside it` : ''}):`,
+      );
+      for (const p of x.top.slice(0, 4))
+        out.push(
+          `    +${String(p.overFloorKb).padStart(6)} KB  ${p.name.padEnd(32)} via ${p.via.slice(0, 5).join(' → ')}${p.via.length > 5 ? ' → …' : ''}`,
+        );
     }
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -48,18 +48,24 @@ function firstLoad() {
     return { file: f, bytes: body.length, gzip: gzipSync(body, { level: 9 }).length };
   };
   const loaded = [...files, ...(worker ? [worker] : [])].map(size);
-  return { files: loaded, gzipTotal: loaded.reduce((n, f) => n + f.gzip, 0), fallbackVerifier: fallback ? size(`assets/${fallback}`) : null };
+  return {
+    files: loaded,
+    gzipTotal: loaded.reduce((n, f) => n + f.gzip, 0),
+    fallbackVerifier: fallback ? size(`assets/${fallback}`) : null,
+  };
 }
 
 async function pool<T>(n: number, count: number, work: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(count);
   let next = 0;
-  await Promise.all(Array.from({ length: n }, async () => {
-    while (next < count) {
-      const i = next++;
-      out[i] = await work(i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: n }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await work(i);
+      }
+    }),
+  );
   return out;
 }
 
@@ -70,18 +76,36 @@ log(`first load: ${kb(load.gzipTotal)} KB gzip over ${load.files.length} files`)
 const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-scanner-bench-'));
 const [dynamo, ses] = await Promise.all([freePort().then((p) => startDynamoDbLocal(p)), freePort().then((p) => startSesEmulator(p))]);
 const table = `scanner-bench-${Date.now()}`;
-const stack = await startLocalStack({ port: await freePort(), dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, stateDir, siteDir: defaultSiteDir, sweepSeconds: 3600, tables: { data: table } });
+const stack = await startLocalStack({
+  port: await freePort(),
+  dynamoEndpoint: dynamo.endpoint,
+  sesEndpoint: ses.endpoint,
+  stateDir,
+  siteDir: defaultSiteDir,
+  sweepSeconds: 3600,
+  tables: { data: table },
+});
 // The mailer would compete for the two cores: the bench measures the scanner's paths alone.
 await stack.workers.stop();
 const admin = await signToken(stateDir, 'admin', { hours: 6 });
 const api = async (method: string, path: string, body?: unknown) => {
-  const r = await fetch(stack.url + path, { method, headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+  const r = await fetch(stack.url + path, {
+    method,
+    headers: { authorization: `Bearer ${admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
   const text = await r.text();
   return { status: r.status, json: text ? JSON.parse(text) : null, bytes: Buffer.byteLength(text) };
 };
-const register = (eventId: string, i: number) => api('POST', `/events/${eventId}/registrations`, participant(i, { email: `p${i}-${eventId}@example.com` })).then((r) => r.json as { id: string; badge: { token: string } });
+const register = (eventId: string, i: number) =>
+  api('POST', `/events/${eventId}/registrations`, participant(i, { email: `p${i}-${eventId}@example.com` })).then(
+    (r) => r.json as { id: string; badge: { token: string } },
+  );
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--mute-audio'] });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--mute-audio'],
+});
 
 async function pairedPage(eventId: string): Promise<{ page: Page; readyMs: number; close(): Promise<void> }> {
   const device = (await api('POST', `/events/${eventId}/devices`, { name: 'Bench door' })).json as { pairing: { url: string } };
@@ -128,7 +152,9 @@ async function seedRoster(eventId: string, count: number): Promise<void> {
         }),
       );
     }
-    let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = { [table]: items.map((Item) => ({ PutRequest: { Item } })) };
+    let pending: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
+      [table]: items.map((Item) => ({ PutRequest: { Item } })),
+    };
     while ((pending[table]?.length ?? 0) > 0) {
       const out = await docs.send(new BatchWriteCommand({ RequestItems: pending }));
       pending = (out.UnprocessedItems ?? {}) as typeof pending;
@@ -141,8 +167,13 @@ async function scanTimes(page: Page, badges: string[]): Promise<{ shown: number[
   const verdicts: Record<string, number> = {};
   for (const badge of badges) {
     const before = await page.evaluate(() => Number((globalThis as any).document.querySelector('[data-verdict]')?.dataset.seq ?? 0));
-    await page.evaluate((url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url), await qrDataUrl(badge));
-    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('[data-verdict]')?.dataset.seq ?? 0) > n, before, { timeout: 15_000 });
+    await page.evaluate(
+      (url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url),
+      await qrDataUrl(badge),
+    );
+    await page.waitForFunction((n) => Number((globalThis as any).document.querySelector('[data-verdict]')?.dataset.seq ?? 0) > n, before, {
+      timeout: 15_000,
+    });
     const panel = page.locator('[data-verdict]');
     shown.push(Number(await panel.getAttribute('data-shown-ms')));
     const v = (await panel.getAttribute('data-verdict'))!;
@@ -158,18 +189,35 @@ try {
   const people = await pool(4, 3 * SCANS, (i) => register(small.id, i));
   const scanner = await pairedPage(small.id);
   log(`latency: ${SCANS} online scans …`);
-  const online = await scanTimes(scanner.page, people.slice(0, SCANS).map((p) => p.badge.token));
+  const online = await scanTimes(
+    scanner.page,
+    people.slice(0, SCANS).map((p) => p.badge.token),
+  );
   // Where an online verdict's time goes: the browser's own timing of each check-in request.
-  const fetchTiming = await scanner.page.evaluate(() =>
+  const fetchTiming = (await scanner.page.evaluate(() =>
     (globalThis as any).performance
       .getEntriesByType('resource')
       .filter((e: any) => e.name.endsWith('/checkins'))
-      .map((e: any) => ({ total: e.duration, beforeRequest: e.requestStart - e.startTime, worker: e.workerStart ? e.fetchStart - e.workerStart : 0, waiting: e.responseStart - e.requestStart, body: e.responseEnd - e.responseStart })),
-  ) as { total: number; beforeRequest: number; worker: number; waiting: number; body: number }[];
-  const timing = Object.fromEntries((['total', 'beforeRequest', 'worker', 'waiting', 'body'] as const).map((k) => [k, { median: median(fetchTiming.map((t) => t[k])), p95: p95(fetchTiming.map((t) => t[k])) }]));
+      .map((e: any) => ({
+        total: e.duration,
+        beforeRequest: e.requestStart - e.startTime,
+        worker: e.workerStart ? e.fetchStart - e.workerStart : 0,
+        waiting: e.responseStart - e.requestStart,
+        body: e.responseEnd - e.responseStart,
+      })),
+  )) as { total: number; beforeRequest: number; worker: number; waiting: number; body: number }[];
+  const timing = Object.fromEntries(
+    (['total', 'beforeRequest', 'worker', 'waiting', 'body'] as const).map((k) => [
+      k,
+      { median: median(fetchTiming.map((t) => t[k])), p95: p95(fetchTiming.map((t) => t[k])) },
+    ]),
+  );
   await scanner.page.context().setOffline(true);
   log(`latency: ${SCANS} offline scans …`);
-  const offline = await scanTimes(scanner.page, people.slice(SCANS, 2 * SCANS).map((p) => p.badge.token));
+  const offline = await scanTimes(
+    scanner.page,
+    people.slice(SCANS, 2 * SCANS).map((p) => p.badge.token),
+  );
   await scanner.close();
   // The API's own share of an online verdict: the same first check-ins from Node, with a device token of their own.
   const nodeDevice = (await api('POST', `/events/${small.id}/devices`, { name: 'Bench node' })).json as { pairing: { code: string } };
@@ -177,13 +225,23 @@ try {
   const serverMs: number[] = [];
   for (const p of people.slice(2 * SCANS)) {
     const t = performance.now();
-    const r = await fetch(`${stack.url}/events/${small.id}/checkins`, { method: 'POST', headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ badge: p.badge.token }) });
+    const r = await fetch(`${stack.url}/events/${small.id}/checkins`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${deviceToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ badge: p.badge.token }),
+    });
     await r.text();
     serverMs.push(performance.now() - t);
   }
 
   // The first sync of a large roster.
-  const big = (await api('POST', '/events', openEvent({ capacity: PEOPLE + 10, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: PEOPLE })) }))).json as { id: string };
+  const big = (
+    await api(
+      'POST',
+      '/events',
+      openEvent({ capacity: PEOPLE + 10, sessions: openEvent().sessions.map((s) => ({ ...s, capacity: PEOPLE })) }),
+    )
+  ).json as { id: string };
   log(`roster: seeding ${PEOPLE} registrations (BatchWrite of the registration store's items) …`);
   const seeded = Date.now();
   await seedRoster(big.id, PEOPLE);

@@ -18,7 +18,9 @@ const dynamo = await startDynamoDbLocal(await freePort());
 const client = dynamoClient(dynamo.endpoint);
 try {
   const writes = async (table: string, n: number) => {
-    await client.send(new PutItemCommand({ TableName: table, Item: { pk: { S: 'EVENT#e' }, sk: { S: 'COUNTER#EVENT' }, confirmed: { N: '0' } } }));
+    await client.send(
+      new PutItemCommand({ TableName: table, Item: { pk: { S: 'EVENT#e' }, sk: { S: 'COUNTER#EVENT' }, confirmed: { N: '0' } } }),
+    );
     const t0 = performance.now();
     await pool(n, 16, async (i) => {
       const id = randomUUID();
@@ -26,10 +28,35 @@ try {
         new TransactWriteItemsCommand({
           ClientRequestToken: randomUUID(),
           TransactItems: [
-            { Put: { TableName: table, Item: { pk: { S: `EVENT#e#EMAIL#${id}` }, sk: { S: 'EMAIL' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            { Put: { TableName: table, Item: { pk: { S: `EVENT#e#REG#${id}` }, sk: { S: 'REG' }, gsi1pk: { S: 'EVENT#e#REGS' }, gsi1sk: { S: `${i}#${id}` }, name: { S: 'x'.repeat(500) } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: table,
+                Item: { pk: { S: `EVENT#e#EMAIL#${id}` }, sk: { S: 'EMAIL' } },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  pk: { S: `EVENT#e#REG#${id}` },
+                  sk: { S: 'REG' },
+                  gsi1pk: { S: 'EVENT#e#REGS' },
+                  gsi1sk: { S: `${i}#${id}` },
+                  name: { S: 'x'.repeat(500) },
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
             { Put: { TableName: table, Item: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' } } } },
-            { Update: { TableName: table, Key: { pk: { S: 'EVENT#e' }, sk: { S: 'COUNTER#EVENT' } }, UpdateExpression: 'SET confirmed = confirmed + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: { S: 'EVENT#e' }, sk: { S: 'COUNTER#EVENT' } },
+                UpdateExpression: 'SET confirmed = confirmed + :one',
+                ExpressionAttributeValues: { ':one': { N: '1' } },
+              },
+            },
           ],
         }),
       );
@@ -45,7 +72,9 @@ try {
     const plain = uniqueName('plain');
     await streamlessTable(client, plain);
     const without = await writes(plain, 800);
-    console.log(`stream records before: ${String(streamRecords - 3200).padStart(6)}   with a stream ${String(withStream).padStart(6)}/s   without ${String(without).padStart(6)}/s`);
+    console.log(
+      `stream records before: ${String(streamRecords - 3200).padStart(6)}   with a stream ${String(withStream).padStart(6)}/s   without ${String(without).padStart(6)}/s`,
+    );
   }
 } finally {
   client.destroy();

@@ -63,7 +63,12 @@ export function cpuShares(otherPid: number | undefined) {
 }
 
 /** Runs `count` tasks with at most `concurrency` in flight; calls `tick` after each. */
-export async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>, tick?: (done: number) => void): Promise<T[]> {
+export async function pool<T>(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<T>,
+  tick?: (done: number) => void,
+): Promise<T[]> {
   const results: T[] = new Array(count);
   let next = 0;
   let done = 0;
@@ -157,7 +162,12 @@ export function installMeter(client: Pick<DynamoDBClient, 'middlewareStack'>): M
         // The SDK serializes to a string or (newer serde) a Uint8Array of JSON; decode the bytes
         // directly (Buffer.from(view) would call the adapter's valueOf, which warns).
         const b = req.body;
-        const text = typeof b === 'string' ? b : b instanceof Uint8Array ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8') : undefined;
+        const text =
+          typeof b === 'string'
+            ? b
+            : b instanceof Uint8Array
+              ? Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('utf8')
+              : undefined;
         if (text !== undefined) {
           let sent = text;
           if (tally && withCapacity) {

@@ -47,7 +47,15 @@ async function freshEvent(ctx: BenchContext, prefix: string, capacity: number) {
   return { table, eventId };
 }
 
-async function handlerRun(ctx: BenchContext, handler: LambdaHandler, what: string, count: number, concurrency: number, withKey: boolean, capture = false): Promise<{ run: ThroughputRun; bodies: string[]; partition: Record<string, unknown>[]; table: string }> {
+async function handlerRun(
+  ctx: BenchContext,
+  handler: LambdaHandler,
+  what: string,
+  count: number,
+  concurrency: number,
+  withKey: boolean,
+  capture = false,
+): Promise<{ run: ThroughputRun; bodies: string[]; partition: Record<string, unknown>[]; table: string }> {
   const { table, eventId } = await freshEvent(ctx, 'tput', count * 2);
   const partition = await ctx.partition(table, `EVENT#${eventId}`);
   const tag = randomUUID().slice(0, 8);
@@ -80,14 +88,28 @@ async function handlerRun(ctx: BenchContext, handler: LambdaHandler, what: strin
   const tally = ctx.meter.stop();
   const bodies = capture ? ctx.meter.capture(false) : [];
   const perRegistration: ThroughputRun['perRegistration'] = {};
-  for (const [op, n] of Object.entries(tally.calls)) perRegistration[op] = { calls: round(n / count, 2), meanMs: round((tally.ms[op] ?? 0) / n, 1) };
-  return { run: { what, count, seconds: round(seconds, 2), perSecond: round(count / seconds, 1), failures, perRegistration, cpu: cpuUsed }, bodies, partition, table };
+  for (const [op, n] of Object.entries(tally.calls))
+    perRegistration[op] = { calls: round(n / count, 2), meanMs: round((tally.ms[op] ?? 0) / n, 1) };
+  return {
+    run: { what, count, seconds: round(seconds, 2), perSecond: round(count / seconds, 1), failures, perRegistration, cpu: cpuUsed },
+    bodies,
+    partition,
+    table,
+  };
 }
 
 /** Replays captured TransactWriteItems bodies on a fresh table holding the same event partition. */
-async function rawRun(ctx: BenchContext, bodies: string[], partition: Record<string, unknown>[], concurrency: number, stream = false): Promise<ThroughputRun> {
+async function rawRun(
+  ctx: BenchContext,
+  bodies: string[],
+  partition: Record<string, unknown>[],
+  concurrency: number,
+  stream = false,
+): Promise<ThroughputRun> {
   const table = await ctx.useTable(stream ? 'raw-stream' : 'raw', { stream });
-  await ctx.raw.send(new BatchWriteItemCommand({ RequestItems: { [table]: partition.map((Item) => ({ PutRequest: { Item: Item as never } })) } }));
+  await ctx.raw.send(
+    new BatchWriteItemCommand({ RequestItems: { [table]: partition.map((Item) => ({ PutRequest: { Item: Item as never } })) } }),
+  );
   const inputs = bodies.map((b) => {
     const input = JSON.parse(b) as TransactWriteItemsCommandInput & { ReturnConsumedCapacity?: string };
     delete input.ReturnConsumedCapacity;
@@ -156,7 +178,10 @@ function combine(what: string, runs: ThroughputRun[]): ThroughputRun & { rounds:
   };
 }
 
-export async function measureThroughput(ctx: BenchContext, options: { count: number; concurrency: number; warmup: number; rounds: number }): Promise<ThroughputResult> {
+export async function measureThroughput(
+  ctx: BenchContext,
+  options: { count: number; concurrency: number; warmup: number; rounds: number },
+): Promise<ThroughputResult> {
   const { handler } = (await import('../functions/handlers/create-registration.ts')) as { handler: LambdaHandler };
   const { count, concurrency, rounds } = options;
   const perRound = Math.ceil(count / rounds);
@@ -169,7 +194,10 @@ export async function measureThroughput(ctx: BenchContext, options: { count: num
   // spreads over the three variants instead of landing on one of them.
   const runs = { withKey: [] as ThroughputRun[], raw: [] as ThroughputRun[], noKey: [] as ThroughputRun[] };
   for (let r = 0; r < rounds; r++) {
-    progress('throughput', `round ${r + 1}/${rounds}: ${perRound} registrations through the handler (Idempotency-Key), their raw replay, ${perRound} without a key; ${concurrency} in flight`);
+    progress(
+      'throughput',
+      `round ${r + 1}/${rounds}: ${perRound} registrations through the handler (Idempotency-Key), their raw replay, ${perRound} without a key; ${concurrency} in flight`,
+    );
     const withKey = await handlerRun(ctx, handler, 'handler (Idempotency-Key)', perRound, concurrency, true, true);
     if (withKey.bodies.length !== perRound) throw new Error(`captured ${withKey.bodies.length} transactions for ${perRound} registrations`);
     runs.withKey.push(withKey.run);

@@ -86,7 +86,8 @@ export async function measureWeb(options: { build?: boolean } = {}): Promise<Web
   pages.sort((a, b) => a.page.localeCompare(b.page));
   const event = pages.find((p) => p.page === 'event');
   return {
-    method: 'vite build (web/vite.config.ts); per entry in dist/.vite/manifest.json: the entry, its static imports (transitively) and their CSS, each file gzipped at level 9 and added up; dynamic imports listed apart',
+    method:
+      'vite build (web/vite.config.ts); per entry in dist/.vite/manifest.json: the entry, its static imports (transitively) and their CSS, each file gzipped at level 9 and added up; dynamic imports listed apart',
     pages,
     budgetKb: EVENT_PAGE_BUDGET_KB,
     met: !!event && event.gzipKb <= EVENT_PAGE_BUDGET_KB,
@@ -96,5 +97,8 @@ export async function measureWeb(options: { build?: boolean } = {}): Promise<Web
 // `npx tsx bench/web.ts`: this figure alone.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await measureWeb();
-  for (const p of r.pages) console.log(`${p.page.padEnd(10)} ${String(p.gzipKb).padStart(6)} KB gzip (JS ${p.jsKb} + CSS ${p.cssKb}; ${p.rawKb} KB raw, ${p.files} files)${p.page === 'event' ? `   target ≤ ${r.budgetKb} KB: ${r.met ? 'met' : 'MISSED'}` : ''}`);
+  for (const p of r.pages)
+    console.log(
+      `${p.page.padEnd(10)} ${String(p.gzipKb).padStart(6)} KB gzip (JS ${p.jsKb} + CSS ${p.cssKb}; ${p.rawKb} KB raw, ${p.files} files)${p.page === 'event' ? `   target ≤ ${r.budgetKb} KB: ${r.met ? 'met' : 'MISSED'}` : ''}`,
+    );
 }

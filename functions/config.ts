@@ -7,45 +7,46 @@ import * as z from 'zod/mini';
 import { verifiesJwts } from '#routes';
 
 /** Built by the first config() call, not when the module loads (zod/mini schema construction costs a cold start). */
-const schema = () => z.object({
-  DATA_TABLE: z.string().check(z.minLength(3)),
-  /** Deployed: the Secrets Manager secret the manage-token key is derived from. */
-  SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  /** Local stack and tests: the secret itself (never set in a deployed template). */
-  SERVER_SECRET: z.optional(z.string().check(z.minLength(32))),
-  /** Deployed: the secret the badge signing keys derive from (current and previous versions). */
-  BADGE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  /** Local stack and tests: comma-separated seeds, newest (signing) first. */
-  BADGE_KEY_SEEDS: z.optional(z.string().check(z.minLength(32))),
-  /** Sender of participant emails (a verified SES identity when deployed). */
-  MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
-  /** The organiser's page that manages a registration; the token goes in its URL fragment. */
-  MANAGE_PAGE_URL: z.optional(z.url()),
-  /** The site's own URL (SiteUrl: CloudFront deployed, the local gateway locally), for links in emails and the scanner's pairing deep link; never a request's Host. */
-  SITE_URL: z.optional(z.url()),
-  /** The API's public base URL, for links in emails when no manage page is configured. */
-  PUBLIC_API_URL: z.optional(z.url()),
-  /** Deployed: the bucket that holds exports too large for one response (short-lived objects). */
-  EXPORT_BUCKET: z.optional(z.string().check(z.minLength(3))),
-  /** Local stack: a folder for such exports, and the URL the local gateway serves it at. */
-  EXPORT_DIR: z.optional(z.string().check(z.minLength(1))),
-  EXPORT_BASE_URL: z.optional(z.url()),
-  /** Wallet passes (functions/domain/wallet.ts): non-secret ids, set only where the signing secret is configured too. */
-  APPLE_PASS_TYPE_ID: z.optional(z.string().check(z.minLength(1))),
-  APPLE_TEAM_ID: z.optional(z.string().check(z.minLength(1))),
-  /** Deployed: the secret holding the Pass Type ID certificate, its key and Apple's WWDR certificate (PEMs as JSON). */
-  APPLE_PASS_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  /** Local stack and tests: that JSON itself. */
-  APPLE_PASS_CERTIFICATES: z.optional(z.string().check(z.minLength(2))),
-  GOOGLE_WALLET_ISSUER_ID: z.optional(z.string().check(z.minLength(1))),
-  /** Deployed: the secret holding the Google service-account key (its JSON key file). */
-  GOOGLE_WALLET_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
-  /** Local stack and tests: that JSON itself. */
-  GOOGLE_WALLET_KEY: z.optional(z.string().check(z.minLength(2))),
-  JWT_ISSUER: z.optional(z.url()),
-  JWT_JWKS_URL: z.optional(z.url()),
-  JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
-});
+const schema = () =>
+  z.object({
+    DATA_TABLE: z.string().check(z.minLength(3)),
+    /** Deployed: the Secrets Manager secret the manage-token key is derived from. */
+    SERVER_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    /** Local stack and tests: the secret itself (never set in a deployed template). */
+    SERVER_SECRET: z.optional(z.string().check(z.minLength(32))),
+    /** Deployed: the secret the badge signing keys derive from (current and previous versions). */
+    BADGE_KEY_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    /** Local stack and tests: comma-separated seeds, newest (signing) first. */
+    BADGE_KEY_SEEDS: z.optional(z.string().check(z.minLength(32))),
+    /** Sender of participant emails (a verified SES identity when deployed). */
+    MAIL_FROM: z.optional(z.string().check(z.minLength(3))),
+    /** The organiser's page that manages a registration; the token goes in its URL fragment. */
+    MANAGE_PAGE_URL: z.optional(z.url()),
+    /** The site's own URL (SiteUrl: CloudFront deployed, the local gateway locally), for links in emails and the scanner's pairing deep link; never a request's Host. */
+    SITE_URL: z.optional(z.url()),
+    /** The API's public base URL, for links in emails when no manage page is configured. */
+    PUBLIC_API_URL: z.optional(z.url()),
+    /** Deployed: the bucket that holds exports too large for one response (short-lived objects). */
+    EXPORT_BUCKET: z.optional(z.string().check(z.minLength(3))),
+    /** Local stack: a folder for such exports, and the URL the local gateway serves it at. */
+    EXPORT_DIR: z.optional(z.string().check(z.minLength(1))),
+    EXPORT_BASE_URL: z.optional(z.url()),
+    /** Wallet passes (functions/domain/wallet.ts): non-secret ids, set only where the signing secret is configured too. */
+    APPLE_PASS_TYPE_ID: z.optional(z.string().check(z.minLength(1))),
+    APPLE_TEAM_ID: z.optional(z.string().check(z.minLength(1))),
+    /** Deployed: the secret holding the Pass Type ID certificate, its key and Apple's WWDR certificate (PEMs as JSON). */
+    APPLE_PASS_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    /** Local stack and tests: that JSON itself. */
+    APPLE_PASS_CERTIFICATES: z.optional(z.string().check(z.minLength(2))),
+    GOOGLE_WALLET_ISSUER_ID: z.optional(z.string().check(z.minLength(1))),
+    /** Deployed: the secret holding the Google service-account key (its JSON key file). */
+    GOOGLE_WALLET_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
+    /** Local stack and tests: that JSON itself. */
+    GOOGLE_WALLET_KEY: z.optional(z.string().check(z.minLength(2))),
+    JWT_ISSUER: z.optional(z.url()),
+    JWT_JWKS_URL: z.optional(z.url()),
+    JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+  });
 
 export type Config = z.infer<ReturnType<typeof schema>>;
 

@@ -168,9 +168,13 @@ export function afterBundlingCommands(f: FunctionBundling, inputDir: string, out
       const entry = path.posix.join(inputDir, m.source);
       const outfile = path.posix.join(outputDir, m.file);
       const externals = lazy.filter((other) => other !== m).map((other) => `--external:${other.specifier}`);
-      commands.push([esbuild, entry, ...esbuildFlags(), ...externals, `--outfile=${outfile}`, '--log-level=warning'].map(shellQuote).join(' '));
+      commands.push(
+        [esbuild, entry, ...esbuildFlags(), ...externals, `--outfile=${outfile}`, '--log-level=warning'].map(shellQuote).join(' '),
+      );
     }
-    commands.push(`printf '%s' ${shellQuote(JSON.stringify(bundlePackageJson(lazy)))} > ${shellQuote(path.posix.join(outputDir, 'package.json'))}`);
+    commands.push(
+      `printf '%s' ${shellQuote(JSON.stringify(bundlePackageJson(lazy)))} > ${shellQuote(path.posix.join(outputDir, 'package.json'))}`,
+    );
   }
   const assets = [...lazy.flatMap((m) => m.assets?.() ?? []), ...(f.assets ?? [])];
   const copies = assets.map((a) => ({ from: fromInput(a.from, inputDir), to: path.posix.join(outputDir, a.to) }));

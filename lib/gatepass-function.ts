@@ -17,7 +17,15 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ESBUILD_OPTIONS, afterBundlingCommands, externalModules, needsAfterBundling, type BundledAsset, type FunctionBundling, type LazyModule } from './bundling.ts';
+import {
+  ESBUILD_OPTIONS,
+  afterBundlingCommands,
+  externalModules,
+  needsAfterBundling,
+  type BundledAsset,
+  type FunctionBundling,
+  type LazyModule,
+} from './bundling.ts';
 
 export { LAZY_MODULES, badgeAssets, lazyModulesFor, type BundledAsset, type LazyModule } from './bundling.ts';
 
@@ -148,7 +156,6 @@ export class GatepassFunction extends Construct {
         }),
       },
     });
-
   }
 
   /**
@@ -156,9 +163,17 @@ export class GatepassFunction extends Construct {
    * `read`, or `readwrite` (and DeleteItem only with `deletes`).
    */
   useTable(table: ITable, access: 'read' | 'readwrite', options: { deletes?: boolean } = {}): this {
-    const actions = [...TABLE_ACTIONS.read, ...(access === 'readwrite' ? TABLE_ACTIONS.write : []), ...(access === 'readwrite' && options.deletes ? TABLE_ACTIONS.delete : [])];
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: actions.filter((a) => a !== 'dynamodb:Query'), resources: [table.tableArn] }));
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [table.tableArn, `${table.tableArn}/index/*`] }));
+    const actions = [
+      ...TABLE_ACTIONS.read,
+      ...(access === 'readwrite' ? TABLE_ACTIONS.write : []),
+      ...(access === 'readwrite' && options.deletes ? TABLE_ACTIONS.delete : []),
+    ];
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: actions.filter((a) => a !== 'dynamodb:Query'), resources: [table.tableArn] }),
+    );
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:Query'], resources: [table.tableArn, `${table.tableArn}/index/*`] }),
+    );
     this.fn.addEnvironment(ENV.dataTable, table.tableName);
     this.acknowledgeIndexWildcard(table);
     return this;
@@ -182,14 +197,18 @@ export class GatepassFunction extends Construct {
 
   /** Read a secret's value (GetSecretValue, any version stage); the function gets its ARN (never the value) in `envName`. */
   readSecret(secret: ISecret, envName: string = ENV.serverSecretArn): this {
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }),
+    );
     this.fn.addEnvironment(envName, secret.secretArn);
     return this;
   }
 
   /** Write export objects under `prefix` and sign presigned GETs of them (EXPORT_ACTIONS); the bucket's name in EXPORT_BUCKET. */
   storeExports(bucket: IBucket, prefix: string): this {
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...EXPORT_ACTIONS], resources: [bucket.arnForObjects(`${prefix}*`)] }));
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: [...EXPORT_ACTIONS], resources: [bucket.arnForObjects(`${prefix}*`)] }),
+    );
     this.fn.addEnvironment('EXPORT_BUCKET', bucket.bucketName);
     const cfn = bucket.node.defaultChild as CfnElement | undefined;
     if (cfn) {
@@ -206,7 +225,9 @@ export class GatepassFunction extends Construct {
    * GetSecretValue, only on that ARN; the function gets the ARN (never the value) in `envName`.
    */
   readSecretByArn(secretArn: string, envName: string): this {
-    this.role.addToPolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }));
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['secretsmanager:GetSecretValue'], resources: [secretArn] }),
+    );
     this.fn.addEnvironment(envName, secretArn);
     return this;
   }
@@ -233,4 +254,3 @@ export class GatepassFunction extends Construct {
     });
   }
 }
-

@@ -5,19 +5,12 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import {
-  AccountRecovery,
-  FeaturePlan,
-  Mfa,
-  StandardThreatProtectionMode,
-  UserPool,
-  type UserPoolClient,
-} from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -230,13 +223,19 @@ export class GatepassStack extends Stack {
       ...(wallet.google ? { GOOGLE_WALLET_ISSUER_ID: wallet.google.issuerId } : {}),
     };
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'wallet'> & Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
+    type Needs = Pick<Route, 'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'wallet'> &
+      Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
       // Code only some invocations run (badge renderer, mail composer, export bucket) ships as
       // files of their own beside index.mjs, chosen from the flags (lib/bundling.ts).
       const lazyModules = lazyModulesFor(route);
       // Rendering a badge loads fonts and a PDF library: give it room (~350 MB peak).
-      const fn = new GatepassFunction(this, `Fn-${route.id}`, { handler: route.id, description, lazyModules, ...(route.rendersBadges ? { memorySize: 1024 } : {}) });
+      const fn = new GatepassFunction(this, `Fn-${route.id}`, {
+        handler: route.id,
+        description,
+        lazyModules,
+        ...(route.rendersBadges ? { memorySize: 1024 } : {}),
+      });
       if (route.table === 'read' || route.table === 'readwrite') fn.useTable(this.dataTable, route.table, { deletes: route.deletes });
       // A device token's use marks the device seen (at most once a minute), also on routes that only read.
       if (route.table === 'read' && route.who?.includes('device')) fn.markDevicesSeen(this.dataTable);
@@ -271,13 +270,7 @@ export class GatepassStack extends Stack {
         allowHeaders: [...CORS_ALLOW_HEADERS],
         // What a browser client may read of an answer (the local gateway exposes the same).
         exposeHeaders: ['Location', 'Retry-After', 'Content-Language', 'Idempotent-Replayed'],
-        allowMethods: [
-          CorsHttpMethod.GET,
-          CorsHttpMethod.POST,
-          CorsHttpMethod.PATCH,
-          CorsHttpMethod.DELETE,
-          CorsHttpMethod.OPTIONS,
-        ],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
         maxAge: Duration.hours(1),
       },
     });
@@ -392,8 +385,15 @@ export class GatepassStack extends Stack {
       }
     }
     this.emailsFailedAlarm = new Alarm(this, 'EmailsFailedAlarm', {
-      alarmDescription: 'An email failed its last attempt and is marked failed in the outbox: fix the cause, then `npm run redrive` (or POST /outbox/redrive).',
-      metric: new Metric({ namespace: 'Gatepass', metricName: 'EmailsFailed', dimensionsMap: { service: 'gatepass' }, period: Duration.minutes(5), statistic: 'Sum' }),
+      alarmDescription:
+        'An email failed its last attempt and is marked failed in the outbox: fix the cause, then `npm run redrive` (or POST /outbox/redrive).',
+      metric: new Metric({
+        namespace: 'Gatepass',
+        metricName: 'EmailsFailed',
+        dimensionsMap: { service: 'gatepass' },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
       threshold: 0,
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -402,7 +402,10 @@ export class GatepassStack extends Stack {
 
     // ---- outputs ---------------------------------------------------------------------------
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'HTTP API base URL' });
-    new CfnOutput(this, 'SiteUrl', { value: this.siteUrl, description: 'The pages and the API on one origin (CloudFront): participants open <SiteUrl>/e/<eventId>' });
+    new CfnOutput(this, 'SiteUrl', {
+      value: this.siteUrl,
+      description: 'The pages and the API on one origin (CloudFront): participants open <SiteUrl>/e/<eventId>',
+    });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'DataTableName', { value: this.dataTable.tableName });
@@ -439,11 +442,13 @@ function stringContext(scope: Construct, key: string): string | undefined {
   return typeof raw === 'string' && raw.trim() ? raw.trim() : undefined;
 }
 
-const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));
+const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 
 function siteDirOf(scope: Construct, given: string | undefined): string {
   const dir = given ?? stringContext(scope, 'siteDir') ?? DEFAULT_SITE_DIR;
-  if (!existsSync(`${dir}/assets`)) throw new Error(`The web app is not built: ${dir} has no assets/ (run npm run build:web; npx cdk synth builds it itself)`);
+  if (!existsSync(`${dir}/assets`))
+    throw new Error(`The web app is not built: ${dir} has no assets/ (run npm run build:web; npx cdk synth builds it itself)`);
   return dir;
 }
 
@@ -451,7 +456,8 @@ function siteDomainFromContext(scope: Construct): SiteDomain | undefined {
   const name = stringContext(scope, 'siteDomain');
   const certificateArn = stringContext(scope, 'siteCertificateArn');
   if (!name && !certificateArn) return undefined;
-  if (!name || !certificateArn) throw new Error('Context siteDomain and siteCertificateArn go together (the domain and its us-east-1 ACM certificate)');
+  if (!name || !certificateArn)
+    throw new Error('Context siteDomain and siteCertificateArn go together (the domain and its us-east-1 ACM certificate)');
   return { name, certificateArn };
 }
 
@@ -463,7 +469,8 @@ function walletFromContext(scope: Construct): WalletSettings {
     const values = keys.map((k) => stringContext(scope, k));
     if (values.every((v) => v === undefined)) return undefined;
     const missing = keys.filter((_, i) => values[i] === undefined);
-    if (missing.length) throw new Error(`Context ${missing.join(', ')} must be given with ${keys.filter((k) => !missing.includes(k)).join(', ')}`);
+    if (missing.length)
+      throw new Error(`Context ${missing.join(', ')} must be given with ${keys.filter((k) => !missing.includes(k)).join(', ')}`);
     return values as string[];
   };
   const apple = read(['appleWalletSecretArn', 'applePassTypeId', 'appleTeamId']);

@@ -24,7 +24,11 @@ function files(dir: string, skip: (p: string) => boolean = () => false): string[
 const sharedSources = [path.join(root, 'functions', 'schemas'), path.join(root, 'functions', 'domain')];
 
 /** `missing`, `stale` (a source, the lockfile included, is newer than the oldest built file) or `fresh`. */
-export function siteBuildState(web = webDir, lockfile = path.join(root, 'package-lock.json'), shared: readonly string[] = sharedSources): 'missing' | 'stale' | 'fresh' {
+export function siteBuildState(
+  web = webDir,
+  lockfile = path.join(root, 'package-lock.json'),
+  shared: readonly string[] = sharedSources,
+): 'missing' | 'stale' | 'fresh' {
   const dist = path.join(web, 'dist');
   const built = files(dist);
   if (!built.some((f) => f.endsWith('.html')) || !existsSync(path.join(dist, 'assets'))) return 'missing';
@@ -43,8 +47,14 @@ export function ensureSiteBuilt(log: (line: string) => void = (line) => process.
   } catch (error) {
     const output = `${(error as { stderr?: Buffer }).stderr ?? ''}${(error as { stdout?: Buffer }).stdout ?? ''}`;
     // Vite says "error during build:", "Build failed with 1 error:", then the cause: the first error line that is not a heading.
-    const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
-    const reason = lines.find((l) => /error/i.test(l) && !l.endsWith(':')) ?? lines.find((l) => /error/i.test(l)) ?? (error instanceof Error ? error.message.split('\n')[0] : String(error));
+    const lines = output
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const reason =
+      lines.find((l) => /error/i.test(l) && !l.endsWith(':')) ??
+      lines.find((l) => /error/i.test(l)) ??
+      (error instanceof Error ? error.message.split('\n')[0] : String(error));
     log(`Gatepass: building the web app failed (${reason}); run npm run build:web to see why`);
     process.exit(1);
   }

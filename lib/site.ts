@@ -76,11 +76,20 @@ export function responseHeadersPolicyProps(headers: Readonly<Record<string, stri
         set('contentSecurityPolicy', { contentSecurityPolicy: value, override: true });
         break;
       case 'strict-transport-security': {
-        const parts = value.split(';').map((p) => p.trim().toLowerCase()).filter(Boolean);
+        const parts = value
+          .split(';')
+          .map((p) => p.trim().toLowerCase())
+          .filter(Boolean);
         const maxAge = /^max-age=(\d+)$/.exec(parts[0] ?? '');
         const rest = new Set(parts.slice(1));
-        if (!maxAge || [...rest].some((p) => p !== 'includesubdomains' && p !== 'preload')) throw new Error(`strict-transport-security "${value}" is not max-age=N[; includeSubDomains][; preload]`);
-        set('strictTransportSecurity', { accessControlMaxAge: Duration.seconds(Number(maxAge[1])), includeSubdomains: rest.has('includesubdomains'), preload: rest.has('preload'), override: true });
+        if (!maxAge || [...rest].some((p) => p !== 'includesubdomains' && p !== 'preload'))
+          throw new Error(`strict-transport-security "${value}" is not max-age=N[; includeSubDomains][; preload]`);
+        set('strictTransportSecurity', {
+          accessControlMaxAge: Duration.seconds(Number(maxAge[1])),
+          includeSubdomains: rest.has('includesubdomains'),
+          preload: rest.has('preload'),
+          override: true,
+        });
         break;
       }
       case 'x-content-type-options':
@@ -168,12 +177,17 @@ export class Site extends Construct {
 
     const domain = props.domain;
     if (domain && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(domain.certificateArn)) {
-      throw new Error(`siteCertificateArn must be an ACM certificate in us-east-1 (CloudFront reads certificates there), got ${domain.certificateArn}`);
+      throw new Error(
+        `siteCertificateArn must be an ACM certificate in us-east-1 (CloudFront reads certificates there), got ${domain.certificateArn}`,
+      );
     }
 
     // LIST (below) would let a request for the bucket's root list its keys: no request reaches S3
     // as the root (the page function rewrites `/`), and the root object is the not-found page.
-    Annotations.of(this).acknowledgeWarning('@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk', 'the page function never forwards the root; defaultRootObject is set');
+    Annotations.of(this).acknowledgeWarning(
+      '@aws-cdk/aws-cloudfront-origins:listBucketSecurityRisk',
+      'the page function never forwards the root; defaultRootObject is set',
+    );
     this.distribution = new Distribution(this, 'Distribution', {
       comment: 'Gatepass: the pages (S3) and the API (HTTP API) on one origin',
       defaultRootObject: 'not-found.html',
@@ -207,16 +221,19 @@ export class Site extends Construct {
 
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR1',
-      reason: 'No geo restriction on purpose: participants register from anywhere (international forums); which countries may register is an organiser decision, not the service default.',
+      reason:
+        'No geo restriction on purpose: participants register from anywhere (international forums); which countries may register is an organiser decision, not the service default.',
     });
     Validations.of(this.distribution).acknowledge({
       id: 'AwsSolutions-CFR2',
-      reason: 'No WAF web ACL by default (a per-request cost the organiser opts into): the API behind it is guarded by stage throttling and answers problem+json; an organiser can attach a web ACL to the distribution.',
+      reason:
+        'No WAF web ACL by default (a per-request cost the organiser opts into): the API behind it is guarded by stage throttling and answers problem+json; an organiser can attach a web ACL to the distribution.',
     });
     if (!domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1); give -c siteDomain=… -c siteCertificateArn=… to serve TLS 1.2+ only.',
+        reason:
+          'Without a custom domain the distribution uses the default *.cloudfront.net certificate, whose security policy CloudFront fixes (TLSv1); give -c siteDomain=… -c siteCertificateArn=… to serve TLS 1.2+ only.',
       });
     }
 
@@ -255,11 +272,13 @@ export class Site extends Construct {
     const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as never);
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: "BucketDeployment's own custom-resource function (aws-cdk-lib), run only at deploy time: CDK gives its role the basic execution policy (its logs) and no way to replace it.",
+      reason:
+        "BucketDeployment's own custom-resource function (aws-cdk-lib), run only at deploy time: CDK gives its role the basic execution policy (its logs) and no way to replace it.",
     });
     Validations.of(handler).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: "BucketDeployment's own custom-resource function: aws-cdk-lib pins its runtime (Python, with the AWS CLI layer it ships); it runs only at deploy time, never on a request.",
+      reason:
+        "BucketDeployment's own custom-resource function: aws-cdk-lib pins its runtime (Python, with the AWS CLI layer it ships); it runs only at deploy time, never on a request.",
     });
     for (const finding of [
       'Action::s3:GetObject*',

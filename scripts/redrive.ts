@@ -8,10 +8,12 @@ import { defaultStateDir } from '../functions/local/stack.ts';
 
 const api = (process.env.GATEPASS_API ?? `http://127.0.0.1:${process.env.GATEPASS_PORT ?? 3000}`).replace(/\/$/, '');
 const token = process.env.GATEPASS_TOKEN ?? (await signToken(defaultStateDir, 'admin'));
-const response = await fetch(`${api}/outbox/redrive`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch((error: unknown) => {
-  console.error(`Could not reach ${api}: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+const response = await fetch(`${api}/outbox/redrive`, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(
+  (error: unknown) => {
+    console.error(`Could not reach ${api}: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
 const body = await response.text();
 if (!response.ok) {
   console.error(`redrive failed (${response.status}): ${body}`);

@@ -15,11 +15,15 @@ export interface CheckinCounts {
 
 export async function readCheckinCounts(eventId: string): Promise<CheckinCounts> {
   const TableName = config().DATA_TABLE;
-  const shards = await batchGetAll(TableName, Array.from({ length: CHECKIN_SHARDS }, (_, n) => keys.checkinShard(eventId, n)));
+  const shards = await batchGetAll(
+    TableName,
+    Array.from({ length: CHECKIN_SHARDS }, (_, n) => keys.checkinShard(eventId, n)),
+  );
   const counts: CheckinCounts = { venue: 0, sessions: {} };
   for (const item of shards) {
     counts.venue += Number(item.venue ?? 0);
-    for (const [k, v] of Object.entries(item)) if (k.startsWith('s_')) counts.sessions[k.slice(2)] = (counts.sessions[k.slice(2)] ?? 0) + Number(v);
+    for (const [k, v] of Object.entries(item))
+      if (k.startsWith('s_')) counts.sessions[k.slice(2)] = (counts.sessions[k.slice(2)] ?? 0) + Number(v);
   }
   return counts;
 }

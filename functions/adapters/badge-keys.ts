@@ -24,9 +24,15 @@ export function badgeKeyRing(): Promise<BadgeKeyRing> {
   ring ??= (async () => {
     const { BADGE_KEY_SEEDS, BADGE_KEY_SECRET_ARN } = config();
     let secrets: string[];
-    if (BADGE_KEY_SEEDS) secrets = BADGE_KEY_SEEDS.split(',').map((s) => s.trim()).filter(Boolean);
+    if (BADGE_KEY_SEEDS)
+      secrets = BADGE_KEY_SEEDS.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     else if (BADGE_KEY_SECRET_ARN) {
-      const [current, previous] = await Promise.all([secretVersion(BADGE_KEY_SECRET_ARN, 'AWSCURRENT'), secretVersion(BADGE_KEY_SECRET_ARN, 'AWSPREVIOUS')]);
+      const [current, previous] = await Promise.all([
+        secretVersion(BADGE_KEY_SECRET_ARN, 'AWSCURRENT'),
+        secretVersion(BADGE_KEY_SECRET_ARN, 'AWSPREVIOUS'),
+      ]);
       secrets = [current, previous].filter((s): s is string => typeof s === 'string' && s.length > 0);
     } else throw new Error('BADGE_KEY_SEEDS or BADGE_KEY_SECRET_ARN is required');
     if (!secrets.length) throw new Error('no badge key');

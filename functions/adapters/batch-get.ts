@@ -15,7 +15,11 @@ export interface BatchGetOptions {
 }
 
 /** Every item found for `keys` (in no particular order; a key with no item yields nothing). */
-export async function batchGetAll(table: string, keys: readonly Record<string, unknown>[], options: BatchGetOptions = {}): Promise<Record<string, unknown>[]> {
+export async function batchGetAll(
+  table: string,
+  keys: readonly Record<string, unknown>[],
+  options: BatchGetOptions = {},
+): Promise<Record<string, unknown>[]> {
   const { consistent = true, maxAttempts = 6, sleep = (ms) => new Promise((r) => setTimeout(r, ms)) } = options;
   const found: Record<string, unknown>[] = [];
   let wanted = [...keys];
@@ -24,7 +28,9 @@ export async function batchGetAll(table: string, keys: readonly Record<string, u
     if (attempt > 0) await sleep(Math.random() * 20 * 2 ** attempt);
     const chunks = Array.from({ length: Math.ceil(wanted.length / 100) }, (_, i) => wanted.slice(i * 100, i * 100 + 100));
     const outs = await Promise.all(
-      chunks.map((Keys) => tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [table]: { Keys, ConsistentRead: consistent } } })))),
+      chunks.map((Keys) =>
+        tableCall(() => documents.send(new BatchGetCommand({ RequestItems: { [table]: { Keys, ConsistentRead: consistent } } }))),
+      ),
     );
     for (const out of outs) found.push(...((out.Responses?.[table] ?? []) as Record<string, unknown>[]));
     wanted = outs.flatMap((o) => (o.UnprocessedKeys?.[table]?.Keys ?? []) as Record<string, unknown>[]);

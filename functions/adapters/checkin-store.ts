@@ -33,7 +33,15 @@ function registrationGuard(r: StoredRegistration, place: CheckinPlace, at: strin
     const i = r.sessions.findIndex((s) => s.id === sessionId);
     condition += ` AND sessions[${i}].id = :sid AND sessions[${i}].#status = :confirmed`;
     values[':sid'] = sessionId;
-    return { ConditionCheck: { TableName, Key, ConditionExpression: condition, ExpressionAttributeNames: names, ExpressionAttributeValues: values } };
+    return {
+      ConditionCheck: {
+        TableName,
+        Key,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    };
   }
   // The venue time shows on the registration and moves it in the roster (offline scanners sync it).
   return {
@@ -53,7 +61,10 @@ const askedPlace = (scan: Scan): CheckinPlace => (scan.sessionId === undefined ?
 
 /** One admitting scan, keyed by place, time, device and scan id: uploading it again writes the same item. */
 function admissionItem(r: StoredRegistration, place: CheckinPlace, scan: Scan, stamp: string) {
-  const scanKey = createHash('sha256').update(`${scan.deviceId ?? ''}\n${scan.scanId ?? ''}`).digest('base64url').slice(0, 16);
+  const scanKey = createHash('sha256')
+    .update(`${scan.deviceId ?? ''}\n${scan.scanId ?? ''}`)
+    .digest('base64url')
+    .slice(0, 16);
   return {
     ...keys.scan(r.eventId, r.id, place, scan.scannedAt, scanKey),
     type: 'scan',
@@ -80,11 +91,24 @@ export async function recordCheckin(r: StoredRegistration, place: CheckinPlace, 
   const TableName = table();
   const Key = keys.checkin(r.eventId, r.id, place);
   const stamp = now.toISOString();
-  const details = { at: scan.scannedAt, deviceId: scan.deviceId, scanId: scan.scanId, manual: scan.manual, recordedAt: stamp, expiresAt: r.expiresAt };
+  const details = {
+    at: scan.scannedAt,
+    deviceId: scan.deviceId,
+    scanId: scan.scanId,
+    manual: scan.manual,
+    recordedAt: stamp,
+    expiresAt: r.expiresAt,
+  };
   const counter = place === 'VENUE' ? 'venue' : `s_${place.slice(8)}`;
 
   const created = await transactWrite([
-    { Put: { TableName, Item: { ...Key, type: 'checkin', place, registrationId: r.id, ...details }, ConditionExpression: 'attribute_not_exists(pk)' } },
+    {
+      Put: {
+        TableName,
+        Item: { ...Key, type: 'checkin', place, registrationId: r.id, ...details },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
     {
       Update: {
         TableName,
@@ -110,7 +134,13 @@ export async function recordCheckin(r: StoredRegistration, place: CheckinPlace, 
         UpdateExpression: 'SET #at = :at, deviceId = :device, scanId = :scan, manual = :manual, recordedAt = :now',
         ConditionExpression: 'attribute_exists(pk) AND #at > :at',
         ExpressionAttributeNames: { '#at': 'at' },
-        ExpressionAttributeValues: { ':at': scan.scannedAt, ':device': scan.deviceId, ':scan': scan.scanId, ':manual': scan.manual, ':now': stamp },
+        ExpressionAttributeValues: {
+          ':at': scan.scannedAt,
+          ':device': scan.deviceId,
+          ':scan': scan.scanId,
+          ':manual': scan.manual,
+          ':now': stamp,
+        },
       },
     },
     registrationGuard(r, place, scan.scannedAt, stamp),
@@ -144,7 +174,11 @@ export async function admissionsAt(eventId: string, registrationId: string, plac
       }),
     ),
   );
-  return (out.Items ?? []).map((i) => ({ deviceId: (i.deviceId as string | null) ?? null, scannedAt: String(i.at), uploadedAt: String(i.uploadedAt) }));
+  return (out.Items ?? []).map((i) => ({
+    deviceId: (i.deviceId as string | null) ?? null,
+    scannedAt: String(i.at),
+    uploadedAt: String(i.uploadedAt),
+  }));
 }
 
 /** The place as API.md names it: "venue" or the session id. */
@@ -155,11 +189,25 @@ const apiPlace = (place: CheckinPlace) => (place === 'VENUE' ? 'venue' : place.s
  * every admission at that place. Two devices having admitted the badge lists it among the
  * duplicates, whichever of the two was uploaded first.
  */
-export async function offlineAdmission(r: StoredRegistration, place: CheckinPlace, scan: Scan, logged: boolean, now: Date): Promise<{ offlineDuplicate: boolean }> {
+export async function offlineAdmission(
+  r: StoredRegistration,
+  place: CheckinPlace,
+  scan: Scan,
+  logged: boolean,
+  now: Date,
+): Promise<{ offlineDuplicate: boolean }> {
   const stamp = now.toISOString();
   if (!logged) {
     try {
-      await tableCall(() => documents.send(new PutCommand({ TableName: table(), Item: admissionItem(r, place, scan, stamp), ConditionExpression: 'attribute_not_exists(pk)' })));
+      await tableCall(() =>
+        documents.send(
+          new PutCommand({
+            TableName: table(),
+            Item: admissionItem(r, place, scan, stamp),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
     } catch (error) {
       // Uploaded before: the first upload's time stays.
       if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
@@ -172,7 +220,8 @@ export async function offlineAdmission(r: StoredRegistration, place: CheckinPlac
         new UpdateCommand({
           TableName: table(),
           Key: keys.duplicate(r.eventId, apiPlace(place), r.id),
-          UpdateExpression: 'SET #type = :type, registrationId = :rid, place = :place, foundAt = if_not_exists(foundAt, :now), expiresAt = :exp',
+          UpdateExpression:
+            'SET #type = :type, registrationId = :rid, place = :place, foundAt = if_not_exists(foundAt, :now), expiresAt = :exp',
           ExpressionAttributeNames: { '#type': 'type' },
           ExpressionAttributeValues: { ':type': 'offline-duplicate', ':rid': r.id, ':place': place, ':now': stamp, ':exp': r.expiresAt },
         }),
@@ -183,7 +232,11 @@ export async function offlineAdmission(r: StoredRegistration, place: CheckinPlac
 }
 
 /** A page of the (registration, place) pairs that two devices admitted, by place then registration. */
-export async function listDuplicates(eventId: string, limit: number, after: Record<string, unknown> | undefined): Promise<{ items: { registrationId: string; place: CheckinPlace }[]; next: Record<string, unknown> | undefined }> {
+export async function listDuplicates(
+  eventId: string,
+  limit: number,
+  after: Record<string, unknown> | undefined,
+): Promise<{ items: { registrationId: string; place: CheckinPlace }[]; next: Record<string, unknown> | undefined }> {
   const out = await tableCall(() =>
     documents.send(
       new QueryCommand({
@@ -195,5 +248,8 @@ export async function listDuplicates(eventId: string, limit: number, after: Reco
       }),
     ),
   );
-  return { items: (out.Items ?? []).map((i) => ({ registrationId: String(i.registrationId), place: i.place as CheckinPlace })), next: out.LastEvaluatedKey };
+  return {
+    items: (out.Items ?? []).map((i) => ({ registrationId: String(i.registrationId), place: i.place as CheckinPlace })),
+    next: out.LastEvaluatedKey,
+  };
 }

@@ -47,7 +47,9 @@ const present = (item: Record<string, unknown>) => Object.fromEntries(Object.ent
 const strip = ({ tokenHash: _t, pairingHash: _p, validUntil: _v, expiresAt: _e, ...device }: DeviceRow): StoredDevice => device;
 
 async function readRow(eventId: string, deviceId: string): Promise<DeviceRow | undefined> {
-  const out = await tableCall(() => documents.send(new GetCommand({ TableName: table(), Key: keys.device(eventId, deviceId), ConsistentRead: true })));
+  const out = await tableCall(() =>
+    documents.send(new GetCommand({ TableName: table(), Key: keys.device(eventId, deviceId), ConsistentRead: true })),
+  );
   return out.Item ? deviceOf(out.Item) : undefined;
 }
 
@@ -55,7 +57,14 @@ function pairingPut(row: Pick<DeviceRow, 'id' | 'eventId'>, codeHash: string, co
   return {
     Put: {
       TableName: table(),
-      Item: { ...keys.pairing(codeHash), type: 'pairing', eventId: row.eventId, deviceId: row.id, validUntil: codeValidUntil, expiresAt: epoch(codeValidUntil) + DAY_S },
+      Item: {
+        ...keys.pairing(codeHash),
+        type: 'pairing',
+        eventId: row.eventId,
+        deviceId: row.id,
+        validUntil: codeValidUntil,
+        expiresAt: epoch(codeValidUntil) + DAY_S,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -91,7 +100,14 @@ function unchanged(row: DeviceRow): { condition: string; values: Record<string, 
 export const deviceStore = {
   /** The device row and its first pairing code, together. */
   async create(device: StoredDevice, validUntil: string, codeHash: string, codeValidUntil: string): Promise<void> {
-    const row = { ...keys.device(device.eventId, device.id), type: 'device', ...present({ ...device }), validUntil, expiresAt: epoch(validUntil) + DAY_S, pairingHash: codeHash };
+    const row = {
+      ...keys.device(device.eventId, device.id),
+      type: 'device',
+      ...present({ ...device }),
+      validUntil,
+      expiresAt: epoch(validUntil) + DAY_S,
+      pairingHash: codeHash,
+    };
     const outcome = await transactWrite([
       { Put: { TableName: table(), Item: row, ConditionExpression: 'attribute_not_exists(pk)' } },
       pairingPut(device, codeHash, codeValidUntil),
@@ -191,7 +207,8 @@ export const deviceStore = {
       );
       return undefined;
     } catch (error) {
-      if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now.getTime()) / 1000));
+      if (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+        return Math.max(1, Math.ceil(((minute + 1) * 60_000 - now.getTime()) / 1000));
       throw error;
     }
   },
@@ -203,15 +220,32 @@ export const deviceStore = {
    */
   async pair(codeHash: string, tokenHash: string, now: Date): Promise<StoredDevice | undefined> {
     const stamp = now.toISOString();
-    const code = await tableCall(() => documents.send(new GetCommand({ TableName: table(), Key: keys.pairing(codeHash), ConsistentRead: true })));
+    const code = await tableCall(() =>
+      documents.send(new GetCommand({ TableName: table(), Key: keys.pairing(codeHash), ConsistentRead: true })),
+    );
     // TTL deletes within days, not on the second: the code's own time is checked here.
     if (!code.Item || String(code.Item.validUntil) <= stamp) return undefined;
     const row = await readRow(String(code.Item.eventId), String(code.Item.deviceId));
     if (!row || row.revokedAt || row.pairingHash !== codeHash) return undefined;
     const { condition, values } = unchanged(row);
-    const token: DeviceTokenRecord = { deviceId: row.id, eventId: row.eventId, name: row.name, places: row.places, validUntil: row.validUntil, revokedAt: null, lastSeenAt: stamp };
+    const token: DeviceTokenRecord = {
+      deviceId: row.id,
+      eventId: row.eventId,
+      name: row.name,
+      places: row.places,
+      validUntil: row.validUntil,
+      revokedAt: null,
+      lastSeenAt: stamp,
+    };
     const items: TransactItems = [
-      { Delete: { TableName: table(), Key: keys.pairing(codeHash), ConditionExpression: 'attribute_exists(pk) AND validUntil > :now', ExpressionAttributeValues: { ':now': stamp } } },
+      {
+        Delete: {
+          TableName: table(),
+          Key: keys.pairing(codeHash),
+          ConditionExpression: 'attribute_exists(pk) AND validUntil > :now',
+          ExpressionAttributeValues: { ':now': stamp },
+        },
+      },
       {
         Update: {
           TableName: table(),
@@ -224,7 +258,12 @@ export const deviceStore = {
       {
         Put: {
           TableName: table(),
-          Item: { ...keys.deviceToken(tokenHash), type: 'device-token', ...present({ ...token }), expiresAt: epoch(row.validUntil) + DAY_S },
+          Item: {
+            ...keys.deviceToken(tokenHash),
+            type: 'device-token',
+            ...present({ ...token }),
+            expiresAt: epoch(row.validUntil) + DAY_S,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -237,7 +276,9 @@ export const deviceStore = {
 
   /** The one strongly consistent read of every device request. */
   async byToken(tokenHash: string): Promise<DeviceTokenRecord | undefined> {
-    const out = await tableCall(() => documents.send(new GetCommand({ TableName: table(), Key: keys.deviceToken(tokenHash), ConsistentRead: true })));
+    const out = await tableCall(() =>
+      documents.send(new GetCommand({ TableName: table(), Key: keys.deviceToken(tokenHash), ConsistentRead: true })),
+    );
     const item = out.Item;
     if (!item) return undefined;
     return {
@@ -265,7 +306,8 @@ export const deviceStore = {
           TableName: table(),
           Key: keys.deviceToken(tokenHash),
           UpdateExpression: 'SET lastSeenAt = :now',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :cutoff)',
+          ConditionExpression:
+            'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND (attribute_not_exists(lastSeenAt) OR lastSeenAt <= :cutoff)',
           ExpressionAttributeValues: { ':now': stamp, ':cutoff': cutoff },
         },
       },

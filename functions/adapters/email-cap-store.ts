@@ -29,7 +29,13 @@ export async function takeEmailAllowance(eventId: string, email: string, outboxI
         documents.send(
           new PutCommand({
             TableName,
-            Item: { ...Key, type: 'email-cap', sent: keep, version: version + 1, expiresAt: Math.floor((now.getTime() + EMAIL_CAP_WINDOW_MS) / 1000) + 3600 },
+            Item: {
+              ...Key,
+              type: 'email-cap',
+              sent: keep,
+              version: version + 1,
+              expiresAt: Math.floor((now.getTime() + EMAIL_CAP_WINDOW_MS) / 1000) + 3600,
+            },
             ConditionExpression: read.Item ? 'version = :v' : 'attribute_not_exists(pk)',
             ...(read.Item ? { ExpressionAttributeValues: { ':v': version } } : {}),
           }),

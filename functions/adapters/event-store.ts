@@ -47,7 +47,12 @@ export const eventStore: EventStore = {
   async read(eventId) {
     const out = await tableCall(() =>
       documents.send(
-        new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EVENT#${eventId}` }, ConsistentRead: true }),
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `EVENT#${eventId}` },
+          ConsistentRead: true,
+        }),
       ),
     );
     const items = out.Items ?? [];
@@ -91,7 +96,15 @@ export const eventStore: EventStore = {
   async update(before, after, step): Promise<EventUpdateOutcome> {
     const TableName = table();
     const items: TransactItems = [
-      { Put: { TableName, Item: eventItem(after), ConditionExpression: '#version = :v', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':v': before.version } } },
+      {
+        Put: {
+          TableName,
+          Item: eventItem(after),
+          ConditionExpression: '#version = :v',
+          ExpressionAttributeNames: { '#version': 'version' },
+          ExpressionAttributeValues: { ':v': before.version },
+        },
+      },
     ];
     // New capacities; a counter the promotions step also changes gets its capacity in that same update.
     const capacities = new Map<Place, number>();
@@ -104,7 +117,14 @@ export const eventStore: EventStore = {
         items.push({
           Put: {
             TableName,
-            Item: { ...keys.sessionCounter(after.id, s.id), type: 'counter', capacity: s.capacity, confirmed: 0, waitlisted: 0, checkedIn: 0 },
+            Item: {
+              ...keys.sessionCounter(after.id, s.id),
+              type: 'counter',
+              capacity: s.capacity,
+              confirmed: 0,
+              waitlisted: 0,
+              checkedIn: 0,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         });
@@ -129,7 +149,8 @@ export const eventStore: EventStore = {
         Delete: {
           TableName,
           Key: keys.sessionCounter(after.id, removed.id),
-          ConditionExpression: 'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero)',
+          ConditionExpression:
+            'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero)',
           ExpressionAttributeValues: { ':zero': 0 },
         },
       });

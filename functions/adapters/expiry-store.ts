@@ -37,15 +37,36 @@ interface ExpiryMove {
 /** The item a PATCH that changes the expiry puts in its own transaction. */
 export function expiryMoveItem(eventId: string, expiresAt: number, now: Date) {
   const startedAt = now.toISOString();
-  return { ...moveKey(eventId), type: 'expiry-move', gsi1pk: PENDING, gsi1sk: `${startedAt}#${eventId}`, eventId, target: expiresAt, startedAt };
+  return {
+    ...moveKey(eventId),
+    type: 'expiry-move',
+    gsi1pk: PENDING,
+    gsi1sk: `${startedAt}#${eventId}`,
+    eventId,
+    target: expiresAt,
+    startedAt,
+  };
 }
 
 const stale = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-async function setExpiry(Key: Record<string, unknown>, expiresAt: number, condition = 'attribute_exists(pk)', values: Record<string, unknown> = {}) {
+async function setExpiry(
+  Key: Record<string, unknown>,
+  expiresAt: number,
+  condition = 'attribute_exists(pk)',
+  values: Record<string, unknown> = {},
+) {
   try {
     await tableCall(() =>
-      documents.send(new UpdateCommand({ TableName: table(), Key, UpdateExpression: 'SET expiresAt = :exp', ConditionExpression: condition, ExpressionAttributeValues: { ':exp': expiresAt, ...values } })),
+      documents.send(
+        new UpdateCommand({
+          TableName: table(),
+          Key,
+          UpdateExpression: 'SET expiresAt = :exp',
+          ConditionExpression: condition,
+          ExpressionAttributeValues: { ':exp': expiresAt, ...values },
+        }),
+      ),
     );
   } catch (error) {
     // Gone meanwhile (cancelled: the guard freed; or expired): nothing to move.
@@ -56,10 +77,21 @@ async function setExpiry(Key: Record<string, unknown>, expiresAt: number, condit
 /** One registration: the registration item, its check-ins (same partition) and its email guard. */
 async function moveRegistration(eventId: string, registration: Record<string, unknown>, expiresAt: number) {
   const pk = String(registration.pk);
-  const own = await tableCall(() => documents.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' })));
+  const own = await tableCall(() =>
+    documents.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'pk, sk',
+      }),
+    ),
+  );
   const writes = (own.Items ?? []).map((item) => setExpiry({ pk: item.pk, sk: item.sk }, expiresAt));
   if (typeof registration.emailHash === 'string') {
-    writes.push(setExpiry(keys.emailGuard(eventId, registration.emailHash), expiresAt, 'registrationId = :rid', { ':rid': registration.id }));
+    writes.push(
+      setExpiry(keys.emailGuard(eventId, registration.emailHash), expiresAt, 'registrationId = :rid', { ':rid': registration.id }),
+    );
   }
   await Promise.all(writes);
 }
@@ -88,7 +120,16 @@ async function saveProgress(move: ExpiryMove, cursor: Record<string, unknown> | 
 
 async function finish(move: ExpiryMove): Promise<void> {
   try {
-    await tableCall(() => documents.send(new DeleteCommand({ TableName: table(), Key: moveKey(move.eventId), ConditionExpression: 'startedAt = :started', ExpressionAttributeValues: { ':started': move.startedAt } })));
+    await tableCall(() =>
+      documents.send(
+        new DeleteCommand({
+          TableName: table(),
+          Key: moveKey(move.eventId),
+          ConditionExpression: 'startedAt = :started',
+          ExpressionAttributeValues: { ':started': move.startedAt },
+        }),
+      ),
+    );
   } catch (error) {
     if (!stale(error)) throw error;
   }
@@ -131,7 +172,15 @@ async function advance(move: ExpiryMove, now: Date, until: number): Promise<bool
 /** The sweeper's share: every owed move, oldest first, until `until` (epoch ms). */
 export async function moveExpiries(now: Date, until: number): Promise<{ moves: number; done: number }> {
   const owed = await tableCall(() =>
-    documents.send(new QueryCommand({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': PENDING }, Limit: 10 })),
+    documents.send(
+      new QueryCommand({
+        TableName: table(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': PENDING },
+        Limit: 10,
+      }),
+    ),
   );
   let done = 0;
   for (const [i, item] of (owed.Items ?? []).entries()) {

@@ -24,7 +24,13 @@ export interface ExportObject {
 export async function putExport(o: ExportObject): Promise<string> {
   s3 ??= new S3Client({});
   await s3.send(
-    new PutObjectCommand({ Bucket: o.bucket, Key: o.key, Body: o.csv, ContentType: 'text/csv; charset=utf-8', ContentDisposition: `attachment; filename="${o.filename}"` }),
+    new PutObjectCommand({
+      Bucket: o.bucket,
+      Key: o.key,
+      Body: o.csv,
+      ContentType: 'text/csv; charset=utf-8',
+      ContentDisposition: `attachment; filename="${o.filename}"`,
+    }),
   );
   return getSignedUrl(s3, new GetObjectCommand({ Bucket: o.bucket, Key: o.key }), { expiresIn: o.expiresInSeconds });
 }

@@ -18,7 +18,10 @@ export const keys = {
   /** Check-in counts, sharded over partitions so an entrance rush spreads its writes. */
   checkinShard: (eventId: string, shard: number) => ({ pk: `EVENT#${eventId}#CHECKINS#${shard}`, sk: 'COUNTER' }),
   /** One item per (registration, place): the first scan's time wins by a conditional write. */
-  checkin: (eventId: string, registrationId: string, place: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: `CHECKIN#${place}` }),
+  checkin: (eventId: string, registrationId: string, place: string) => ({
+    pk: `EVENT#${eventId}#REG#${registrationId}`,
+    sk: `CHECKIN#${place}`,
+  }),
   resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
   /** An Idempotency-Key's record, by the key's hash (a key may hold any characters). */
   keyedRequest: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#KEY#${hash}`, sk: 'KEY' }),
@@ -39,7 +42,10 @@ export const keys = {
     sk: `SCAN#${place}#${at}#${scanKey}`,
   }),
   /** A (registration, place) that two devices admitted: what GET …/checkins/duplicates lists. */
-  duplicate: (eventId: string, place: string, registrationId: string) => ({ pk: `EVENT#${eventId}#DUPLICATES`, sk: `${place}#${registrationId}` }),
+  duplicate: (eventId: string, place: string, registrationId: string) => ({
+    pk: `EVENT#${eventId}#DUPLICATES`,
+    sk: `${place}#${registrationId}`,
+  }),
 } as const;
 
 export const CHECKIN_SHARDS = 10;

@@ -78,7 +78,12 @@ export const outboxStore = {
           Key: outboxKey(id),
           UpdateExpression: 'SET #status = :sent, sentAt = :now, messageId = :mid, expiresAt = :exp REMOVE gsi1pk, gsi1sk, claimedAt',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':sent': 'sent', ':now': now.toISOString(), ':mid': messageId ?? null, ':exp': Math.floor(now.getTime() / 1000) + SENT_RETENTION_S },
+          ExpressionAttributeValues: {
+            ':sent': 'sent',
+            ':now': now.toISOString(),
+            ':mid': messageId ?? null,
+            ':exp': Math.floor(now.getTime() / 1000) + SENT_RETENTION_S,
+          },
         }),
       ),
     );
@@ -94,7 +99,13 @@ export const outboxStore = {
           UpdateExpression: 'SET #status = :suppressed, suppressedAt = :now, gsi1pk = :gpk, gsi1sk = :gsk REMOVE claimedAt',
           ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':suppressed': 'suppressed', ':now': now.toISOString(), ':gpk': SUPPRESSED_KEY, ':gsk': `${now.toISOString()}#${id}`, ':sending': 'sending' },
+          ExpressionAttributeValues: {
+            ':suppressed': 'suppressed',
+            ':now': now.toISOString(),
+            ':gpk': SUPPRESSED_KEY,
+            ':gsk': `${now.toISOString()}#${id}`,
+            ':sending': 'sending',
+          },
         }),
       ),
     );
@@ -110,7 +121,8 @@ export const outboxStore = {
         new UpdateCommand({
           TableName: table(),
           Key: outboxKey(item.id),
-          UpdateExpression: 'SET #status = :status, attempts = :attempts, nextAttemptAt = :next, lastError = :err, gsi1pk = :gpk, gsi1sk = :gsk REMOVE claimedAt',
+          UpdateExpression:
+            'SET #status = :status, attempts = :attempts, nextAttemptAt = :next, lastError = :err, gsi1pk = :gpk, gsi1sk = :gsk REMOVE claimedAt',
           ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -145,7 +157,10 @@ export const outboxStore = {
         ),
       ),
     );
-    return pages.flatMap((p) => (p.Items ?? []).map(strip)).sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : 1)).slice(0, limit);
+    return pages
+      .flatMap((p) => (p.Items ?? []).map(strip))
+      .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : 1))
+      .slice(0, limit);
   },
 
   /**
@@ -154,53 +169,63 @@ export const outboxStore = {
    */
   async redrive(now: Date): Promise<number> {
     let count = 0;
-    for (const [from, indexKey] of [['failed', FAILED_KEY], ['suppressed', SUPPRESSED_KEY]] as const) {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await tableCall(() =>
-        documents.send(
-          new QueryCommand({
-            TableName: table(),
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': indexKey },
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      for (const raw of page.Items ?? []) {
-        const id = String(raw.id);
-        const done = await conditional(() =>
+    for (const [from, indexKey] of [
+      ['failed', FAILED_KEY],
+      ['suppressed', SUPPRESSED_KEY],
+    ] as const) {
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await tableCall(() =>
           documents.send(
-            new UpdateCommand({
+            new QueryCommand({
               TableName: table(),
-              Key: outboxKey(id),
-              UpdateExpression: `SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :gpk, gsi1sk = :gsk, redrivenAt = :now${from === 'suppressed' ? ', capExempt = :true' : ''}`,
-              ConditionExpression: '#status = :from',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':pending': 'pending',
-                ':from': from,
-                ...(from === 'suppressed' ? { ':true': true } : {}),
-                ':zero': 0,
-                ':now': now.toISOString(),
-                ':gpk': pendingKey(id),
-                ':gsk': `${now.toISOString()}#${id}`,
-              },
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :pk',
+              ExpressionAttributeValues: { ':pk': indexKey },
+              ExclusiveStartKey,
             }),
           ),
         );
-        if (done) count++;
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+        for (const raw of page.Items ?? []) {
+          const id = String(raw.id);
+          const done = await conditional(() =>
+            documents.send(
+              new UpdateCommand({
+                TableName: table(),
+                Key: outboxKey(id),
+                UpdateExpression: `SET #status = :pending, attempts = :zero, nextAttemptAt = :now, gsi1pk = :gpk, gsi1sk = :gsk, redrivenAt = :now${from === 'suppressed' ? ', capExempt = :true' : ''}`,
+                ConditionExpression: '#status = :from',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':pending': 'pending',
+                  ':from': from,
+                  ...(from === 'suppressed' ? { ':true': true } : {}),
+                  ':zero': 0,
+                  ':now': now.toISOString(),
+                  ':gpk': pendingKey(id),
+                  ':gsk': `${now.toISOString()}#${id}`,
+                },
+              }),
+            ),
+          );
+          if (done) count++;
+        }
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
     }
     return count;
   },
 
   async read(id: string): Promise<OutboxItem | undefined> {
     const out = await tableCall(() =>
-      documents.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `OUTBOX#${id}` }, ConsistentRead: true })),
+      documents.send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': `OUTBOX#${id}` },
+          ConsistentRead: true,
+        }),
+      ),
     );
     return out.Items?.[0] ? strip(out.Items[0]) : undefined;
   },

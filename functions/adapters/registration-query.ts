@@ -92,7 +92,10 @@ const walkOf = (eventId: string, status: RegistrationStatus | undefined): IndexW
     ? { name: 'gsi3', pkAttr: 'gsi3pk', skAttr: 'gsi3sk', pk: statusIndex(eventId, status) }
     : { name: 'gsi1', pkAttr: 'gsi1pk', skAttr: 'gsi1sk', pk: registrationsIndex(eventId) };
 
-async function query(input: Omit<QueryCommandInput, 'TableName' | 'ReturnConsumedCapacity'>, stats: ReadStats): Promise<QueryCommandOutput> {
+async function query(
+  input: Omit<QueryCommandInput, 'TableName' | 'ReturnConsumedCapacity'>,
+  stats: ReadStats,
+): Promise<QueryCommandOutput> {
   const out = await tableCall(() => documents.send(new QueryCommand({ ...input, TableName: table(), ReturnConsumedCapacity: 'TOTAL' })));
   stats.queries++;
   stats.itemsRead += out.Count ?? out.Items?.length ?? 0;
@@ -107,7 +110,14 @@ function startKey(eventId: string, walk: IndexWalk, at: string) {
 }
 
 /** Walks gsi1 or gsi3 from `after`, judging the filters in code, until the page is full. */
-async function walk(eventId: string, f: RegistrationFilters, limit: number, after: string | undefined, stats: ReadStats, budget: number): Promise<RegistrationPage> {
+async function walk(
+  eventId: string,
+  f: RegistrationFilters,
+  limit: number,
+  after: string | undefined,
+  stats: ReadStats,
+  budget: number,
+): Promise<RegistrationPage> {
   const index = walkOf(eventId, f.status);
   const judged = f.sessionId !== undefined || f.checkedIn !== undefined || f.q !== undefined;
   const items: StoredRegistration[] = [];
@@ -210,7 +220,10 @@ export async function listRegistrations(
  * Every registration of an event, oldest first, one gsi1 page (up to 1 MB) at a time: what the
  * CSV export streams through without holding every item at once.
  */
-export async function* everyRegistration(eventId: string, stats: ReadStats = { plan: 'gsi1', queries: 0, itemsRead: 0, capacityUnits: 0 }): AsyncGenerator<StoredRegistration[]> {
+export async function* everyRegistration(
+  eventId: string,
+  stats: ReadStats = { plan: 'gsi1', queries: 0, itemsRead: 0, capacityUnits: 0 },
+): AsyncGenerator<StoredRegistration[]> {
   let start: Record<string, unknown> | undefined;
   do {
     const out = await query(

@@ -100,7 +100,7 @@ export const registrationStore: RegistrationStore = {
             UpdateExpression: seatWrite(s.status).update,
             ConditionExpression: seatWrite(s.status).condition,
             ExpressionAttributeValues: values,
-          ExpressionAttributeNames: names,
+            ExpressionAttributeNames: names,
           },
         });
         if (s.status === 'waitlisted') {
@@ -117,7 +117,15 @@ export const registrationStore: RegistrationStore = {
         Put: {
           TableName,
           // The key itself is not kept: its hash in the pk finds the record.
-          Item: { ...keys.keyedRequest(r.eventId, keyHash(keyed.key)), type: 'keyed-request', registrationId: r.id, fingerprint: keyed.fingerprint, body: keyed.body, location: keyed.location, expiresAt: keyed.expiresAt },
+          Item: {
+            ...keys.keyedRequest(r.eventId, keyHash(keyed.key)),
+            type: 'keyed-request',
+            registrationId: r.id,
+            fingerprint: keyed.fingerprint,
+            body: keyed.body,
+            location: keyed.location,
+            expiresAt: keyed.expiresAt,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
           ExpressionAttributeValues: { ':now': nowInSeconds() },
         },
@@ -142,7 +150,13 @@ export const registrationStore: RegistrationStore = {
     );
     const item = out.Item;
     if (!item || typeof item.expiresAt !== 'number' || item.expiresAt < nowInSeconds()) return undefined;
-    return { key, fingerprint: item.fingerprint, body: item.body, location: item.location, expiresAt: item.expiresAt } as KeyedRequestRecord;
+    return {
+      key,
+      fingerprint: item.fingerprint,
+      body: item.body,
+      location: item.location,
+      expiresAt: item.expiresAt,
+    } as KeyedRequestRecord;
   },
 
   async read(eventId, registrationId) {

@@ -28,7 +28,14 @@ export const manageLinkStore: ManageLinkStore = {
           // condition, so none can restore the old version (and the old link with it).
           UpdateExpression: 'SET tokenVersion = :next, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk',
           ConditionExpression: 'tokenVersion = :seen AND updatedAt = :seenAt',
-          ExpressionAttributeValues: { ':next': r.tokenVersion + 1, ':seen': r.tokenVersion, ':seenAt': r.updatedAt, ':now': stamp, ':rpk': rosterIndex(r.eventId), ':rsk': `${stamp}#${r.id}` },
+          ExpressionAttributeValues: {
+            ':next': r.tokenVersion + 1,
+            ':seen': r.tokenVersion,
+            ':seenAt': r.updatedAt,
+            ':now': stamp,
+            ':rpk': rosterIndex(r.eventId),
+            ':rsk': `${stamp}#${r.id}`,
+          },
         },
       },
       { Put: { TableName, Item: newOutboxItem('manage_link', r.eventId, r.id, stamp) } },
@@ -49,7 +56,9 @@ export const RESENDS_PER_HOUR = 3;
 export async function requestManageLink(eventId: string, email: string, now: Date): Promise<'queued' | 'limited' | 'unknown'> {
   const TableName = config().DATA_TABLE;
   const hash = emailHash(email);
-  const guard = await tableCall(() => documents.send(new GetCommand({ TableName, Key: keys.emailGuard(eventId, hash), ConsistentRead: true })));
+  const guard = await tableCall(() =>
+    documents.send(new GetCommand({ TableName, Key: keys.emailGuard(eventId, hash), ConsistentRead: true })),
+  );
   const held = guard.Item?.registrationId as string | undefined;
   const decoy = newRegistrationId();
   const registrationId = held ?? decoy;
@@ -67,7 +76,14 @@ export async function requestManageLink(eventId: string, email: string, now: Dat
         ExpressionAttributeValues: { ':type': 'resend-limit', ':one': 1, ':max': RESENDS_PER_HOUR, ':exp': (hour + 1) * 3600 },
       },
     },
-    { ConditionCheck: { TableName, Key: keys.emailGuard(eventId, hash), ConditionExpression: 'registrationId = :rid', ExpressionAttributeValues: { ':rid': registrationId } } },
+    {
+      ConditionCheck: {
+        TableName,
+        Key: keys.emailGuard(eventId, hash),
+        ConditionExpression: 'registrationId = :rid',
+        ExpressionAttributeValues: { ':rid': registrationId },
+      },
+    },
     { Put: { TableName, Item: newOutboxItem('manage_link', eventId, registrationId, now.toISOString()) } },
   ]);
   if (outcome.ok) return 'queued';

@@ -32,18 +32,33 @@ export const seatStore: SeatStore = {
   async heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>> {
     if (![...wanted.values()].some((n) => n > 0)) return new Map();
     const lines = await Promise.all(
-      [...wanted].filter(([, n]) => n > 0).map(async ([place, n]) => {
-        const out = await tableCall(() =>
-          documents.send(
-            new QueryCommand({ TableName: table(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': linePk(eventId, place) }, Limit: n, ConsistentRead: true }),
-          ),
-        );
-        return [place, (out.Items ?? []).map((i) => ({ registrationId: String(i.registrationId), arrival: String(i.sk).split('#')[0]! }))] as const;
-      }),
+      [...wanted]
+        .filter(([, n]) => n > 0)
+        .map(async ([place, n]) => {
+          const out = await tableCall(() =>
+            documents.send(
+              new QueryCommand({
+                TableName: table(),
+                KeyConditionExpression: 'pk = :pk',
+                ExpressionAttributeValues: { ':pk': linePk(eventId, place) },
+                Limit: n,
+                ConsistentRead: true,
+              }),
+            ),
+          );
+          return [
+            place,
+            (out.Items ?? []).map((i) => ({ registrationId: String(i.registrationId), arrival: String(i.sk).split('#')[0]! })),
+          ] as const;
+        }),
     );
     const ids = [...new Set(lines.flatMap(([, entries]) => entries.map((e) => e.registrationId)))];
     const registrations = new Map<string, ReturnType<typeof storedRegistration>>();
-    for (const item of await batchGetAll(table(), ids.map((id) => keys.registration(eventId, id)))) registrations.set(String(item.id), storedRegistration(item));
+    for (const item of await batchGetAll(
+      table(),
+      ids.map((id) => keys.registration(eventId, id)),
+    ))
+      registrations.set(String(item.id), storedRegistration(item));
     const heads = new Map<Place, LineEntry[]>();
     for (const [place, entries] of lines) {
       heads.set(
@@ -65,7 +80,13 @@ export const seatStore: SeatStore = {
   async owedEvents(limit: number): Promise<string[]> {
     const out = await tableCall(() =>
       documents.send(
-        new QueryCommand({ TableName: table(), IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': owedPromotionsIndex }, Limit: limit }),
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': owedPromotionsIndex },
+          Limit: limit,
+        }),
       ),
     );
     return (out.Items ?? []).map((i) => String(i.eventId));
@@ -133,7 +154,14 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   }
   for (const l of plan.lines) {
     const Key = lineKey(eventId, l.place, l.arrival, l.registrationId);
-    if (l.op === 'put') items.push({ Put: { TableName, Item: { ...Key, type: 'line', registrationId: l.registrationId }, ConditionExpression: 'attribute_not_exists(pk)' } });
+    if (l.op === 'put')
+      items.push({
+        Put: {
+          TableName,
+          Item: { ...Key, type: 'line', registrationId: l.registrationId },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      });
     else items.push({ Delete: { TableName, Key, ConditionExpression: 'attribute_exists(pk)' } });
   }
   for (const { registration } of plan.releasedEmails) {
@@ -150,10 +178,29 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
   if (plan.owed?.op === 'put') {
     const token = randomBytes(9).toString('base64url');
-    items.push({ Put: { TableName, Item: { ...keys.owedPromotions(eventId), type: 'owed-promotions', eventId, token, since: now, gsi1pk: owedPromotionsIndex, gsi1sk: `${now}#${eventId}` } } });
+    items.push({
+      Put: {
+        TableName,
+        Item: {
+          ...keys.owedPromotions(eventId),
+          type: 'owed-promotions',
+          eventId,
+          token,
+          since: now,
+          gsi1pk: owedPromotionsIndex,
+          gsi1sk: `${now}#${eventId}`,
+        },
+      },
+    });
   } else if (plan.owed?.op === 'delete') {
     items.push({
-      Delete: { TableName, Key: keys.owedPromotions(eventId), ConditionExpression: '#token = :token', ExpressionAttributeNames: { '#token': 'token' }, ExpressionAttributeValues: { ':token': plan.owed.token } },
+      Delete: {
+        TableName,
+        Key: keys.owedPromotions(eventId),
+        ConditionExpression: '#token = :token',
+        ExpressionAttributeNames: { '#token': 'token' },
+        ExpressionAttributeValues: { ':token': plan.owed.token },
+      },
     });
   }
   return items;

@@ -31,9 +31,11 @@ function serverSecrets(): Promise<readonly string[]> {
     const { SERVER_SECRET, SERVER_SECRET_ARN } = config();
     let values: (string | undefined)[] = [];
     if (SERVER_SECRET) values = SERVER_SECRET.split(',').map((s) => s.trim());
-    else if (SERVER_SECRET_ARN) values = await Promise.all([secretVersion(SERVER_SECRET_ARN, 'AWSCURRENT'), secretVersion(SERVER_SECRET_ARN, 'AWSPREVIOUS')]);
+    else if (SERVER_SECRET_ARN)
+      values = await Promise.all([secretVersion(SERVER_SECRET_ARN, 'AWSCURRENT'), secretVersion(SERVER_SECRET_ARN, 'AWSPREVIOUS')]);
     const usable = values.filter((s): s is string => typeof s === 'string' && s.length >= 32);
-    if (!usable.length || usable[0] !== values[0]) throw new Error('SERVER_SECRET or SERVER_SECRET_ARN is required (32 characters or more)');
+    if (!usable.length || usable[0] !== values[0])
+      throw new Error('SERVER_SECRET or SERVER_SECRET_ARN is required (32 characters or more)');
     return usable;
   })();
   secrets.catch(() => (secrets = undefined));

@@ -44,4 +44,3 @@ export const dataTable = {
     { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
   ] as readonly TableIndex[],
 } as const;
-

@@ -65,5 +65,9 @@ export async function googleSigning(): Promise<GoogleSigning | undefined> {
   if (!GOOGLE_WALLET_ISSUER_ID) return undefined;
   const s = await secretJson(GOOGLE_WALLET_KEY, GOOGLE_WALLET_SECRET_ARN, 'Google Wallet');
   if (!s) return undefined;
-  return { issuerId: GOOGLE_WALLET_ISSUER_ID, clientEmail: text(s, 'client_email', 'Google Wallet'), privateKey: text(s, 'private_key', 'Google Wallet') };
+  return {
+    issuerId: GOOGLE_WALLET_ISSUER_ID,
+    clientEmail: text(s, 'client_email', 'Google Wallet'),
+    privateKey: text(s, 'private_key', 'Google Wallet'),
+  };
 }

@@ -90,11 +90,7 @@ function emWidth(font: Font, cache: Map<string, number>, text: string): number {
 }
 
 export const loadFonts = lazy(async (): Promise<BadgeFonts> => {
-  const [regularBytes, boldBytes, fontkitModule] = await Promise.all([
-    readAsset('regular'),
-    readAsset('bold'),
-    import('@pdf-lib/fontkit'),
-  ]);
+  const [regularBytes, boldBytes, fontkitModule] = await Promise.all([readAsset('regular'), readAsset('bold'), import('@pdf-lib/fontkit')]);
   const base = ((fontkitModule as { default?: Fontkit }).default ?? fontkitModule) as Fontkit;
   const fontkit = subsetSafeFontkit(base);
   const fonts = { regular: fontkit.create(regularBytes), bold: fontkit.create(boldBytes) };

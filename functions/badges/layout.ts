@@ -204,7 +204,15 @@ function stack(blocks: Block[], top: number, bottom: number, lines: TextLine[]):
     if (i) y += b.gapBefore;
     for (const text of b.lines) {
       const lineBox = b.size * LINE_HEIGHT;
-      lines.push({ role: b.role, text, x: PAGE.width / 2, y: y + (lineBox - b.size) / 2 + b.size * ASCENT, size: b.size, weight: b.weight, color: b.color });
+      lines.push({
+        role: b.role,
+        text,
+        x: PAGE.width / 2,
+        y: y + (lineBox - b.size) / 2 + b.size * ASCENT,
+        size: b.size,
+        weight: b.weight,
+        color: b.color,
+      });
       y += lineBox;
     }
   });
@@ -246,7 +254,13 @@ export function layoutBadge(input: LayoutInput, matrix: QrMatrix, measure: Measu
   ];
 
   const event1 = fitText(eventFirst, measure, { weight: 'bold', maxSize: 6, minSize: 3.6, maxLines: 2, width: CONTENT_WIDTH });
-  const event2 = fitText(eventSecond, measure, { weight: 'regular', maxSize: 3.6, minSize: 2.8, maxLines: event1.lines.length > 1 ? 1 : 2, width: CONTENT_WIDTH });
+  const event2 = fitText(eventSecond, measure, {
+    weight: 'regular',
+    maxSize: 3.6,
+    minSize: 2.8,
+    maxLines: event1.lines.length > 1 ? 1 : 2,
+    width: CONTENT_WIDTH,
+  });
   stack(
     [
       { ...event1, role: 'event', weight: 'bold', color: COLORS.onHeader, gapBefore: 0 },

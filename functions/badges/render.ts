@@ -64,7 +64,9 @@ function svgFromLayout(l: BadgeLayout, locale: BadgeContent['locale']): string {
   out.push(`<g font-family="${FONT_STACK}" text-anchor="middle">`);
   for (const t of l.lines) {
     const weight = t.weight === 'bold' ? ' font-weight="700"' : '';
-    out.push(`<text class="${t.role}" x="${num(t.x)}" y="${num(t.y)}" font-size="${num(t.size)}"${weight} fill="${t.color}">${escapeXml(t.text)}</text>`);
+    out.push(
+      `<text class="${t.role}" x="${num(t.x)}" y="${num(t.y)}" font-size="${num(t.size)}"${weight} fill="${t.color}">${escapeXml(t.text)}</text>`,
+    );
   }
   out.push('</g>');
   const module = l.qr.size / l.qr.modules;
@@ -131,7 +133,13 @@ export async function badgePdf(c: BadgeContent): Promise<Uint8Array> {
 
   for (const r of l.rects) {
     if (r.color === COLORS.paper) continue; // the page is already white
-    page.drawRectangle({ x: r.x * MM_TO_PT, y: pageHeight - (r.y + r.height) * MM_TO_PT, width: r.width * MM_TO_PT, height: r.height * MM_TO_PT, color: color(r.color) });
+    page.drawRectangle({
+      x: r.x * MM_TO_PT,
+      y: pageHeight - (r.y + r.height) * MM_TO_PT,
+      width: r.width * MM_TO_PT,
+      height: r.height * MM_TO_PT,
+      color: color(r.color),
+    });
   }
   for (const t of l.lines) {
     const font = embedded[t.weight];

@@ -19,7 +19,8 @@ export interface DoorRegistration {
 /** The places a scan records, the asked-for place last (venue first for a session door). */
 export function placesOf(event: DoorEvent, registration: DoorRegistration, sessionId: string | undefined): CheckinPlace[] {
   if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-  if (registration.status !== 'confirmed') throw new GatepassError(409, 'badge_not_issued', { detail: 'Waitlisted for the event: no seat to check in to.' });
+  if (registration.status !== 'confirmed')
+    throw new GatepassError(409, 'badge_not_issued', { detail: 'Waitlisted for the event: no seat to check in to.' });
   if (sessionId === undefined) return ['VENUE'];
   if (!event.sessions.some((s) => s.id === sessionId)) {
     throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'sessionId', message: 'not a session of this event' }] });

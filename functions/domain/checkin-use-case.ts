@@ -19,7 +19,9 @@ export interface CheckinPorts {
     place: ReturnType<typeof placesOf>[number],
     scan: Scan,
     now: Date,
-  ): Promise<{ result: 'checked_in' | 'already_checked_in'; first: { at: string; deviceId: string | null } } | { result: 'registration_changed' }>;
+  ): Promise<
+    { result: 'checked_in' | 'already_checked_in'; first: { at: string; deviceId: string | null } } | { result: 'registration_changed' }
+  >;
   /**
    * An offline scan the device admitted, at the place it asked for: logs it (when `record` did
    * not already) and tells whether another device had admitted the person there by then.
@@ -44,7 +46,14 @@ export interface CheckinResult {
 /** Time one more write needs; with less left, no write starts (503, nothing written). */
 const WRITE_MARGIN_MS = 1500;
 
-export async function checkIn(ports: CheckinPorts, event: StoredEvent, scan: Scan, now = new Date(), deadline = Infinity, clock = Date.now): Promise<CheckinResult> {
+export async function checkIn(
+  ports: CheckinPorts,
+  event: StoredEvent,
+  scan: Scan,
+  now = new Date(),
+  deadline = Infinity,
+  clock = Date.now,
+): Promise<CheckinResult> {
   let begun = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     const registration = await ports.readRegistration(event.id, scan.registrationId);

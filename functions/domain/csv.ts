@@ -59,11 +59,7 @@ export function exportColumns(event: Pick<StoredEvent, 'sessions' | 'fields'>): 
   const sessionIds = event.sessions.map((s) => s.id);
   const fieldIds = event.fields.map((f) => f.id);
   const fixed = new Set<string>(FIXED);
-  const header = [
-    ...FIXED,
-    ...sessionIds.map((id) => `session:${id}`),
-    ...fieldIds.map((id) => (fixed.has(id) ? `answers.${id}` : id)),
-  ];
+  const header = [...FIXED, ...sessionIds.map((id) => `session:${id}`), ...fieldIds.map((id) => (fixed.has(id) ? `answers.${id}` : id))];
   return { header, sessionIds, fieldIds };
 }
 

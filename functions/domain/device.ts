@@ -97,7 +97,16 @@ export function checkPlaces(places: readonly string[] | undefined, sessionIds: r
 }
 
 export function deviceView(d: StoredDevice) {
-  return { id: d.id, eventId: d.eventId, name: d.name, places: d.places, createdAt: d.createdAt, pairedAt: d.pairedAt, lastSeenAt: d.lastSeenAt, revokedAt: d.revokedAt };
+  return {
+    id: d.id,
+    eventId: d.eventId,
+    name: d.name,
+    places: d.places,
+    createdAt: d.createdAt,
+    pairedAt: d.pairedAt,
+    lastSeenAt: d.lastSeenAt,
+    revokedAt: d.revokedAt,
+  };
 }
 
 export const pairingUrl = (siteUrl: string, code: string) => `${siteUrl.replace(/\/+$/, '')}/scan#pair=${encodeURIComponent(code)}`;

@@ -25,7 +25,6 @@ export const notFound = (detail?: string) => new GatepassError(404, 'not_found',
 /** Every 503 comes from here, so every one carries Retry-After (API.md). */
 export const serviceUnavailable = (retryAfterSeconds = 1, detail?: string) =>
   new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': String(retryAfterSeconds) }, ...(detail ? { detail } : {}) });
-export const validationFailed = (errors: readonly FieldError[]) =>
-  new GatepassError(422, 'validation_failed', { errors });
+export const validationFailed = (errors: readonly FieldError[]) => new GatepassError(422, 'validation_failed', { errors });
 /** A wallet pass asked for where the deployment has no signing certificate or key for it. */
 export const walletNotConfigured = () => new GatepassError(409, 'wallet_not_configured');

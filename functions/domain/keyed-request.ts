@@ -41,9 +41,10 @@ export const fingerprintOf = (body: unknown) => createHash('sha256').update(cano
 /** The key is taken by a request whose record this transaction could not see yet. */
 export const keyInUse = () => new GatepassError(409, 'request_in_progress', { headers: { 'Retry-After': '1' } });
 
-export const keyReused = () => new GatepassError(422, 'idempotency_key_reused', {
-  detail: 'This Idempotency-Key was first sent with another body.',
-});
+export const keyReused = () =>
+  new GatepassError(422, 'idempotency_key_reused', {
+    detail: 'This Idempotency-Key was first sent with another body.',
+  });
 
 /** A repeat of the first request gets its answer; another body under the same key is refused. */
 export function replayOrRefuse(record: KeyedRequestRecord, request: KeyedRequest): KeyedAnswer {

@@ -28,7 +28,11 @@ export const replaysCredentials = (key: string): boolean => UUID.test(key) || LO
 export function sealAnswer(view: View): string {
   const { manageToken: _m, badge, ...rest } = view;
   const badgeKid = badge ? decodeProtectedHeader(badge.token).kid : undefined;
-  const sealed: Sealed = { ...rest, badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl }, ...(badgeKid ? { badgeKid } : {}) };
+  const sealed: Sealed = {
+    ...rest,
+    badge: badge && { svgUrl: badge.svgUrl, pngUrl: badge.pngUrl, pdfUrl: badge.pdfUrl },
+    ...(badgeKid ? { badgeKid } : {}),
+  };
   return JSON.stringify(sealed);
 }
 

@@ -76,7 +76,13 @@ const PLAN_WRITES = MAX_TRANSACTION_WRITES - 1;
  * marker is set when seats stay free while people wait. The change itself always fits (a
  * registration holds at most 40 sessions: 45 writes at most).
  */
-function planChange(page: EventPage, heads: Map<Place, LineEntry[]>, stamp: string, change: (ledger: SeatLedger) => void, maxWrites = PLAN_WRITES): SeatPlan {
+function planChange(
+  page: EventPage,
+  heads: Map<Place, LineEntry[]>,
+  stamp: string,
+  change: (ledger: SeatLedger) => void,
+  maxWrites = PLAN_WRITES,
+): SeatPlan {
   const plan = boundedPlan(heads, maxWrites, (given, truncated) => {
     const ledger = new SeatLedger({ event: page.event, counters: page.counters, heads: given, truncated }, stamp);
     change(ledger);
@@ -114,13 +120,20 @@ async function readBoth(stores: Stores, eventId: string, registrationId: string,
  * Lines whose head may get a seat a registration frees when it leaves: the event's and those of
  * its confirmed sessions, where someone waits (an empty line, as the counters say, needs no read).
  */
-function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonly string[] = r.sessions.map((s) => s.id)): Map<Place, number> {
+function linesToRead(
+  page: EventPage,
+  r: StoredRegistration,
+  sessionIds: readonly string[] = r.sessions.map((s) => s.id),
+): Map<Place, number> {
   if (r.status !== 'confirmed') return new Map();
   const places: [Place, number][] = [
     ['event', 1],
-    ...r.sessions.filter((s) => s.status === 'confirmed' && sessionIds.includes(s.id)).map((s) => [sessionPlace(s.id), 1] as [Place, number]),
+    ...r.sessions
+      .filter((s) => s.status === 'confirmed' && sessionIds.includes(s.id))
+      .map((s) => [sessionPlace(s.id), 1] as [Place, number]),
   ];
-  const waiting = (place: Place) => ((place === 'event' ? page.counters.event : page.counters.sessions[place.slice(8)])?.waitlisted ?? 0) > 0;
+  const waiting = (place: Place) =>
+    ((place === 'event' ? page.counters.event : page.counters.sessions[place.slice(8)])?.waitlisted ?? 0) > 0;
   return new Map(places.filter(([place]) => waiting(place)));
 }
 
@@ -135,13 +148,19 @@ function linesToRead(page: EventPage, r: StoredRegistration, sessionIds: readonl
  */
 export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: PlanOptions = {}) {
   const { read, deadline, now = () => new Date(), sleep } = options;
-  const done = await replan(MAX_PLANS, async (attempt) => {
-    const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
-    if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-    const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
-    const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
-    return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
-  }, deadline, () => now().getTime(), sleep);
+  const done = await replan(
+    MAX_PLANS,
+    async (attempt) => {
+      const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
+      if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+      const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
+      const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
+      return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
+    },
+    deadline,
+    () => now().getTime(),
+    sleep,
+  );
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
@@ -172,29 +191,35 @@ export async function changeRegistration(
   options: PlanOptions = {},
 ) {
   const { read, deadline, now = () => new Date(), sleep } = options;
-  const done = await replan(MAX_PLANS, async (attempt) => {
-    const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
-    if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-    const wanted = changes.sessions;
-    const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
-    const lines = linesToRead(page, registration, dropped);
-    lines.delete('event');
-    const heads = await stores.seats.heads(eventId, lines);
-    const stamp = now().toISOString();
-    const plan = planChange(page, heads, stamp, (ledger) => {
-      if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);
-    });
-    const entry = plan.registrations.get(registration.id) ?? { before: registration, after: { ...registration, updatedAt: stamp } };
-    const { sessions: _s, ...details } = changes;
-    entry.after = {
-      ...entry.after,
-      ...details,
-      organization: changes.organization === undefined ? entry.after.organization : changes.organization || null,
-      jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
-    };
-    plan.registrations.set(registration.id, entry);
-    return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
-  }, deadline, () => now().getTime(), sleep);
+  const done = await replan(
+    MAX_PLANS,
+    async (attempt) => {
+      const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
+      if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+      const wanted = changes.sessions;
+      const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
+      const lines = linesToRead(page, registration, dropped);
+      lines.delete('event');
+      const heads = await stores.seats.heads(eventId, lines);
+      const stamp = now().toISOString();
+      const plan = planChange(page, heads, stamp, (ledger) => {
+        if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);
+      });
+      const entry = plan.registrations.get(registration.id) ?? { before: registration, after: { ...registration, updatedAt: stamp } };
+      const { sessions: _s, ...details } = changes;
+      entry.after = {
+        ...entry.after,
+        ...details,
+        organization: changes.organization === undefined ? entry.after.organization : changes.organization || null,
+        jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
+      };
+      plan.registrations.set(registration.id, entry);
+      return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
+    },
+    deadline,
+    () => now().getTime(),
+    sleep,
+  );
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
   return done.registration;
 }
@@ -214,7 +239,13 @@ async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrat
  * nothing to promote: no seat free where anyone waits, or no head found where the counters say
  * someone waits (nothing more any step could do).
  */
-export async function promotionStep(seats: SeatStore, eventId: string, page: EventPage, stamp: string, maxWrites = PLAN_WRITES): Promise<SeatPlan | undefined> {
+export async function promotionStep(
+  seats: SeatStore,
+  eventId: string,
+  page: EventPage,
+  stamp: string,
+  maxWrites = PLAN_WRITES,
+): Promise<SeatPlan | undefined> {
   const owed = seatsOwed(page.counters);
   if (!owed.size) return undefined;
   const heads = await seats.heads(eventId, owed);
@@ -223,7 +254,7 @@ export async function promotionStep(seats: SeatStore, eventId: string, page: Eve
     for (const [place, n] of owed) ledger.addSeats(place, n);
     return ledger.settle();
   });
-  if (!plan || !plan.emails.length) return undefined;
+  if (!plan?.emails.length) return undefined;
   if (leavesSeatsOwed(page.counters, plan)) plan.owed = { op: 'put' };
   return plan;
 }
@@ -238,7 +269,11 @@ export async function promotionStep(seats: SeatStore, eventId: string, page: Eve
  * 3. Repeat from 1; a stale step (a concurrent change) is planned again.
  * Returns how many were promoted and whether work is still owed.
  */
-export async function promoteIntoFreeSeats(stores: Stores, eventId: string, options: { deadline?: number; now?: () => Date } = {}): Promise<{ promoted: number; owed: boolean }> {
+export async function promoteIntoFreeSeats(
+  stores: Stores,
+  eventId: string,
+  options: { deadline?: number; now?: () => Date } = {},
+): Promise<{ promoted: number; owed: boolean }> {
   const { deadline, now = () => new Date() } = options;
   let promoted = 0;
   // The longest step so far: a step starts only with time for one more like it (a loaded table
@@ -282,7 +317,11 @@ export async function promoteIntoFreeSeats(stores: Stores, eventId: string, opti
  * done), so a step that fails (throttled, out of time) only leaves the work owed, for the
  * sweeper; it never turns the answer into an error for work that was committed.
  */
-export async function continueOwedPromotions(stores: Stores, eventId: string, options: { deadline?: number; now?: () => Date } = {}): Promise<void> {
+export async function continueOwedPromotions(
+  stores: Stores,
+  eventId: string,
+  options: { deadline?: number; now?: () => Date } = {},
+): Promise<void> {
   await promoteIntoFreeSeats(stores, eventId, options).catch(() => undefined);
 }
 

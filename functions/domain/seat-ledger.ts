@@ -187,7 +187,10 @@ export class SeatLedger {
       // Waiting for the event: no session line yet; the wish list changes, and the sessions' counts of it.
       for (const id of dropped) this.wish(id, -1);
       for (const id of added) this.wish(id, +1);
-      this.write(registration, (x) => ({ ...x, sessions: wanted.map((id) => x.sessions.find((s) => s.id === id) ?? { id, status: 'waitlisted' }) }));
+      this.write(registration, (x) => ({
+        ...x,
+        sessions: wanted.map((id) => x.sessions.find((s) => s.id === id) ?? { id, status: 'waitlisted' }),
+      }));
       return;
     }
     for (const id of dropped) this.leaveSession(r, id);
@@ -232,10 +235,9 @@ export class SeatLedger {
     // Seats that stood free already (only while nobody waits), plus those freed now.
     const alreadyFree = counter.waitlisted === 0 ? Math.max(0, counter.capacity - counter.confirmed) : 0;
     let seats = freed + alreadyFree;
-    const candidates = [
-      ...heads.map((h) => ({ ...h, fromLine: true })),
-      ...demands.map((d) => ({ ...d, fromLine: false })),
-    ].sort((a, b) => (a.arrival === b.arrival ? a.registration.id.localeCompare(b.registration.id) : a.arrival < b.arrival ? -1 : 1));
+    const candidates = [...heads.map((h) => ({ ...h, fromLine: true })), ...demands.map((d) => ({ ...d, fromLine: false }))].sort((a, b) =>
+      a.arrival === b.arrival ? a.registration.id.localeCompare(b.registration.id) : a.arrival < b.arrival ? -1 : 1,
+    );
     for (const cand of candidates) {
       // Past the last head given of a line that goes on, the next in line may be anyone: wait.
       if (seats > 0 && !(truncated && headsLeft === 0)) {
@@ -259,7 +261,11 @@ export class SeatLedger {
     if (place === 'event') {
       // A chosen session the event no longer offers is dropped from the wishes (none can be,
       // since removal is refused while anyone waits for it, but older data may hold one).
-      const after = this.write(registration, (x) => ({ ...x, status: 'confirmed', sessions: x.sessions.filter((s) => this.counterOf(sessionPlace(s.id))) }));
+      const after = this.write(registration, (x) => ({
+        ...x,
+        status: 'confirmed',
+        sessions: x.sessions.filter((s) => this.counterOf(sessionPlace(s.id))),
+      }));
       this.email('promoted', registration.id);
       // Promoted to the event: now asks for each chosen session, by original arrival.
       for (const s of after.sessions) {
@@ -301,7 +307,9 @@ export const MAX_TRANSACTION_WRITES = 100;
 
 /** The writes a plan's transaction holds (the adapter writes exactly these). */
 export function planWrites(plan: SeatPlan): number {
-  return plan.registrations.size + plan.counters.size + plan.lines.length + plan.releasedEmails.length + plan.emails.length + (plan.owed ? 1 : 0);
+  return (
+    plan.registrations.size + plan.counters.size + plan.lines.length + plan.releasedEmails.length + plan.emails.length + (plan.owed ? 1 : 0)
+  );
 }
 
 /**
@@ -343,7 +351,10 @@ export function boundedPlan(
 
 /** Whether, once the plan is written, some place still has a free seat while someone waits. */
 export function leavesSeatsOwed(counters: EventCounters, plan: SeatPlan): boolean {
-  const places: [Place, SeatCounter][] = [['event', counters.event], ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter])];
+  const places: [Place, SeatCounter][] = [
+    ['event', counters.event],
+    ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter]),
+  ];
   return places.some(([place, c]) => {
     const d = plan.counters.get(place);
     return c.confirmed + (d?.confirmed ?? 0) < c.capacity && c.waitlisted + (d?.waitlisted ?? 0) > 0;
@@ -361,7 +372,10 @@ export const MAX_PROMOTIONS_PER_STEP = Math.floor(MAX_TRANSACTION_WRITES / 3);
 export function seatsOwed(counters: EventCounters): Map<Place, number> {
   const owed = new Map<Place, number>();
   let budget = MAX_PROMOTIONS_PER_STEP;
-  const places: [Place, SeatCounter][] = [['event', counters.event], ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter])];
+  const places: [Place, SeatCounter][] = [
+    ['event', counters.event],
+    ...Object.entries(counters.sessions).map(([id, c]) => [sessionPlace(id), c] as [Place, SeatCounter]),
+  ];
   for (const [place, c] of places) {
     const n = Math.min(budget, c.capacity - c.confirmed, c.waitlisted);
     if (n > 0) {

@@ -3,7 +3,15 @@
  * that touches AWS.
  */
 import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
-import { asInput, assertRegistrationOpen, newEvent, personalDataExpiry, sessionInUse, type EventCounters, type StoredEvent } from '#domain/event';
+import {
+  asInput,
+  assertRegistrationOpen,
+  newEvent,
+  personalDataExpiry,
+  sessionInUse,
+  type EventCounters,
+  type StoredEvent,
+} from '#domain/event';
 import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { FIRST_TOKEN_VERSION, newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
 import { allocateSeats } from '#domain/seats';
@@ -77,12 +85,21 @@ export async function updateEvent(
     const counters = countersAfter(page.counters, before, after);
     const removed = before.sessions.filter((s) => !after.sessions.some((a) => a.id === s.id));
     if (removed.some((s) => sessionInUse(page.counters.sessions[s.id]))) {
-      throw new GatepassError(409, 'session_in_use', { detail: 'A removed session is held, waited for, or chosen by someone in the event’s line.' });
+      throw new GatepassError(409, 'session_in_use', {
+        detail: 'A removed session is held, waited for, or chosen by someone in the event’s line.',
+      });
     }
     // The event's own writes: its item, a counter per capacity changed, added or removed.
     const old = new Map(before.sessions.map((s) => [s.id, s.capacity]));
-    const eventWrites = 1 + (after.capacity !== before.capacity ? 1 : 0) + after.sessions.filter((s) => old.get(s.id) !== s.capacity).length + removed.length;
-    const step = await promotionStep(stores.seats, eventId, { ...page, event: after, counters }, at.toISOString(), MAX_TRANSACTION_WRITES - 1 - eventWrites);
+    const eventWrites =
+      1 + (after.capacity !== before.capacity ? 1 : 0) + after.sessions.filter((s) => old.get(s.id) !== s.capacity).length + removed.length;
+    const step = await promotionStep(
+      stores.seats,
+      eventId,
+      { ...page, event: after, counters },
+      at.toISOString(),
+      MAX_TRANSACTION_WRITES - 1 - eventWrites,
+    );
     if (step?.owed && page.owedPromotions !== undefined) step.owed = undefined;
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
     const outcome = await stores.events.update(before, after, step);
@@ -144,7 +161,7 @@ export async function register(
     // Judged again against an event changed meanwhile (a session removed is then a 422).
     if (parsed?.version !== page.event.version) parsed = { version: page.event.version, input: parse(page.event) };
     const input = parsed.input;
-    let decision;
+    let decision: ReturnType<typeof allocateSeats>;
     try {
       decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
     } catch (soldOut) {
@@ -190,4 +207,3 @@ export async function register(
   }
   throw serviceUnavailable();
 }
-

@@ -59,7 +59,17 @@ export function eventTimeText(event: Pick<StoredEvent, 'startsAt' | 'endsAt' | '
 export function zonedIso(instant: string, timeZone: string): string {
   const date = new Date(instant);
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'longOffset' })
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      timeZoneName: 'longOffset',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );
@@ -76,7 +86,9 @@ export interface PassSubject {
 
 /** Session names the registration holds a confirmed seat in. */
 function confirmedSessions({ event, registration }: PassSubject): Localized[] {
-  return registration.sessions.filter((s) => s.status === 'confirmed').flatMap((s) => event.sessions.filter((x) => x.id === s.id).map((x) => x.name));
+  return registration.sessions
+    .filter((s) => s.status === 'confirmed')
+    .flatMap((s) => event.sessions.filter((x) => x.id === s.id).map((x) => x.name));
 }
 
 export interface PassField {
@@ -100,14 +112,36 @@ export interface ApplePass {
   relevantDate: Date;
   expirationDate: Date;
   barcode: { format: 'PKBarcodeFormatQR'; message: string; messageEncoding: 'iso-8859-1' };
-  fields: { headerFields: PassField[]; primaryFields: PassField[]; secondaryFields: PassField[]; auxiliaryFields: PassField[]; backFields: PassField[] };
+  fields: {
+    headerFields: PassField[];
+    primaryFields: PassField[];
+    secondaryFields: PassField[];
+    auxiliaryFields: PassField[];
+    backFields: PassField[];
+  };
   /** Keys used as labels and values above, per language (ko.lproj, en.lproj). */
   strings: Record<Locale, Record<string, string>>;
 }
 
 const labels: Record<Locale, Record<string, string>> = {
-  ko: { 'label.attendee': '참가자', 'label.organization': '소속', 'label.when': '일시', 'label.venue': '장소', 'label.event': '행사', 'label.sessions': '세션', 'label.date': '날짜' },
-  en: { 'label.attendee': 'Attendee', 'label.organization': 'Organization', 'label.when': 'When', 'label.venue': 'Venue', 'label.event': 'Event', 'label.sessions': 'Sessions', 'label.date': 'Date' },
+  ko: {
+    'label.attendee': '참가자',
+    'label.organization': '소속',
+    'label.when': '일시',
+    'label.venue': '장소',
+    'label.event': '행사',
+    'label.sessions': '세션',
+    'label.date': '날짜',
+  },
+  en: {
+    'label.attendee': 'Attendee',
+    'label.organization': 'Organization',
+    'label.when': 'When',
+    'label.venue': 'Venue',
+    'label.event': 'Event',
+    'label.sessions': 'Sessions',
+    'label.date': 'Date',
+  },
 };
 
 /** What the Apple pass of a confirmed registration shows: names as given, event texts in Korean and English. */
@@ -118,7 +152,9 @@ export function applePass(subject: PassSubject): ApplePass {
     ...labels[l],
     'value.event': event.name[l],
     'value.when': eventTimeText(event, l),
-    'value.date': new Intl.DateTimeFormat(intlLocale(l), { month: 'short', day: 'numeric', timeZone: event.timezone }).format(new Date(event.startsAt)),
+    'value.date': new Intl.DateTimeFormat(intlLocale(l), { month: 'short', day: 'numeric', timeZone: event.timezone }).format(
+      new Date(event.startsAt),
+    ),
     ...(sessions.length ? { 'value.sessions': sessions.map((s) => s[l]).join(', ') } : {}),
   });
   const strings = { ko: texts('ko'), en: texts('en') };
@@ -141,7 +177,9 @@ export function applePass(subject: PassSubject): ApplePass {
     fields: {
       headerFields: [{ key: 'date', label: 'label.date', value: 'value.date' }],
       primaryFields: [{ key: 'attendee', label: 'label.attendee', value: registration.name }],
-      secondaryFields: registration.organization ? [{ key: 'organization', label: 'label.organization', value: registration.organization }] : [],
+      secondaryFields: registration.organization
+        ? [{ key: 'organization', label: 'label.organization', value: registration.organization }]
+        : [],
       auxiliaryFields: [
         { key: 'when', label: 'label.when', value: 'value.when' },
         { key: 'venue', label: 'label.venue', value: event.venue },
@@ -157,7 +195,10 @@ export function applePass(subject: PassSubject): ApplePass {
   };
 }
 
-const localized = (text: Localized) => ({ defaultValue: { language: 'en', value: text.en }, translatedValues: [{ language: 'ko', value: text.ko }] });
+const localized = (text: Localized) => ({
+  defaultValue: { language: 'en', value: text.en },
+  translatedValues: [{ language: 'ko', value: text.ko }],
+});
 const plain = (value: string) => ({ defaultValue: { language: 'en', value } });
 
 /** Google ids are `<issuer id>.<suffix>`, the suffix of letters, digits, `.`, `_` and `-` (event and registration ids are base64url). */
@@ -168,7 +209,11 @@ export const googleObjectId = (issuerId: string, eventId: string, registrationId
  * The claims of a "Save to Google Wallet" JWT: the event's ticket class and this person's ticket
  * object, whose barcode is the badge token. Signed RS256 with the service-account key.
  */
-export function googleSaveClaims(subject: PassSubject, settings: { issuerId: string; serviceAccountEmail: string; origins: readonly string[] }, now: Date) {
+export function googleSaveClaims(
+  subject: PassSubject,
+  settings: { issuerId: string; serviceAccountEmail: string; origins: readonly string[] },
+  now: Date,
+) {
   const { event, registration, badgeToken } = subject;
   const classId = googleClassId(settings.issuerId, event.id);
   const sessions = confirmedSessions(subject);
@@ -199,8 +244,27 @@ export function googleSaveClaims(subject: PassSubject, settings: { issuerId: str
           barcode: { type: 'QR_CODE', value: badgeToken },
           hexBackgroundColor: PASS_COLOURS.background,
           textModulesData: [
-            ...(registration.organization ? [{ id: 'organization', header: labels.en['label.organization'], body: registration.organization, localizedHeader: localized({ ko: labels.ko['label.organization']!, en: labels.en['label.organization']! }) }] : []),
-            ...(sessions.length ? [{ id: 'sessions', header: labels.en['label.sessions'], body: sessions.map((s) => s.en).join(', '), localizedHeader: localized({ ko: labels.ko['label.sessions']!, en: labels.en['label.sessions']! }), localizedBody: localized({ ko: sessions.map((s) => s.ko).join(', '), en: sessions.map((s) => s.en).join(', ') }) }] : []),
+            ...(registration.organization
+              ? [
+                  {
+                    id: 'organization',
+                    header: labels.en['label.organization'],
+                    body: registration.organization,
+                    localizedHeader: localized({ ko: labels.ko['label.organization']!, en: labels.en['label.organization']! }),
+                  },
+                ]
+              : []),
+            ...(sessions.length
+              ? [
+                  {
+                    id: 'sessions',
+                    header: labels.en['label.sessions'],
+                    body: sessions.map((s) => s.en).join(', '),
+                    localizedHeader: localized({ ko: labels.ko['label.sessions']!, en: labels.en['label.sessions']! }),
+                    localizedBody: localized({ ko: sessions.map((s) => s.ko).join(', '), en: sessions.map((s) => s.en).join(', ') }),
+                  },
+                ]
+              : []),
           ],
         },
       ],

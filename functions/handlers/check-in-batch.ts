@@ -18,39 +18,55 @@ const CONCURRENCY = 16;
  * An offline scanner's upload: each scan judged as the single route would, results in input
  * order; one bad item never fails the others; uploading again changes nothing.
  */
-export const handler = securedRoute('check-in-batch', async (req) => {
-  const eventId = eventIdOf(req.params);
-  const { scans } = validate(checkinBatchInput(), req.body, req.locale);
-  const ring = await badgeKeyRing();
-  let event: Promise<StoredEvent | undefined> | undefined;
-  const loadEvent = () => (event ??= eventStore.read(eventId).then((p) => p?.event));
-  const device = scanningDevice(req.principal);
-  const results: { index: number; status: number; result?: string; code?: string; checkedInAt?: string; deviceId?: string | null; offlineDuplicate?: true }[] = new Array(scans.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < scans.length) {
-      const index = next++;
-      try {
-        const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, { offline: true, device, deadline: req.deadline });
-        results[index] = {
-          index,
-          status,
-          result: result.result,
-          // A repeat names the scan that admitted first, so the scanner can show it.
-          checkedInAt: result.checkedInAt,
-          ...(result.result === 'already_checked_in' ? { deviceId: result.deviceId ?? null } : {}),
-          ...(result.offlineDuplicate ? { offlineDuplicate: true as const } : {}),
-        };
-      } catch (error) {
-        if (!(error instanceof GatepassError)) {
-          logger.error('batch scan failed', { index, errorName: error instanceof Error ? error.name : 'unknown' });
-          results[index] = { index, status: 500, code: 'internal_error' };
-        } else results[index] = { index, status: error.status, code: error.code };
+export const handler = securedRoute(
+  'check-in-batch',
+  async (req) => {
+    const eventId = eventIdOf(req.params);
+    const { scans } = validate(checkinBatchInput(), req.body, req.locale);
+    const ring = await badgeKeyRing();
+    let event: Promise<StoredEvent | undefined> | undefined;
+    const loadEvent = () => (event ??= eventStore.read(eventId).then((p) => p?.event));
+    const device = scanningDevice(req.principal);
+    const results: {
+      index: number;
+      status: number;
+      result?: string;
+      code?: string;
+      checkedInAt?: string;
+      deviceId?: string | null;
+      offlineDuplicate?: true;
+    }[] = new Array(scans.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < scans.length) {
+        const index = next++;
+        try {
+          const { status, result } = await judgeScan(eventId, loadEvent, ring, scans[index], req.locale, {
+            offline: true,
+            device,
+            deadline: req.deadline,
+          });
+          results[index] = {
+            index,
+            status,
+            result: result.result,
+            // A repeat names the scan that admitted first, so the scanner can show it.
+            checkedInAt: result.checkedInAt,
+            ...(result.result === 'already_checked_in' ? { deviceId: result.deviceId ?? null } : {}),
+            ...(result.offlineDuplicate ? { offlineDuplicate: true as const } : {}),
+          };
+        } catch (error) {
+          if (!(error instanceof GatepassError)) {
+            logger.error('batch scan failed', { index, errorName: error instanceof Error ? error.name : 'unknown' });
+            results[index] = { index, status: 500, code: 'internal_error' };
+          } else results[index] = { index, status: error.status, code: error.code };
+        }
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, scans.length) }, worker));
-  const checkedIn = results.filter((r) => r.result === 'checked_in').length;
-  if (checkedIn) count('CheckIns', checkedIn);
-  return json(200, { results });
-}, { use: [publishMetrics()] });
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, scans.length) }, worker));
+    const checkedIn = results.filter((r) => r.result === 'checked_in').length;
+    if (checkedIn) count('CheckIns', checkedIn);
+    return json(200, { results });
+  },
+  { use: [publishMetrics()] },
+);

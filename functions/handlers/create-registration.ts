@@ -32,19 +32,34 @@ export const handler = publicRoute(
   async (req) => {
     const eventId = eventIdOf(req.params);
     const viewOf = async (registration: StoredRegistration): Promise<View> =>
-      registrationView(registration, { ...(await credentials(eventId, registration.id, holdsBadge(registration))), baseUrl: baseUrl(req.event), wallet: walletOffer(config()) });
+      registrationView(registration, {
+        ...(await credentials(eventId, registration.id, holdsBadge(registration))),
+        baseUrl: baseUrl(req.event),
+        wallet: walletOffer(config()),
+      });
     const keyed = keyedRequest(req);
     let view: View | undefined;
-    const registration = await register(eventStore, registrationStore, eventId, (event) => validate(registrationInput(event), req.body, req.locale), {
-      deadline: req.deadline,
-      // Rendered before the write, so that the key's record holds the answer the caller gets.
-      keyed: keyed && {
-        ...keyed,
-        answer: async (r) => ({ body: sealAnswer((view = await viewOf(r))), location: `/events/${eventId}/registrations/${r.id}` }),
+    const registration = await register(
+      eventStore,
+      registrationStore,
+      eventId,
+      (event) => validate(registrationInput(event), req.body, req.locale),
+      {
+        deadline: req.deadline,
+        // Rendered before the write, so that the key's record holds the answer the caller gets.
+        keyed: keyed && {
+          ...keyed,
+          answer: async (r) => ({ body: sealAnswer((view = await viewOf(r))), location: `/events/${eventId}/registrations/${r.id}` }),
+        },
       },
-    });
+    );
     count(registration.status === 'confirmed' ? 'RegistrationsConfirmed' : 'RegistrationsWaitlisted');
     return json(201, view ?? (await viewOf(registration)), { Location: `/events/${eventId}/registrations/${registration.id}` });
   },
-  { use: [publishMetrics(), idempotentRequests(registrationStore.keyedRequest, (answer, keyed) => unsealAnswer(answer, keyed.key, credentials))] },
+  {
+    use: [
+      publishMetrics(),
+      idempotentRequests(registrationStore.keyedRequest, (answer, keyed) => unsealAnswer(answer, keyed.key, credentials)),
+    ],
+  },
 );

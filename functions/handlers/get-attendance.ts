@@ -17,7 +17,13 @@ export const handler = securedRoute('get-attendance', async (req) => {
     checkedIn: checkins.venue,
     sessions: page.event.sessions.map((s) => {
       const sc = page.counters.sessions[s.id];
-      return { id: s.id, capacity: s.capacity, confirmed: sc?.confirmed ?? 0, waitlisted: sc?.waitlisted ?? 0, checkedIn: checkins.sessions[s.id] ?? 0 };
+      return {
+        id: s.id,
+        capacity: s.capacity,
+        confirmed: sc?.confirmed ?? 0,
+        waitlisted: sc?.waitlisted ?? 0,
+        checkedIn: checkins.sessions[s.id] ?? 0,
+      };
     }),
     asOf: new Date().toISOString(),
   });

@@ -1,6 +1,4 @@
 import { badgeKeyRing } from '#adapters/badge-keys';
-import { eventStore } from '#adapters/event-store';
-import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import type { BadgeContent } from '#badge-renderer';
 import { lazy } from '#badges/lazy';
@@ -18,7 +16,10 @@ import { securedRoute } from '#http/secured-route';
 const renderer = lazy(async () => import('#badge-renderer'));
 
 const formats = {
-  svg: { type: 'image/svg+xml; charset=utf-8', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgeSvg(c), 'utf8') },
+  svg: {
+    type: 'image/svg+xml; charset=utf-8',
+    render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgeSvg(c), 'utf8'),
+  },
   png: { type: 'image/png', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgePng(c)) },
   pdf: { type: 'application/pdf', render: async (c: BadgeContent) => Buffer.from(await (await renderer()).badgePdf(c)) },
 } as const;
@@ -48,7 +49,12 @@ export const handler = securedRoute(
     });
     return {
       statusCode: 200,
-      headers: { 'Content-Type': type, 'Cache-Control': 'private, no-store', 'Content-Disposition': `inline; filename="badge.${format}"`, 'X-Content-Type-Options': 'nosniff' },
+      headers: {
+        'Content-Type': type,
+        'Cache-Control': 'private, no-store',
+        'Content-Disposition': `inline; filename="badge.${format}"`,
+        'X-Content-Type-Options': 'nosniff',
+      },
       body: body.toString('base64'),
       isBase64Encoded: true,
     };

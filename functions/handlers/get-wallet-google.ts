@@ -29,7 +29,11 @@ export const handler = securedRoute(
     if (!signing) throw walletNotConfigured();
     const badgeToken = await signBadge(await badgeKeyRing(), { eventId: registration.eventId, registrationId: registration.id });
     // Where the Save button may be shown: this API's origin, which also serves the pages.
-    const claims = googleSaveClaims({ event: page.event, registration, badgeToken }, { issuerId: signing.issuerId, serviceAccountEmail: signing.clientEmail, origins: [baseUrl(req.event)] }, new Date());
+    const claims = googleSaveClaims(
+      { event: page.event, registration, badgeToken },
+      { issuerId: signing.issuerId, serviceAccountEmail: signing.clientEmail, origins: [baseUrl(req.event)] },
+      new Date(),
+    );
     const jwt = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT' }).sign(await signingKey(signing.privateKey));
     return json(200, { saveUrl: `https://pay.google.com/gp/v/save/${jwt}` }, { 'Cache-Control': 'private, no-store' });
   },

@@ -2,7 +2,6 @@ import { admissionsAt, listDuplicates } from '#adapters/checkin-store';
 import { eventStore } from '#adapters/event-store';
 import { registrationStore } from '#adapters/registration-store';
 import { cursorKey } from '#adapters/secrets';
-import { notFound } from '#domain/errors';
 import { eventIdOf, found } from '#http/event-id';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { securedRoute } from '#http/secured-route';
@@ -28,7 +27,10 @@ export const handler = securedRoute('list-checkin-duplicates', async (req) => {
     while (next < page.items.length) {
       const index = next++;
       const { registrationId, place } = page.items[index]!;
-      const [registration, scans] = await Promise.all([registrationStore.read(eventId, registrationId), admissionsAt(eventId, registrationId, place)]);
+      const [registration, scans] = await Promise.all([
+        registrationStore.read(eventId, registrationId),
+        admissionsAt(eventId, registrationId, place),
+      ]);
       items[index] = { registrationId, name: registration?.name ?? null, place: place === 'VENUE' ? 'venue' : place.slice(8), scans };
     }
   };

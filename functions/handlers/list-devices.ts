@@ -2,7 +2,6 @@ import { deviceStore } from '#adapters/device-store';
 import { eventStore } from '#adapters/event-store';
 import { cursorKey } from '#adapters/secrets';
 import { deviceView } from '#domain/device';
-import { notFound } from '#domain/errors';
 import { eventIdOf, found } from '#http/event-id';
 import { decodeCursor, encodeCursor, pageLimit } from '#http/cursor';
 import { securedRoute } from '#http/secured-route';

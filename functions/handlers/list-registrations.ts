@@ -81,7 +81,10 @@ export const handler = securedRoute('list-registrations', async (req) => {
   }
 
   const result = await listRegistrations(eventId, filters, limit, position?.at as string | undefined);
-  const { items, next } = withinResponseLimit(result.items.map((r) => registrationView(r)), result.next);
+  const { items, next } = withinResponseLimit(
+    result.items.map((r) => registrationView(r)),
+    result.next,
+  );
   logger.info('listed registrations', { ...result.stats, returned: items.length });
   return json(200, { items, nextCursor: encodeCursor(key, listScope, next === undefined ? undefined : { at: next }) });
 });
@@ -93,7 +96,10 @@ export const handler = securedRoute('list-registrations', async (req) => {
  */
 export const MAX_PAGE_BYTES = 5 * 1024 * 1024;
 
-function withinResponseLimit<T extends { createdAt: string; id: string }>(views: T[], next: string | undefined): { items: T[]; next: string | undefined } {
+function withinResponseLimit<T extends { createdAt: string; id: string }>(
+  views: T[],
+  next: string | undefined,
+): { items: T[]; next: string | undefined } {
   let bytes = 0;
   for (let i = 0; i < views.length; i++) {
     bytes += Buffer.byteLength(JSON.stringify(views[i]), 'utf8') + 1;

@@ -21,7 +21,8 @@ export function owedNow(record: DynamoDBStreamEvent['Records'][number]): string 
   const image = record.dynamodb?.NewImage;
   if (image?.type?.S !== 'outbox' || image.status?.S !== 'pending') return undefined;
   const before = record.dynamodb?.OldImage?.status?.S;
-  if (record.eventName === 'INSERT' || (record.eventName === 'MODIFY' && (before === 'failed' || before === 'suppressed'))) return image.id?.S;
+  if (record.eventName === 'INSERT' || (record.eventName === 'MODIFY' && (before === 'failed' || before === 'suppressed')))
+    return image.id?.S;
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { deviceStore } from '#adapters/device-store';
 import { deviceView, isDeviceId } from '#domain/device';
 import { notFound } from '#domain/errors';
-import { eventIdOf, found } from '#http/event-id';
+import { eventIdOf } from '#http/event-id';
 import { newPairing } from '#http/pairing';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';

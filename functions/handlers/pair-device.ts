@@ -24,9 +24,16 @@ export const handler = publicRoute('pair-device', async (req) => {
   const { code } = validate(pairingInput(), req.body, req.locale);
   const now = new Date();
   // Every well-formed request counts, whatever the code: one conditional update, then at most two reads and a transaction.
-  const address = createHmac('sha256', signingKey(await addressKey())).update(clientAddress(req.event)).digest('base64url').slice(0, 32);
+  const address = createHmac('sha256', signingKey(await addressKey()))
+    .update(clientAddress(req.event))
+    .digest('base64url')
+    .slice(0, 32);
   const retryAfter = await deviceStore.countPairingAttempt(address, now, PAIRINGS_PER_MINUTE);
-  if (retryAfter !== undefined) throw new GatepassError(429, 'too_many_requests', { detail: 'Too many pairing attempts from this address.', headers: { 'Retry-After': String(retryAfter) } });
+  if (retryAfter !== undefined)
+    throw new GatepassError(429, 'too_many_requests', {
+      detail: 'Too many pairing attempts from this address.',
+      headers: { 'Retry-After': String(retryAfter) },
+    });
   const canonical = normalisePairingCode(code);
   const token = newDeviceToken();
   const device = canonical ? await deviceStore.pair(secretHash('pairing', canonical), secretHash('device-token', token), now) : undefined;

@@ -17,7 +17,9 @@ export const handler = securedRoute('update-event', async (req) => {
   const patch = validate(eventPatch(), req.body, req.locale);
   // The change commits with the first step of the promotions it makes possible; the rest, if
   // any, is promoted here while time is left, else stays owed for the sweeper (never lost).
-  const { owed } = await updateEvent(stores, eventId, patch, (merged) => validate(eventInput(), merged, req.locale), { deadline: req.deadline });
+  const { owed } = await updateEvent(stores, eventId, patch, (merged) => validate(eventInput(), merged, req.locale), {
+    deadline: req.deadline,
+  });
   if (owed) await continueOwedPromotions(stores, eventId, { deadline: req.deadline });
   const page = await eventStore.read(eventId);
   return json(200, eventView(page!.event, page!.counters));

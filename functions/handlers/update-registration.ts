@@ -25,7 +25,10 @@ export const handler = securedRoute(
     const { eventId, id: registrationId } = existing;
     assertCurrentManageToken(req, existing);
     const changes = validate(registrationPatch(page.event), req.body, req.locale);
-    const updated = await changeRegistration(stores, eventId, registrationId, changes, { read: { page, registration: existing }, deadline: req.deadline });
+    const updated = await changeRegistration(stores, eventId, registrationId, changes, {
+      read: { page, registration: existing },
+      deadline: req.deadline,
+    });
     const badgeToken = holdsBadge(updated) ? await signBadge(await badgeKeyRing(), { eventId, registrationId }) : undefined;
     return json(200, registrationView(updated, { badgeToken, baseUrl: baseUrl(req.event), wallet: walletOffer(config()) }));
   },

@@ -3,7 +3,7 @@
  * container), a paired scanner's device token (device-auth.ts), a participant's manage token, or nobody. Every refusal is a GatepassError, so it
  * leaves as problem+json (401 without valid credentials, 403 with the wrong ones).
  */
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { config } from '#config';
 import { GatepassError } from '#domain/errors';
 import { verifyManageToken } from '#domain/manage-token';
@@ -24,8 +24,7 @@ export interface Credentials {
   registrationId?: string;
 }
 
-const unauthorized = (detail?: string) =>
-  new GatepassError(401, 'unauthorized', { detail, headers: { 'WWW-Authenticate': 'Bearer' } });
+const unauthorized = (detail?: string) => new GatepassError(401, 'unauthorized', { detail, headers: { 'WWW-Authenticate': 'Bearer' } });
 const forbidden = (detail?: string) => new GatepassError(403, 'forbidden', { detail });
 
 let jwks: JWTVerifyGetKey | undefined;
@@ -34,7 +33,7 @@ async function verifyAccessToken(token: string): Promise<Principal> {
   const { JWT_ISSUER, JWT_JWKS_URL, JWT_CLIENT_ID } = config();
   if (!JWT_ISSUER || !JWT_JWKS_URL || !JWT_CLIENT_ID) throw new Error('JWT_ISSUER, JWT_JWKS_URL and JWT_CLIENT_ID are required');
   jwks ??= createRemoteJWKSet(new URL(JWT_JWKS_URL), { cooldownDuration: 30_000, cacheMaxAge: 3_600_000 });
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwks, { issuer: JWT_ISSUER, algorithms: ['RS256', 'ES256'], requiredClaims: ['exp', 'sub'] }));
   } catch {

@@ -21,5 +21,10 @@ export function clientAddress(event: APIGatewayProxyEventV2): string {
   const raw = (viewer ? viewer.replace(/:\d+$/, '') : (event.requestContext?.http?.sourceIp ?? '')).replace(/^\[|\]$/g, '').toLowerCase();
   if (!raw.includes(':')) return raw;
   const groups = expandIpv6(raw);
-  return groups ? `${groups.slice(0, 4).map((g) => g.padStart(4, '0')).join(':')}::/64` : raw;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.padStart(4, '0'))
+        .join(':')}::/64`
+    : raw;
 }

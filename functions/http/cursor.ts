@@ -7,7 +7,8 @@ import { GatepassError } from '#domain/errors';
 import { ringOf, signingKey, type SecretKeyRing } from '#domain/secret-keys';
 
 const invalid = () => new GatepassError(400, 'invalid_cursor');
-const sign = (key: Uint8Array, scope: string, data: string) => createHmac('sha256', key).update(`cursor:${scope}:${data}`).digest().subarray(0, 16);
+const sign = (key: Uint8Array, scope: string, data: string) =>
+  createHmac('sha256', key).update(`cursor:${scope}:${data}`).digest().subarray(0, 16);
 
 /** Signed with the current secret's key. */
 export function encodeCursor(keys: Uint8Array | SecretKeyRing, scope: string, last: Record<string, unknown> | undefined): string | null {
@@ -17,7 +18,11 @@ export function encodeCursor(keys: Uint8Array | SecretKeyRing, scope: string, la
 }
 
 /** Verified under any key of the ring (a cursor issued before a secret rotation still pages on). */
-export function decodeCursor(keys: Uint8Array | SecretKeyRing, scope: string, cursor: string | undefined): Record<string, unknown> | undefined {
+export function decodeCursor(
+  keys: Uint8Array | SecretKeyRing,
+  scope: string,
+  cursor: string | undefined,
+): Record<string, unknown> | undefined {
   if (cursor === undefined) return undefined;
   const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{22})$/.exec(cursor);
   if (!m) throw invalid();

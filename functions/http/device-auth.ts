@@ -28,7 +28,11 @@ const unauthorized = (code: 'unauthorized' | 'device_revoked', detail: string) =
  * device_revoked on every route, so a scanner learns it wherever it is; a token of another
  * event, or on a route devices may not call, is 403.
  */
-export async function authenticateDevice(token: string, route: { allowed: boolean; eventId: string | undefined }, now = new Date()): Promise<DevicePrincipal> {
+export async function authenticateDevice(
+  token: string,
+  route: { allowed: boolean; eventId: string | undefined },
+  now = new Date(),
+): Promise<DevicePrincipal> {
   const hash = secretHash('device-token', token);
   const record = await deviceStore.byToken(hash);
   if (!record) throw unauthorized('unauthorized', 'The device token is not valid.');

@@ -12,12 +12,21 @@ import { routeOfHandler, type Role } from '#routes';
 
 export function directRoute(id: string, fn: (req: RouteRequest) => Promise<HttpResult>) {
   const route = routeOfHandler(id);
-  const simple = (route.who as readonly Role[]).includes('anyone') && !('request' in route && route.request) && (!('table' in route) || route.table === 'none');
+  const simple =
+    (route.who as readonly Role[]).includes('anyone') &&
+    !('request' in route && route.request) &&
+    (!('table' in route) || route.table === 'none');
   if (!simple) throw new Error(`route ${id}: a credential, a body or the table needs publicRoute or securedRoute`);
   const context = requestContext(route);
   const problems = problemResponses();
   return async (event: GatepassEvent, lambdaContext: Context): Promise<HttpResult> => {
-    const request: middy.Request<GatepassEvent, HttpResult, Error, Context> = { event, context: lambdaContext, response: null, error: null, internal: {} };
+    const request: middy.Request<GatepassEvent, HttpResult, Error, Context> = {
+      event,
+      context: lambdaContext,
+      response: null,
+      error: null,
+      internal: {},
+    };
     try {
       await context.before!(request);
       return await fn(event.gatepass!);

@@ -7,12 +7,15 @@ import { isEventId, isRegistrationId, type StoredRegistration } from '#domain/re
 
 export async function findRegistration(params: Readonly<Record<string, string>>): Promise<StoredRegistration> {
   const { eventId = '', registrationId = '' } = params;
-  const registration = isEventId(eventId) && isRegistrationId(registrationId) ? await registrationStore.read(eventId, registrationId) : undefined;
+  const registration =
+    isEventId(eventId) && isRegistrationId(registrationId) ? await registrationStore.read(eventId, registrationId) : undefined;
   if (!registration) throw notFound('No such registration.');
   return registration;
 }
 
-export async function findRegistrationWithEvent(params: Readonly<Record<string, string>>): Promise<{ page: EventPage; registration: StoredRegistration }> {
+export async function findRegistrationWithEvent(
+  params: Readonly<Record<string, string>>,
+): Promise<{ page: EventPage; registration: StoredRegistration }> {
   const { eventId = '' } = params;
   const [page, registration] = await Promise.all([isEventId(eventId) ? eventStore.read(eventId) : undefined, findRegistration(params)]);
   if (!page) throw notFound('No such registration.');

@@ -53,7 +53,13 @@ export const problemResponses = (): MiddlewareObj<GatepassEvent, HttpResult> => 
       return;
     }
     // The frames only: a message may echo the request (an email, a name).
-    logger.error('unhandled error', { errorName: error?.name, stack: error?.stack?.split('\n').filter((line) => /^\s+at /.test(line)).join('\n') });
+    logger.error('unhandled error', {
+      errorName: error?.name,
+      stack: error?.stack
+        ?.split('\n')
+        .filter((line) => /^\s+at /.test(line))
+        .join('\n'),
+    });
     request.response = problem(500, 'internal_error', locale);
   },
 });
@@ -103,7 +109,12 @@ export const jsonBody = ({ maxBytes = 64 * 1024, maxDepth = 32 } = {}): Middlewa
     const req = gatepass(request);
     const event = request.event;
     const type = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    const raw = event.body === undefined || event.body === null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    const raw =
+      event.body === undefined || event.body === null
+        ? ''
+        : event.isBase64Encoded
+          ? Buffer.from(event.body, 'base64').toString('utf8')
+          : event.body;
     if (Buffer.byteLength(raw, 'utf8') > maxBytes) throw new GatepassError(413, 'payload_too_large');
     if (type !== 'application/json') throw new GatepassError(415, 'unsupported_media_type');
     try {

@@ -32,9 +32,7 @@ export function buildRoute(id: string, fn: RouteFn, options: RouteOptions, authe
   const open = (route.who as readonly Role[]).includes('anyone');
   if (open === Boolean(authentication)) throw new Error(`route ${id}: use ${open ? 'publicRoute' : 'securedRoute'}`);
   const takesBody = 'request' in route && route.request !== undefined;
-  const chain = middy<GatepassEvent, HttpResult, Error, Context>()
-    .use(problemResponses())
-    .use(requestContext(route));
+  const chain = middy<GatepassEvent, HttpResult, Error, Context>().use(problemResponses()).use(requestContext(route));
   if (authentication) chain.use(authentication);
   if (takesBody) chain.use(jsonBody('maxBodyBytes' in route && route.maxBodyBytes ? { maxBytes: route.maxBodyBytes } : {}));
   for (const m of options.use ?? []) chain.use(m);

@@ -19,7 +19,8 @@ import { batchScanInput, checkinInput, type CheckinInput } from '#schemas/checki
 const ports = { readRegistration: registrationStore.read, record: recordCheckin, offlineAdmission };
 
 /** The paired device making the scans, when a device token called. */
-export const scanningDevice = (principal: Principal) => (principal.kind === 'device' ? { id: principal.deviceId, places: principal.places } : undefined);
+export const scanningDevice = (principal: Principal) =>
+  principal.kind === 'device' ? { id: principal.deviceId, places: principal.places } : undefined;
 
 export async function judgeScan(
   eventId: string,
@@ -27,14 +28,23 @@ export async function judgeScan(
   ring: BadgeKeyRing,
   body: unknown,
   locale: Locale,
-  options: { offline: boolean; now?: Date; device?: { id: string; places: DevicePlaces }; /** The function's time limit (epoch ms): a scan without time for its writes is 503. */ deadline?: number },
+  options: {
+    offline: boolean;
+    now?: Date;
+    device?: { id: string; places: DevicePlaces } /** The function's time limit (epoch ms): a scan without time for its writes is 503. */;
+    deadline?: number;
+  },
 ): Promise<{ status: 200 | 201; result: CheckinResult }> {
   // The badge first, whatever else the body holds.
   const badge = body && typeof body === 'object' && !Array.isArray(body) ? (body as { badge?: unknown }).badge : undefined;
   const claim = badge !== undefined ? await verifyBadge(ring, eventId, badge) : undefined;
   const now = options.now ?? new Date();
   // Batch items may say what the scanner showed the person (`verdict`).
-  const scan: CheckinInput & { verdict?: 'admitted' | 'refused' } = validate(options.offline ? batchScanInput() : checkinInput(), body, locale);
+  const scan: CheckinInput & { verdict?: 'admitted' | 'refused' } = validate(
+    options.offline ? batchScanInput() : checkinInput(),
+    body,
+    locale,
+  );
   // A paired device scans at its own places only, and its scans are its own (a body deviceId is ignored).
   if (options.device) assertPlaceAllowed(options.device.places, scan.sessionId);
   const registrationId = claim?.registrationId ?? scan.registrationId!;

@@ -34,6 +34,7 @@ export interface SecuredRouteOptions extends RouteOptions {
 
 export function securedRoute(id: string, fn: RouteFn, options: SecuredRouteOptions = {}) {
   const who = (routeById(id)?.who ?? []) as readonly Role[];
-  if (who.includes('participant') && !options.manageTokenKey) throw new Error(`route ${id} is open to participants but verifies no manage token`);
+  if (who.includes('participant') && !options.manageTokenKey)
+    throw new Error(`route ${id} is open to participants but verifies no manage token`);
   return buildRoute(id, fn, options, authentication(options));
 }

@@ -2,7 +2,7 @@
  * Runs a zod schema and turns its issues into API.md's `errors` (dotted paths, every failing
  * field, messages in the caller's language).
  */
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import ko from 'zod/v4/locales/ko.js';
 import { validationFailed, type FieldError } from '#domain/errors';

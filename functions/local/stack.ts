@@ -7,7 +7,17 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { createTables, dynamoClient, localCredentials, localRegion, startDynamoDbLocal, startSesEmulator, type RunningDynamo, type RunningSes, type TableNames } from '#local/engines';
+import {
+  createTables,
+  dynamoClient,
+  localCredentials,
+  localRegion,
+  startDynamoDbLocal,
+  startSesEmulator,
+  type RunningDynamo,
+  type RunningSes,
+  type TableNames,
+} from '#local/engines';
 import { createGateway } from '#local/gateway';
 import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
 import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID, LOCAL_TEAM_ID, WALLET_ENV, localWalletKeys } from '#local/wallet-keys';
@@ -120,7 +130,13 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       });
     } else for (const name of WALLET_ENV) delete process.env[name];
     const dynamoForWorkers = dynamoClient(dynamo.endpoint);
-    const workers = await startWorkers({ dynamo: dynamoForWorkers, endpoint: dynamo.endpoint, table: tables.data, stateDir, sweepSeconds: options.sweepSeconds });
+    const workers = await startWorkers({
+      dynamo: dynamoForWorkers,
+      endpoint: dynamo.endpoint,
+      table: tables.data,
+      stateDir,
+      sweepSeconds: options.sweepSeconds,
+    });
     started.push({
       stop: async () => {
         await workers.stop();

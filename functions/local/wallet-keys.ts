@@ -16,7 +16,15 @@ export const LOCAL_TEAM_ID = 'GATEPASS00';
 export const LOCAL_GOOGLE_ISSUER_ID = '3388000000000000000';
 export const LOCAL_SERVICE_ACCOUNT = 'gatepass-local@gatepass-local.iam.gserviceaccount.com';
 /** Every variable that configures wallet passes (functions/config.ts), cleared for a stack without them. */
-export const WALLET_ENV = ['APPLE_PASS_TYPE_ID', 'APPLE_TEAM_ID', 'APPLE_PASS_CERTIFICATES', 'APPLE_PASS_SECRET_ARN', 'GOOGLE_WALLET_ISSUER_ID', 'GOOGLE_WALLET_KEY', 'GOOGLE_WALLET_SECRET_ARN'] as const;
+export const WALLET_ENV = [
+  'APPLE_PASS_TYPE_ID',
+  'APPLE_TEAM_ID',
+  'APPLE_PASS_CERTIFICATES',
+  'APPLE_PASS_SECRET_ARN',
+  'GOOGLE_WALLET_ISSUER_ID',
+  'GOOGLE_WALLET_KEY',
+  'GOOGLE_WALLET_SECRET_ARN',
+] as const;
 
 export interface LocalWalletKeys {
   /** The JSON a deployed Apple pass secret holds: signerCert, signerKey, wwdr (PEM). */
@@ -29,9 +37,20 @@ export interface LocalWalletKeys {
   googlePublicKeyFile: string;
 }
 
-const rsaKey = () => generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const rsaKey = () =>
+  generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
 
-function certificate(options: { subject: forge.pki.CertificateField[]; publicKey: string; issuer?: { subject: forge.pki.CertificateField[]; privateKey: string }; selfKey?: string; ca: boolean }): string {
+function certificate(options: {
+  subject: forge.pki.CertificateField[];
+  publicKey: string;
+  issuer?: { subject: forge.pki.CertificateField[]; privateKey: string };
+  selfKey?: string;
+  ca: boolean;
+}): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(options.publicKey);
   // A positive serial (leading byte below 0x80).
@@ -42,8 +61,14 @@ function certificate(options: { subject: forge.pki.CertificateField[]; publicKey
   cert.setIssuer(options.issuer?.subject ?? options.subject);
   cert.setExtensions(
     options.ca
-      ? [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }]
-      : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true, critical: true }],
+      ? [
+          { name: 'basicConstraints', cA: true, critical: true },
+          { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true, critical: true },
+        ],
   );
   cert.sign(forge.pki.privateKeyFromPem(options.issuer?.privateKey ?? options.selfKey!), forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
@@ -52,12 +77,23 @@ function certificate(options: { subject: forge.pki.CertificateField[]; publicKey
 /** Makes the material on first use, then reads it back (like the server secret and badge seeds). */
 export function localWalletKeys(stateDir: string): LocalWalletKeys {
   const dir = join(stateDir, 'wallet');
-  const files = { apple: join(dir, 'apple-pass.json'), google: join(dir, 'google-service-account.json'), ca: join(dir, 'ca.pem'), googlePublic: join(dir, 'google-public.pem') };
+  const files = {
+    apple: join(dir, 'apple-pass.json'),
+    google: join(dir, 'google-service-account.json'),
+    ca: join(dir, 'ca.pem'),
+    googlePublic: join(dir, 'google-public.pem'),
+  };
   if (!Object.values(files).every((f) => existsSync(f))) {
     mkdirSync(dir, { recursive: true });
     const [root, wwdr, signer, google] = [rsaKey(), rsaKey(), rsaKey(), rsaKey()];
-    const rootSubject = [{ name: 'commonName', value: 'Gatepass Local Root (not Apple)' }, { name: 'organizationName', value: 'Gatepass local stack' }];
-    const wwdrSubject = [{ name: 'commonName', value: 'Gatepass Local WWDR stand-in (not Apple)' }, { name: 'organizationName', value: 'Gatepass local stack' }];
+    const rootSubject = [
+      { name: 'commonName', value: 'Gatepass Local Root (not Apple)' },
+      { name: 'organizationName', value: 'Gatepass local stack' },
+    ];
+    const wwdrSubject = [
+      { name: 'commonName', value: 'Gatepass Local WWDR stand-in (not Apple)' },
+      { name: 'organizationName', value: 'Gatepass local stack' },
+    ];
     const signerSubject = [
       { name: 'commonName', value: `Pass Type ID: ${LOCAL_PASS_TYPE_ID}` },
       { type: '0.9.2342.19200300.100.1.1', value: LOCAL_PASS_TYPE_ID },
@@ -65,12 +101,31 @@ export function localWalletKeys(stateDir: string): LocalWalletKeys {
       { name: 'organizationName', value: 'Gatepass local stack' },
     ];
     const caPem = certificate({ subject: rootSubject, publicKey: root.publicKey, selfKey: root.privateKey, ca: true });
-    const wwdrPem = certificate({ subject: wwdrSubject, publicKey: wwdr.publicKey, issuer: { subject: rootSubject, privateKey: root.privateKey }, ca: true });
-    const signerPem = certificate({ subject: signerSubject, publicKey: signer.publicKey, issuer: { subject: wwdrSubject, privateKey: wwdr.privateKey }, ca: false });
+    const wwdrPem = certificate({
+      subject: wwdrSubject,
+      publicKey: wwdr.publicKey,
+      issuer: { subject: rootSubject, privateKey: root.privateKey },
+      ca: true,
+    });
+    const signerPem = certificate({
+      subject: signerSubject,
+      publicKey: signer.publicKey,
+      issuer: { subject: wwdrSubject, privateKey: wwdr.privateKey },
+      ca: false,
+    });
     writeFileSync(files.ca, caPem);
     writeFileSync(files.apple, JSON.stringify({ signerCert: signerPem, signerKey: signer.privateKey, wwdr: wwdrPem }), { mode: 0o600 });
-    writeFileSync(files.google, JSON.stringify({ type: 'service_account', client_email: LOCAL_SERVICE_ACCOUNT, private_key: google.privateKey }), { mode: 0o600 });
+    writeFileSync(
+      files.google,
+      JSON.stringify({ type: 'service_account', client_email: LOCAL_SERVICE_ACCOUNT, private_key: google.privateKey }),
+      { mode: 0o600 },
+    );
     writeFileSync(files.googlePublic, google.publicKey);
   }
-  return { appleSecret: readFileSync(files.apple, 'utf8'), googleSecret: readFileSync(files.google, 'utf8'), caFile: files.ca, googlePublicKeyFile: files.googlePublic };
+  return {
+    appleSecret: readFileSync(files.apple, 'utf8'),
+    googleSecret: readFileSync(files.google, 'utf8'),
+    caFile: files.ca,
+    googlePublicKeyFile: files.googlePublic,
+  };
 }

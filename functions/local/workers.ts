@@ -21,7 +21,7 @@ import { localCredentials, localRegion } from '#local/engines';
 const BATCH_SIZE = 10;
 const RETRY_ATTEMPTS = 3;
 
-type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 type ScheduledHandler = () => Promise<unknown>;
 
 export interface WorkerOptions {
@@ -51,10 +51,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   if (!streamArn) throw new Error(`table ${options.table} has no stream`);
   const load = async <T>(id: string) => ((await import(`../handlers/${id}.ts`)) as { handler: T }).handler;
   const streamWorkers = await Promise.all(
-    (workers as readonly Worker[]).filter((w) => w.trigger === 'outbox-stream').map(async (w) => ({ id: w.id, handler: await load<StreamHandler>(w.id) })),
+    (workers as readonly Worker[])
+      .filter((w) => w.trigger === 'outbox-stream')
+      .map(async (w) => ({ id: w.id, handler: await load<StreamHandler>(w.id) })),
   );
   const scheduled = await Promise.all(
-    (workers as readonly Worker[]).filter((w) => w.trigger === 'schedule').map(async (w) => ({ id: w.id, handler: await load<ScheduledHandler>(w.id) })),
+    (workers as readonly Worker[])
+      .filter((w) => w.trigger === 'schedule')
+      .map(async (w) => ({ id: w.id, handler: await load<ScheduledHandler>(w.id) })),
   );
 
   let stopped = false;
@@ -80,7 +84,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
         pending = pending.slice(failedFrom);
         if (attempt > RETRY_ATTEMPTS) {
           // As the deployed DLQ: where it failed (shard, sequence numbers), not the records.
-          const entry = { at: new Date().toISOString(), worker: worker.id, streamArn, shardId, startSequenceNumber: pending[0]?.dynamodb?.SequenceNumber, endSequenceNumber: pending.at(-1)?.dynamodb?.SequenceNumber, batchSize: pending.length };
+          const entry = {
+            at: new Date().toISOString(),
+            worker: worker.id,
+            streamArn,
+            shardId,
+            startSequenceNumber: pending[0]?.dynamodb?.SequenceNumber,
+            endSequenceNumber: pending.at(-1)?.dynamodb?.SequenceNumber,
+            batchSize: pending.length,
+          };
           appendFileSync(join(options.stateDir, 'stream-dlq.jsonl'), `${JSON.stringify(entry)}\n`);
           log(`stream worker ${worker.id} gave up on ${pending.length} record(s); recorded in .gatepass/stream-dlq.jsonl`);
           break;
@@ -94,7 +106,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of described.StreamDescription?.Shards ?? []) {
       if (!shard.ShardId || iterators.has(shard.ShardId)) continue;
-      const it = await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+      const it = await streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       iterators.set(shard.ShardId, it.ShardIterator);
     }
   }

@@ -39,7 +39,16 @@ export async function calendar(event: StoredEvent, registration: StoredRegistrat
       .flatMap((s) => {
         const session = event.sessions.find((x) => x.id === s.id);
         return session
-          ? [{ ...base, uid: `${event.id}.${session.id}@gatepass`, title: `${session.name[locale]} · ${event.name[locale]}`, start: Date.parse(session.startsAt), end: Date.parse(session.endsAt), status: 'CONFIRMED' as const }]
+          ? [
+              {
+                ...base,
+                uid: `${event.id}.${session.id}@gatepass`,
+                title: `${session.name[locale]} · ${event.name[locale]}`,
+                start: Date.parse(session.startsAt),
+                end: Date.parse(session.endsAt),
+                status: 'CONFIRMED' as const,
+              },
+            ]
           : [];
       }),
   ];
@@ -59,8 +68,9 @@ export interface ComposeInput {
 export async function composeMime(input: ComposeInput): Promise<Buffer> {
   // nodemailer's CommonJS build, loaded on first use: its ESM build's built-ins (node:net, node:url...)
   // would load at every cold start of the bundle, even behind a dynamic import (http/commonjs.ts).
-  const { default: MailComposer } = loadCommonJs<typeof import('nodemailer/lib/mail-composer/index.js')>('nodemailer/lib/mail-composer', () =>
-    require('nodemailer/lib/mail-composer'),
+  const { default: MailComposer } = loadCommonJs<typeof import('nodemailer/lib/mail-composer/index.js')>(
+    'nodemailer/lib/mail-composer',
+    () => require('nodemailer/lib/mail-composer'),
   );
   const mail = new MailComposer({
     from: input.from,
@@ -70,7 +80,17 @@ export async function composeMime(input: ComposeInput): Promise<Buffer> {
     html: input.content.html,
     textEncoding: 'base64',
     attachments: [
-      ...(input.badgePng ? [{ filename: 'badge.png', content: Buffer.from(input.badgePng), contentType: 'image/png', cid: BADGE_CID, contentDisposition: 'inline' as const }] : []),
+      ...(input.badgePng
+        ? [
+            {
+              filename: 'badge.png',
+              content: Buffer.from(input.badgePng),
+              contentType: 'image/png',
+              cid: BADGE_CID,
+              contentDisposition: 'inline' as const,
+            },
+          ]
+        : []),
       ...(input.ics ? [{ filename: 'event.ics', content: input.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : []),
     ],
   });

@@ -39,23 +39,44 @@ type Copy = { subject: string; lead: string };
 const copy: Record<EmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
   confirmed: {
     ko: (e) => ({ subject: `[${e}] 등록이 확정되었습니다`, lead: '등록이 확정되었습니다. 행사장 입구에서 아래 QR 배지를 보여 주세요.' }),
-    en: (e) => ({ subject: `[${e}] Your registration is confirmed`, lead: 'Your registration is confirmed. Show the QR badge below at the entrance.' }),
+    en: (e) => ({
+      subject: `[${e}] Your registration is confirmed`,
+      lead: 'Your registration is confirmed. Show the QR badge below at the entrance.',
+    }),
   },
   promoted: {
-    ko: (e) => ({ subject: `[${e}] 대기 중이던 좌석이 확정되었습니다`, lead: '대기자 명단에서 좌석이 확정되었습니다. 행사장 입구에서 아래 QR 배지를 보여 주세요.' }),
-    en: (e) => ({ subject: `[${e}] A seat is now yours`, lead: 'A seat came free and is now yours. Show the QR badge below at the entrance.' }),
+    ko: (e) => ({
+      subject: `[${e}] 대기 중이던 좌석이 확정되었습니다`,
+      lead: '대기자 명단에서 좌석이 확정되었습니다. 행사장 입구에서 아래 QR 배지를 보여 주세요.',
+    }),
+    en: (e) => ({
+      subject: `[${e}] A seat is now yours`,
+      lead: 'A seat came free and is now yours. Show the QR badge below at the entrance.',
+    }),
   },
   waitlisted: {
-    ko: (e) => ({ subject: `[${e}] 대기자 명단에 등록되었습니다`, lead: '현재 정원이 모두 찼습니다. 좌석이 생기면 신청 순서대로 확정하고 이메일로 알려 드립니다.' }),
-    en: (e) => ({ subject: `[${e}] You are on the waitlist`, lead: 'The event is full for now. When a seat frees up, it goes to the next in line and we will email you.' }),
+    ko: (e) => ({
+      subject: `[${e}] 대기자 명단에 등록되었습니다`,
+      lead: '현재 정원이 모두 찼습니다. 좌석이 생기면 신청 순서대로 확정하고 이메일로 알려 드립니다.',
+    }),
+    en: (e) => ({
+      subject: `[${e}] You are on the waitlist`,
+      lead: 'The event is full for now. When a seat frees up, it goes to the next in line and we will email you.',
+    }),
   },
   cancelled: {
     ko: (e) => ({ subject: `[${e}] 등록이 취소되었습니다`, lead: '등록이 취소되었습니다. 배지는 더 이상 사용할 수 없습니다.' }),
     en: (e) => ({ subject: `[${e}] Your registration is cancelled`, lead: 'Your registration is cancelled. Its badge no longer admits.' }),
   },
   manage_link: {
-    ko: (e) => ({ subject: `[${e}] 등록 관리 링크`, lead: '요청하신 등록 관리 링크입니다. 이 링크로 등록 내용을 확인, 변경 또는 취소할 수 있습니다.' }),
-    en: (e) => ({ subject: `[${e}] Your registration link`, lead: 'Here is the link you asked for: view, change or cancel your registration with it.' }),
+    ko: (e) => ({
+      subject: `[${e}] 등록 관리 링크`,
+      lead: '요청하신 등록 관리 링크입니다. 이 링크로 등록 내용을 확인, 변경 또는 취소할 수 있습니다.',
+    }),
+    en: (e) => ({
+      subject: `[${e}] Your registration link`,
+      lead: 'Here is the link you asked for: view, change or cancel your registration with it.',
+    }),
   },
 };
 
@@ -76,7 +97,13 @@ const labels = {
     imagesOff: 'QR 코드가 보이지 않으면 배지 PDF를 열어 입구에서 보여 주세요.',
     copyLink: '버튼이 열리지 않으면 이 주소를 브라우저에 붙여 넣으세요:',
     private: '이 이메일의 링크는 본인만 사용하세요. 링크를 가진 사람은 누구나 이 등록을 변경하거나 취소할 수 있습니다.',
-    status: { confirmed: '등록 확정', promoted: '좌석 확정', waitlisted: '대기자 명단 등록', cancelled: '등록 취소', manage_link: '등록 관리 링크' },
+    status: {
+      confirmed: '등록 확정',
+      promoted: '좌석 확정',
+      waitlisted: '대기자 명단 등록',
+      cancelled: '등록 취소',
+      manage_link: '등록 관리 링크',
+    },
   },
   en: {
     hello: (n: string) => `Dear ${n},`,
@@ -94,16 +121,35 @@ const labels = {
     imagesOff: 'No QR code above? Open the badge PDF and show it at the entrance.',
     copyLink: 'If a button does not open, paste this address into your browser:',
     private: 'Keep this email to yourself: anyone with its links can change or cancel this registration.',
-    status: { confirmed: 'Registration confirmed', promoted: 'Seat confirmed', waitlisted: 'On the waitlist', cancelled: 'Registration cancelled', manage_link: 'Your registration link' },
+    status: {
+      confirmed: 'Registration confirmed',
+      promoted: 'Seat confirmed',
+      waitlisted: 'On the waitlist',
+      cancelled: 'Registration cancelled',
+      manage_link: 'Your registration link',
+    },
   },
 } satisfies Record<'ko' | 'en', { status: Record<EmailKind, string> } & Record<string, unknown>>;
 
 /** The badge's colours (functions/badges/layout.ts), so the email and the printed badge look alike. */
-const colour = { page: '#EEF1F6', paper: '#FFFFFF', header: '#1B2A4A', onHeader: '#FFFFFF', onHeaderMuted: '#C5CEE0', ink: '#111111', muted: '#4A4A4A', rule: '#D9DEE8' } as const;
+const colour = {
+  page: '#EEF1F6',
+  paper: '#FFFFFF',
+  header: '#1B2A4A',
+  onHeader: '#FFFFFF',
+  onHeaderMuted: '#C5CEE0',
+  ink: '#111111',
+  muted: '#4A4A4A',
+  rule: '#D9DEE8',
+} as const;
 const font = "'Apple SD Gothic Neo','Malgun Gothic','Noto Sans KR',Arial,Helvetica,sans-serif";
 
 function when(event: StoredEvent, locale: 'ko' | 'en'): string {
-  const fmt = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: event.timezone });
+  const fmt = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone: event.timezone,
+  });
   const end = new Intl.DateTimeFormat(locale === 'ko' ? 'ko-KR' : 'en-GB', { timeStyle: 'short', timeZone: event.timezone });
   return `${fmt.format(new Date(event.startsAt))} – ${end.format(new Date(event.endsAt))} (${event.timezone})`;
 }
@@ -121,13 +167,16 @@ export function emailContent(ctx: EmailContext): EmailContent {
   const showSessions = kind !== 'cancelled' && sessionLines.length > 0;
   const time = when(event, locale);
   // A cancelled registration has nothing left to open; downloads only beside the badge they fetch.
-  const buttons = kind === 'cancelled' ? [] : [
-    { label: l.manage, href: links.manage, primary: true },
-    ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
-    ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
-    ...(ctx.badgeCid && links.appleWallet ? [{ label: l.appleWallet, href: links.appleWallet, primary: false }] : []),
-    ...(ctx.badgeCid && links.googleWallet ? [{ label: l.googleWallet, href: links.googleWallet, primary: false }] : []),
-  ];
+  const buttons =
+    kind === 'cancelled'
+      ? []
+      : [
+          { label: l.manage, href: links.manage, primary: true },
+          ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
+          ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
+          ...(ctx.badgeCid && links.appleWallet ? [{ label: l.appleWallet, href: links.appleWallet, primary: false }] : []),
+          ...(ctx.badgeCid && links.googleWallet ? [{ label: l.googleWallet, href: links.googleWallet, primary: false }] : []),
+        ];
 
   const text = [
     l.hello(r.name),
@@ -162,11 +211,20 @@ export function emailContent(ctx: EmailContext): EmailContent {
 <p style="margin:10px 0 0;font-size:14px;line-height:1.5;color:${colour.onHeaderMuted}">${e(l.when)}: ${e(time)}<br>${e(l.where)}: ${e(event.venue)}</p>
 </td></tr>
 ${row(`<p style="margin:0 0 12px">${e(l.hello(r.name))}</p><p style="margin:0">${e(c.lead)}</p>`, 'padding-top:24px;padding-bottom:16px')}
-${ctx.badgeCid ? row(`<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center" style="margin:0 auto;border:1px solid ${colour.rule};border-radius:8px"><tr><td align="center" style="padding:16px;font-family:${font}">` +
-    `<img src="cid:${e(ctx.badgeCid)}" alt="${e(l.badgeAlt(r.name))}" width="200" height="200" style="display:block;width:200px;height:200px;border:0;outline:none;text-decoration:none;font-family:${font};font-size:13px;color:${colour.muted}">` +
-    `<p style="margin:12px 0 0;font-size:17px;line-height:1.3;font-weight:bold;color:${colour.ink}">${e(r.name)}</p>` +
-    (r.organization ? `<p style="margin:4px 0 0;font-size:14px;line-height:1.4;color:${colour.muted}">${e(r.organization)}</p>` : '') +
-    `</td></tr></table><p style="margin:8px 0 0;font-size:13px;line-height:1.5;color:${colour.muted};text-align:center">${e(l.imagesOff)}</p>`, 'padding-bottom:16px') : ''}
+${
+  ctx.badgeCid
+    ? row(
+        `<table role="presentation" cellpadding="0" cellspacing="0" border="0" align="center" style="margin:0 auto;border:1px solid ${colour.rule};border-radius:8px"><tr><td align="center" style="padding:16px;font-family:${font}">` +
+          `<img src="cid:${e(ctx.badgeCid)}" alt="${e(l.badgeAlt(r.name))}" width="200" height="200" style="display:block;width:200px;height:200px;border:0;outline:none;text-decoration:none;font-family:${font};font-size:13px;color:${colour.muted}">` +
+          `<p style="margin:12px 0 0;font-size:17px;line-height:1.3;font-weight:bold;color:${colour.ink}">${e(r.name)}</p>` +
+          (r.organization
+            ? `<p style="margin:4px 0 0;font-size:14px;line-height:1.4;color:${colour.muted}">${e(r.organization)}</p>`
+            : '') +
+          `</td></tr></table><p style="margin:8px 0 0;font-size:13px;line-height:1.5;color:${colour.muted};text-align:center">${e(l.imagesOff)}</p>`,
+        'padding-bottom:16px',
+      )
+    : ''
+}
 ${showSessions ? row(`<p style="margin:0 0 6px;font-weight:bold">${e(l.sessions)}</p><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${sessionLines.map((s) => `<tr><td style="${cell};padding:6px 0;border-top:1px solid ${colour.rule}">${e(s.name)}</td><td align="right" style="${cell};padding:6px 0;border-top:1px solid ${colour.rule};color:${colour.muted};white-space:nowrap">${e(s.status)}</td></tr>`).join('')}</table>`, 'padding-bottom:16px') : ''}
 ${buttons.length ? row(`${buttons.map(button).join('\n')}<p style="margin:8px 0 0;font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.copyLink)}<br><a href="${e(links.manage)}" style="color:${colour.header};word-break:break-all">${e(links.manage)}</a></p>`, 'padding-bottom:20px') : ''}
 ${kind !== 'cancelled' ? `<tr><td style="font-family:${font};padding:16px 28px 24px;border-top:1px solid ${colour.rule};font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.private)}</td></tr>` : '<tr><td style="padding:0 0 8px"></td></tr>'}

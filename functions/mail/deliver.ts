@@ -46,7 +46,11 @@ export function manageUrl(settings: DeliveryPorts['settings'], r: StoredRegistra
 
 export function emailLinks(settings: DeliveryPorts['settings'], r: StoredRegistration, token: string): EmailLinks {
   const fragment = `#token=${encodeURIComponent(token)}&event=${encodeURIComponent(r.eventId)}&registration=${encodeURIComponent(r.id)}`;
-  const page = settings.managePageUrl ? settings.managePageUrl.split('#')[0] : settings.siteUrl ? `${settings.siteUrl.replace(/\/+$/, '')}/manage` : undefined;
+  const page = settings.managePageUrl
+    ? settings.managePageUrl.split('#')[0]
+    : settings.siteUrl
+      ? `${settings.siteUrl.replace(/\/+$/, '')}/manage`
+      : undefined;
   if (page) {
     const wallet = settings.wallet;
     return {
@@ -66,14 +70,21 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
   const item = await ports.claim(outboxId, now);
   if (!item) return 'skipped';
   try {
-    const [registration, event] = await Promise.all([ports.readRegistration(item.eventId, item.registrationId), ports.readEvent(item.eventId)]);
+    const [registration, event] = await Promise.all([
+      ports.readRegistration(item.eventId, item.registrationId),
+      ports.readEvent(item.eventId),
+    ]);
     if (!registration || !event) {
       // Nothing to write to (data expired under its TTL): owed to no one.
       await ports.markSent(item.id, now, undefined);
       return 'skipped';
     }
     // Over the address's cap: held back, kept for redrive, never lost (API.md Emails).
-    if (countsTowardsCap(item.kind) && !item.capExempt && !(await ports.takeEmailAllowance(registration.eventId, registration.email, item.id, now))) {
+    if (
+      countsTowardsCap(item.kind) &&
+      !item.capExempt &&
+      !(await ports.takeEmailAllowance(registration.eventId, registration.email, item.id, now))
+    ) {
       await ports.markSuppressed(item.id, now);
       return 'suppressed';
     }
@@ -84,7 +95,14 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
     // The composer (content, QR, calendar, MIME: nodemailer, ics, qrcode) loads on the first email:
     // deployed, a file of its own beside index.mjs (lib/bundling.ts), never parsed at cold start.
     const { composeMessage } = await import('#mail-composer');
-    const mime = await composeMessage({ from: ports.settings.from, kind: item.kind, event, registration, links, ...(badgeToken ? { badgeToken } : {}) });
+    const mime = await composeMessage({
+      from: ports.settings.from,
+      kind: item.kind,
+      event,
+      registration,
+      links,
+      ...(badgeToken ? { badgeToken } : {}),
+    });
     const messageId = await ports.sendRaw(mime);
     await ports.markSent(item.id, new Date(), messageId);
     return 'sent';

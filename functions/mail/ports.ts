@@ -26,6 +26,12 @@ export function deliveryPorts(): DeliveryPorts {
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
     manageTokenKey,
     sendRaw: sendRawEmail,
-    settings: { from: MAIL_FROM, ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}), ...(SITE_URL ? { siteUrl: SITE_URL } : {}), ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}), wallet: walletOffer(settings) },
+    settings: {
+      from: MAIL_FROM,
+      ...(MANAGE_PAGE_URL ? { managePageUrl: MANAGE_PAGE_URL } : {}),
+      ...(SITE_URL ? { siteUrl: SITE_URL } : {}),
+      ...(PUBLIC_API_URL ? { publicApiUrl: PUBLIC_API_URL } : {}),
+      wallet: walletOffer(settings),
+    },
   };
 }

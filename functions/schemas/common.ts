@@ -48,12 +48,18 @@ export const nameRule = () =>
  * under the text rules (line breaks only where `multiline`).
  */
 export const text = (min: number, max: number, options: TextRuleOptions = {}) =>
-  z.pipe(
-    z.string().check(z.trim()),
-    z.transform((s: string) => s.normalize('NFC')),
-  ).check(z.minLength(min), z.maxLength(max), textRules(options));
+  z
+    .pipe(
+      z.string().check(z.trim()),
+      z.transform((s: string) => s.normalize('NFC')),
+    )
+    .check(z.minLength(min), z.maxLength(max), textRules(options));
 
 export const locale = once(() => z.enum(['ko', 'en']));
-export const identifier = once(() => z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - or _, up to 40 characters')));
+export const identifier = once(() =>
+  z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'letters, digits, - or _, up to 40 characters')),
+);
 /** A field or session id an event declares: an identifier that can never be an object's own key (API.md). */
-export const declaredId = once(() => identifier().check(z.refine((id) => !isReservedId(id), '__proto__, constructor and prototype are reserved')));
+export const declaredId = once(() =>
+  identifier().check(z.refine((id) => !isReservedId(id), '__proto__, constructor and prototype are reserved')),
+);

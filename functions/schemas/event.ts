@@ -93,9 +93,9 @@ export type EventInput = z.output<ReturnType<typeof eventInput>>;
 
 /** PATCH: any subset of the event's fields; the merged event is validated again with eventInput. */
 export const eventPatch = once(() =>
-  z.partial(z.strictObject(eventShape())).check(
-    z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
-  ),
+  z
+    .partial(z.strictObject(eventShape()))
+    .check(z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] })),
 );
 export type EventPatch = z.output<ReturnType<typeof eventPatch>>;
 

@@ -22,13 +22,20 @@ export function buildOpenApi() {
   for (const route of routes as readonly Route[]) {
     const security = route.who.includes('anyone')
       ? // Public; a device token, when sent, is still judged (GET /events/{eventId}).
-        route.who.includes('device') ? [{}, { deviceToken: [] }] : []
+        route.who.includes('device')
+        ? [{}, { deviceToken: [] }]
+        : []
       : [
           ...(route.who.some((w) => w === 'admin' || w === 'staff') ? [{ cognito: [] }] : []),
           ...(route.who.includes('participant') ? [{ manageToken: [] }] : []),
           ...(route.who.includes('device') ? [{ deviceToken: [] }] : []),
         ];
-    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
     const success = route.produces
       ? { content: Object.fromEntries(route.produces.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
       : route.response
@@ -37,7 +44,10 @@ export function buildOpenApi() {
     const responses: Record<string, unknown> = { [route.status]: { description: 'Success', ...success } };
     if (route.idempotent) {
       (responses[route.status] as Record<string, unknown>).headers = {
-        'Idempotent-Replayed': { description: 'true when this is the first answer to the same Idempotency-Key and body, replayed', schema: { type: 'string', enum: ['true'] } },
+        'Idempotent-Replayed': {
+          description: 'true when this is the first answer to the same Idempotency-Key and body, replayed',
+          schema: { type: 'string', enum: ['true'] },
+        },
       };
     }
     if (route.storesExports) {
@@ -57,7 +67,9 @@ export function buildOpenApi() {
       parameters: [
         ...params,
         ...(route.query ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
-        ...(route.idempotent ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }] : []),
+        ...(route.idempotent
+          ? [{ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', maxLength: 255 } }]
+          : []),
         { name: 'Accept-Language', in: 'header', required: false, schema: { type: 'string', examples: ['ko', 'en'] } },
       ],
       ...(route.request ? { requestBody: { required: true, content: { 'application/json': { schema: ref(route.request) } } } } : {}),
@@ -78,7 +90,12 @@ export function buildOpenApi() {
       securitySchemes: {
         cognito: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Cognito access token; groups admin / staff' },
         manageToken: { type: 'apiKey', in: 'header', name: 'X-Manage-Token', description: "A registration's manage token" },
-        deviceToken: { type: 'http', scheme: 'bearer', bearerFormat: 'gpd_…', description: "A paired door scanner's device token (POST /devices/pair): its own event's scanner routes, at its own places" },
+        deviceToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'gpd_…',
+          description: "A paired door scanner's device token (POST /devices/pair): its own event's scanner routes, at its own places",
+        },
       },
     },
   };

@@ -12,10 +12,12 @@ export type RegistrationForm = Pick<StoredEvent, 'sessions' | 'fields'>;
 
 // Built on first use (see common.ts), once.
 const email = once(() =>
-  z.pipe(
-    z.string().check(z.trim(), z.maxLength(254)),
-    z.transform((s: string) => s.normalize('NFC')),
-  ).check(z.email()),
+  z
+    .pipe(
+      z.string().check(z.trim(), z.maxLength(254)),
+      z.transform((s: string) => s.normalize('NFC')),
+    )
+    .check(z.email()),
 );
 
 function answerSchema(field: FormField) {
@@ -28,12 +30,10 @@ function answerSchema(field: FormField) {
     case 'select':
       return z.enum(values as [string, ...string[]]);
     case 'multiselect':
-      return z
-        .array(z.enum(values as [string, ...string[]]))
-        .check(
-          z.minLength(field.required ? 1 : 0),
-          z.refine((a) => new Set(a).size === a.length, 'each option at most once'),
-        );
+      return z.array(z.enum(values as [string, ...string[]])).check(
+        z.minLength(field.required ? 1 : 0),
+        z.refine((a) => new Set(a).size === a.length, 'each option at most once'),
+      );
     case 'checkbox':
       return field.required ? z.literal(true) : z.boolean();
     case 'country':
@@ -91,9 +91,9 @@ export type RegistrationInput = z.output<ReturnType<typeof registrationInput>>;
 
 /** PATCH: any subset of the details and sessions (never the email); answers are replaced whole. */
 export function registrationPatch(event: RegistrationForm) {
-  return z.partial(z.strictObject(detailsShape(event))).check(
-    z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }),
-  );
+  return z
+    .partial(z.strictObject(detailsShape(event)))
+    .check(z.refine((p) => Object.keys(p).length > 0, { message: 'at least one field to change', path: [] }));
 }
 export type RegistrationPatch = z.output<ReturnType<typeof registrationPatch>>;
 

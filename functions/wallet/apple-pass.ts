@@ -26,11 +26,21 @@ function solidPng(size: number, hex: string): Buffer {
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(Array.from({ length: size }, () => row)))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 let icons: Record<string, Buffer> | undefined;
-const passIcons = () => (icons ??= { 'icon.png': solidPng(29, PASS_COLOURS.background), 'icon@2x.png': solidPng(58, PASS_COLOURS.background), 'icon@3x.png': solidPng(87, PASS_COLOURS.background) });
+const passIcons = () =>
+  (icons ??= {
+    'icon.png': solidPng(29, PASS_COLOURS.background),
+    'icon@2x.png': solidPng(58, PASS_COLOURS.background),
+    'icon@3x.png': solidPng(87, PASS_COLOURS.background),
+  });
 
 /** passkit-generator writes pass.strings values unescaped: a quote or backslash in an event name would break the file. */
 const stringsValue = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\r?\n/g, '\\n');
@@ -39,7 +49,12 @@ const stringsValue = (s: string) => s.replace(/\\/g, '\\\\').replace(/"/g, '\\"'
 export function buildApplePass(pass: ApplePass, signing: AppleSigning): Buffer {
   const pkpass = new PKPass(
     { ...passIcons() },
-    { wwdr: signing.wwdr, signerCert: signing.signerCert, signerKey: signing.signerKey, ...(signing.signerKeyPassphrase ? { signerKeyPassphrase: signing.signerKeyPassphrase } : {}) },
+    {
+      wwdr: signing.wwdr,
+      signerCert: signing.signerCert,
+      signerKey: signing.signerKey,
+      ...(signing.signerKeyPassphrase ? { signerKeyPassphrase: signing.signerKeyPassphrase } : {}),
+    },
     { formatVersion: 1, passTypeIdentifier: signing.passTypeIdentifier, teamIdentifier: signing.teamIdentifier, ...pass.props },
   );
   pkpass.type = 'eventTicket';

@@ -48,7 +48,10 @@ function expected(route: Route, kind: Kind): Expected {
 async function pairedToken(forEvent: string, name: string): Promise<{ id: string; token: string }> {
   const created = await stack.call('POST', `/events/${forEvent}/devices`, { token: admin, body: { name } });
   expect(created.status, created.text).toBe(201);
-  const paired = await stack.call('POST', '/devices/pair', { body: { code: created.json.pairing.code }, headers: { 'cloudfront-viewer-address': `192.0.2.${address++}:1` } });
+  const paired = await stack.call('POST', '/devices/pair', {
+    body: { code: created.json.pairing.code },
+    headers: { 'cloudfront-viewer-address': `192.0.2.${address++}:1` },
+  });
   expect(paired.status, paired.text).toBe(201);
   return { id: created.json.id, token: paired.json.deviceToken };
 }
@@ -57,7 +60,8 @@ beforeAll(async () => {
   stack = await startTestStack({ sweepSeconds: 3600 });
   ddb = dynamoClient(stack.dynamoEndpoint);
   admin = await stack.token('admin');
-  const event = async () => (await stack.call('POST', '/events', { token: admin, body: openEvent({ capacity: 10_000 }) })).json.id as string;
+  const event = async () =>
+    (await stack.call('POST', '/events', { token: admin, body: openEvent({ capacity: 10_000 }) })).json.id as string;
   eventId = await event();
   const otherEventId = await event();
   registrationId = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1) })).json.id;
@@ -68,13 +72,25 @@ beforeAll(async () => {
   tokens.revoked = revoked.token;
   const replaced = await pairedToken(eventId, 'replaced');
   const fresh = await stack.call('POST', `/events/${eventId}/devices/${replaced.id}/pairing`, { token: admin });
-  expect((await stack.call('POST', '/devices/pair', { body: { code: fresh.json.pairing.code }, headers: { 'cloudfront-viewer-address': '192.0.2.200:1' } })).status).toBe(201);
+  expect(
+    (
+      await stack.call('POST', '/devices/pair', {
+        body: { code: fresh.json.pairing.code },
+        headers: { 'cloudfront-viewer-address': '192.0.2.200:1' },
+      })
+    ).status,
+  ).toBe(201);
   tokens.replaced = replaced.token;
   const expired = await pairedToken(eventId, 'expired');
   const items = await ddb.send(new ScanCommand({ TableName: stack.tables.data, ConsistentRead: true }));
   const item = items.Items!.find((i) => i.pk!.S!.startsWith('DEVICETOKEN#') && i.deviceId?.S === expired.id)!;
   await ddb.send(
-    new UpdateItemCommand({ TableName: stack.tables.data, Key: { pk: item.pk!, sk: item.sk! }, UpdateExpression: 'SET validUntil = :t', ExpressionAttributeValues: { ':t': { S: '2020-01-01T00:00:00.000Z' } } }),
+    new UpdateItemCommand({
+      TableName: stack.tables.data,
+      Key: { pk: item.pk!, sk: item.sk! },
+      UpdateExpression: 'SET validUntil = :t',
+      ExpressionAttributeValues: { ':t': { S: '2020-01-01T00:00:00.000Z' } },
+    }),
   );
   tokens.expired = expired.token;
   tokens.unknown = `gpd_${'A'.repeat(32)}`;
@@ -114,9 +130,17 @@ describe('the device matrix itself', () => {
   it('covers every outcome, and the scanner routes are exactly those API.md lists', () => {
     const wants = new Set((routes as readonly Route[]).flatMap((route) => kinds.map((k) => String(expected(route, k)))));
     expect([...wants].sort()).toEqual(['403', 'allowed', 'device_revoked', 'unauthorized']);
-    const open = (routes as readonly Route[]).filter((r) => (r.who as readonly Role[]).includes('device')).map((r) => `${r.method} ${r.path}`);
+    const open = (routes as readonly Route[])
+      .filter((r) => (r.who as readonly Role[]).includes('device'))
+      .map((r) => `${r.method} ${r.path}`);
     expect(open.sort()).toEqual(
-      ['GET /events/{eventId}', 'GET /events/{eventId}/badge-keys', 'GET /events/{eventId}/roster', 'POST /events/{eventId}/checkins', 'POST /events/{eventId}/checkins/batch'].sort(),
+      [
+        'GET /events/{eventId}',
+        'GET /events/{eventId}/badge-keys',
+        'GET /events/{eventId}/roster',
+        'POST /events/{eventId}/checkins',
+        'POST /events/{eventId}/checkins/batch',
+      ].sort(),
     );
   });
 });

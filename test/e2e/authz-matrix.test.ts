@@ -68,8 +68,16 @@ const bearer = (name: string) => (): Sent => ({ headers: { authorization: `Beare
 const callers: Caller[] = [
   { name: 'anonymous', kind: 'anonymous', credentials: () => ({ headers: {} }) },
   { name: 'participant (own manage token)', kind: 'own', credentials: ({ a }) => ({ headers: { 'x-manage-token': a.manageToken } }) },
-  { name: 'participant (own token in ?token=)', kind: 'own', credentials: ({ a }) => ({ headers: {}, query: `token=${encodeURIComponent(a.manageToken)}` }) },
-  { name: "another participant (B's token on A)", kind: 'other', credentials: ({ b }) => ({ headers: { 'x-manage-token': b.manageToken } }) },
+  {
+    name: 'participant (own token in ?token=)',
+    kind: 'own',
+    credentials: ({ a }) => ({ headers: {}, query: `token=${encodeURIComponent(a.manageToken)}` }),
+  },
+  {
+    name: "another participant (B's token on A)",
+    kind: 'other',
+    credentials: ({ b }) => ({ headers: { 'x-manage-token': b.manageToken } }),
+  },
   { name: 'staff', kind: 'jwt', roles: ['staff'], credentials: bearer('staff') },
   { name: 'admin', kind: 'jwt', roles: ['admin', 'staff'], credentials: bearer('admin') },
   { name: 'a valid JWT in no group', kind: 'jwt', roles: [], credentials: bearer('none') },
@@ -82,7 +90,11 @@ const callers: Caller[] = [
   { name: 'admin JWT with alg: none', kind: 'invalid', credentials: bearer('algNone') },
   { name: 'a garbage bearer', kind: 'invalid', credentials: () => ({ headers: { authorization: 'Bearer not.a.jwt' } }) },
   { name: 'Basic credentials', kind: 'invalid', credentials: () => ({ headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } }) },
-  { name: 'a tampered manage token', kind: 'invalid', credentials: ({ a }) => ({ headers: { 'x-manage-token': `${a.manageToken.slice(0, -2)}AA` } }) },
+  {
+    name: 'a tampered manage token',
+    kind: 'invalid',
+    credentials: ({ a }) => ({ headers: { 'x-manage-token': `${a.manageToken.slice(0, -2)}AA` } }),
+  },
 ];
 
 type Expected = 'allowed' | 401 | 403;
@@ -150,7 +162,9 @@ function expected(route: Route, caller: Caller): Expected {
 }
 
 async function register(i: number): Promise<Reg> {
-  const r = await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(i, { email: `authz-${randomUUID()}@example.com` }) });
+  const r = await stack.call('POST', `/events/${eventId}/registrations`, {
+    body: participant(i, { email: `authz-${randomUUID()}@example.com` }),
+  });
   expect(r.status, r.text).toBe(201);
   return r.json as Reg;
 }
@@ -162,7 +176,15 @@ beforeAll(async () => {
   const otherState = mkdtempSync(join(tmpdir(), 'gatepass-other-issuer-'));
   const { kid } = (await issuerKey(stack.stateDir)).publicJwk;
   const now = Math.floor(Date.now() / 1000);
-  const adminClaims = { 'cognito:groups': ['admin'], token_use: 'access', client_id: localClientId, iss: localIssuer, sub: 'someone', iat: now, exp: now + 3600 };
+  const adminClaims = {
+    'cognito:groups': ['admin'],
+    token_use: 'access',
+    client_id: localClientId,
+    iss: localIssuer,
+    sub: 'someone',
+    iat: now,
+    exp: now + 3600,
+  };
   const otherPrivate = (await issuerKey(otherState)).privateJwk;
   Object.assign(tokens, {
     admin,

@@ -20,7 +20,8 @@ afterAll(() => stack?.stop());
 
 describe('badges', () => {
   it('render as SVG, PNG (whose QR decodes to badge.token) and PDF for the participant and staff', async () => {
-    const reg = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1, { name: '최예린 (Yerin Choi)' }) })).json;
+    const reg = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1, { name: '최예린 (Yerin Choi)' }) }))
+      .json;
     const path = `/events/${eventId}/registrations/${reg.id}/badge`;
     const svg = await stack.call('GET', `${path}?format=svg`, { headers: { 'x-manage-token': reg.manageToken } });
     const png = await fetch(`${stack.url}${path}?format=png`, { headers: { authorization: `Bearer ${staff}` } });
@@ -31,7 +32,11 @@ describe('badges', () => {
     const image = PNG.sync.read(Buffer.from(await png.arrayBuffer()));
     expect(jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(reg.badge.token);
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
   });
 
   it('verify offline against GET badge-keys (staff), and name their event and registration', async () => {

@@ -35,7 +35,10 @@ describe('online scans', () => {
     const first = await scan(event.id, { badge: reg.badge!.token, deviceId: 'door-1' });
     const again = await scan(event.id, { badge: reg.badge!.token, deviceId: 'door-2' });
     expect(first.status).toBe(201);
-    expect(first.json).toMatchObject({ result: 'checked_in', registration: { id: reg.id, name: '김민지1', organization: 'Gwangju Bio Co.', sessions: [{ id: 'bio', status: 'confirmed' }] } });
+    expect(first.json).toMatchObject({
+      result: 'checked_in',
+      registration: { id: reg.id, name: '김민지1', organization: 'Gwangju Bio Co.', sessions: [{ id: 'bio', status: 'confirmed' }] },
+    });
     expect(again.status).toBe(200);
     expect(again.json).toMatchObject({ result: 'already_checked_in', checkedInAt: first.json.checkedInAt, deviceId: 'door-1' });
     const fetched = await stack.call('GET', `/events/${event.id}/registrations/${reg.id}`, { token: staff });
@@ -45,7 +48,9 @@ describe('online scans', () => {
   it('50 simultaneous scans of one badge: exactly one 201, one check-in counted', async () => {
     const event = await eventWith();
     const reg = await register(event.id, 1);
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => scan(event.id, { badge: reg.badge!.token, deviceId: `door-${i}` })));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => scan(event.id, { badge: reg.badge!.token, deviceId: `door-${i}` })),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(49);
     expect((await attendance(event.id)).checkedIn).toBe(1);
@@ -85,7 +90,7 @@ describe('online scans', () => {
     expect(future.status).toBe(422);
   });
 
-  it('a scan earlier than the event\'s creation → 422 on scannedAt, alone or in a batch; it never becomes the first scan', async () => {
+  it("a scan earlier than the event's creation → 422 on scannedAt, alone or in a batch; it never becomes the first scan", async () => {
     // Prepare
     const event = await eventWith();
     const reg = await register(event.id, 1);
@@ -93,11 +98,16 @@ describe('online scans', () => {
     const early = ['0000-01-01T00:00:00Z', '1970-01-01T00:00:00Z', new Date(created - 1).toISOString()];
     // Act
     const single = await Promise.all(early.map((scannedAt) => scan(event.id, { badge: reg.badge!.token, scannedAt })));
-    const batch = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, body: { scans: early.map((scannedAt) => ({ badge: reg.badge!.token, scannedAt })) } });
+    const batch = await stack.call('POST', `/events/${event.id}/checkins/batch`, {
+      token: staff,
+      body: { scans: early.map((scannedAt) => ({ badge: reg.badge!.token, scannedAt })) },
+    });
     const atCreation = await scan(event.id, { badge: reg.badge!.token, scannedAt: event.createdAt, deviceId: 'door-1' });
     // Assess
     for (const r of single) expect([r.status, r.json.code, r.json.errors?.[0]?.path]).toEqual([422, 'validation_failed', 'scannedAt']);
-    expect(batch.json.results.map((r: { status: number; code?: string }) => [r.status, r.code])).toEqual(early.map(() => [422, 'validation_failed']));
+    expect(batch.json.results.map((r: { status: number; code?: string }) => [r.status, r.code])).toEqual(
+      early.map(() => [422, 'validation_failed']),
+    );
     expect(atCreation.status).toBe(201);
     expect(atCreation.json.checkedInAt).toBe(new Date(created).toISOString());
   });
@@ -117,13 +127,17 @@ describe('online scans', () => {
     const reg = await register(event.id, 1);
     const token = reg.badge!.token;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: token.length - 1 }), fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ 가'), async (i, c) => {
-        fc.pre(token[i] !== c);
-        const changed = token.slice(0, i) + c + token.slice(i + 1);
-        const r = await scan(event.id, { badge: changed });
-        expect(r.status).toBe(422);
-        expect(r.json.code).toBe('invalid_badge');
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: token.length - 1 }),
+        fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ 가'),
+        async (i, c) => {
+          fc.pre(token[i] !== c);
+          const changed = token.slice(0, i) + c + token.slice(i + 1);
+          const r = await scan(event.id, { badge: changed });
+          expect(r.status).toBe(422);
+          expect(r.json.code).toBe('invalid_badge');
+        },
+      ),
       { numRuns: 150 },
     );
     expect((await attendance(event.id)).checkedIn).toBe(0);
@@ -151,7 +165,13 @@ describe('offline batches', () => {
     };
     const first = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, body: batch });
     expect(first.status).toBe(200);
-    expect(first.json.results.map((r: { index: number; status: number; result?: string; code?: string }) => [r.index, r.status, r.result ?? r.code])).toEqual([
+    expect(
+      first.json.results.map((r: { index: number; status: number; result?: string; code?: string }) => [
+        r.index,
+        r.status,
+        r.result ?? r.code,
+      ]),
+    ).toEqual([
       [0, 201, 'checked_in'],
       [1, expect.any(Number), expect.any(String)],
       [2, expect.any(Number), expect.any(String)],
@@ -175,15 +195,25 @@ describe('offline batches', () => {
     const event = await eventWith();
     const regs = await Promise.all(Array.from({ length: 20 }, (_, i) => register(event.id, i + 1)));
     const ring = [badgeKeyFromSecret(localSecret(stack.stateDir, 'badge-key-seeds'))];
-    const strangers = await Promise.all(Array.from({ length: 480 }, () => signBadge(ring, { eventId: event.id, registrationId: newRegistrationId() })));
+    const strangers = await Promise.all(
+      Array.from({ length: 480 }, () => signBadge(ring, { eventId: event.id, registrationId: newRegistrationId() })),
+    );
     const at = new Date(Date.parse(event.createdAt) + 1000).toISOString();
     const badges = [...regs.map((r) => r.badge!.token), ...strangers];
     const scans = badges.map((badge, i) => ({ badge, scannedAt: at, deviceId: 'scanner-7', scanId: `scan-${String(i).padStart(4, '0')}` }));
     const body = JSON.stringify({ scans });
     const padded = JSON.stringify({ scans: [{ badge: regs[0]!.badge!.token }], pad: 'x'.repeat(256 * 1024) });
     // Act
-    const full = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, raw: body, headers: { 'content-type': 'application/json' } });
-    const over = await stack.call('POST', `/events/${event.id}/checkins/batch`, { token: staff, raw: padded, headers: { 'content-type': 'application/json' } });
+    const full = await stack.call('POST', `/events/${event.id}/checkins/batch`, {
+      token: staff,
+      raw: body,
+      headers: { 'content-type': 'application/json' },
+    });
+    const over = await stack.call('POST', `/events/${event.id}/checkins/batch`, {
+      token: staff,
+      raw: padded,
+      headers: { 'content-type': 'application/json' },
+    });
     const single = await scan(event.id, { badge: regs[0]!.badge!.token, deviceId: 'x'.repeat(70_000) });
     // Assess
     expect(Buffer.byteLength(body)).toBeGreaterThan(140_000);
@@ -227,7 +257,9 @@ describe('roster sync', () => {
     expect(byId.get(regs[0]!.id)).toMatchObject({ status: 'cancelled' });
     expect(byId.get(regs[1]!.id)).toMatchObject({ status: 'confirmed', checkedInAt: expect.any(String) });
     const token = pages[0]!.syncToken;
-    const tampered = await stack.call('GET', `/events/${event.id}/roster?since=${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, { token: staff });
+    const tampered = await stack.call('GET', `/events/${event.id}/roster?since=${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`, {
+      token: staff,
+    });
     expect(tampered.status).toBe(400);
   });
 });
@@ -245,7 +277,10 @@ describe('who may scan', () => {
     ];
     for (const [method, path, body] of routes) {
       expect((await stack.call(method, path, { body })).status, `${method} ${path} anonymous`).toBe(401);
-      expect((await stack.call(method, path, { body, headers: { 'x-manage-token': reg.manageToken } })).status, `${method} ${path} manage token`).toBe(401);
+      expect(
+        (await stack.call(method, path, { body, headers: { 'x-manage-token': reg.manageToken } })).status,
+        `${method} ${path} manage token`,
+      ).toBe(401);
       expect((await stack.call(method, path, { body, token: none })).status, `${method} ${path} no group`).toBe(403);
       expect((await stack.call(method, path, { body, token: admin })).status, `${method} ${path} admin`).toBeLessThan(300);
     }

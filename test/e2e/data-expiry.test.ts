@@ -29,24 +29,43 @@ const DAY = 86_400;
 
 /** Every item of a partition, as sk → expiresAt. */
 async function expiries(pk: string): Promise<Record<string, number | undefined>> {
-  const out = await db.send(new QueryCommand({ TableName: stack.tables.data, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }));
+  const out = await db.send(
+    new QueryCommand({
+      TableName: stack.tables.data,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    }),
+  );
   return Object.fromEntries((out.Items ?? []).map((i) => [String(i.sk), i.expiresAt as number | undefined]));
 }
 /** The email guard of a registration, found through the registration's own emailHash. */
 async function guardExpiry(eventId: string, registrationId: string): Promise<number | undefined> {
-  const reg = await db.send(new QueryCommand({ TableName: stack.tables.data, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `EVENT#${eventId}#REG#${registrationId}` } }));
+  const reg = await db.send(
+    new QueryCommand({
+      TableName: stack.tables.data,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `EVENT#${eventId}#REG#${registrationId}` },
+    }),
+  );
   const hash = reg.Items?.find((i) => i.sk === 'REG')?.emailHash as string;
   return (await expiries(`EVENT#${eventId}#EMAIL#${hash}`)).EMAIL;
 }
 /** The sweeper as its schedule runs it, with its function's time all but gone. */
 async function sweepWithNoTimeLeft() {
-  const { handler } = (await import('../../functions/handlers/outbox-sweeper.ts')) as unknown as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+  const { handler } = (await import('../../functions/handlers/outbox-sweeper.ts')) as unknown as {
+    handler: (event: unknown, context: unknown) => Promise<unknown>;
+  };
   await handler({}, { getRemainingTimeInMillis: () => 3_000 });
 }
 /** The registration, its check-ins at the venue and the session, and the scans that admitted it (one per place), each expiring at `at`. */
 const checkedInPartition = (items: Record<string, number | undefined>, at: number) => {
   const scans = Object.keys(items).filter((sk) => sk.startsWith('SCAN#'));
-  expect(Object.keys(items).filter((sk) => !sk.startsWith('SCAN#')).sort()).toEqual(['CHECKIN#SESSION#bio', 'CHECKIN#VENUE', 'REG']);
+  expect(
+    Object.keys(items)
+      .filter((sk) => !sk.startsWith('SCAN#'))
+      .sort(),
+  ).toEqual(['CHECKIN#SESSION#bio', 'CHECKIN#VENUE', 'REG']);
   expect(scans.length).toBeGreaterThan(0);
   expect(Object.entries(items).filter(([, v]) => v !== at)).toEqual([]);
 };
@@ -58,10 +77,28 @@ describe('data expiry follows the event', () => {
     const body = openEvent();
     const event = (await stack.call('POST', '/events', { token: admin, body })).json as { id: string; endsAt: string };
     const regs: Reg[] = [];
-    for (let i = 0; i < 30; i += 10) regs.push(...(await Promise.all(Array.from({ length: 10 }, (_, j) => stack.call('POST', `/events/${event.id}/registrations`, { body: participant(i + j, { sessions: ['bio'] }) }).then((r) => r.json as Reg)))));
+    for (let i = 0; i < 30; i += 10)
+      regs.push(
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, j) =>
+            stack
+              .call('POST', `/events/${event.id}/registrations`, { body: participant(i + j, { sessions: ['bio'] }) })
+              .then((r) => r.json as Reg),
+          ),
+        )),
+      );
     const [inside, cancelled, last] = [regs[0]!, regs[1]!, regs[29]!];
-    expect((await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: inside.badge.token, sessionId: 'bio' } })).status).toBe(201);
-    expect((await stack.call('DELETE', `/events/${event.id}/registrations/${cancelled.id}`, { headers: { 'x-manage-token': cancelled.manageToken } })).status).toBe(200);
+    expect(
+      (await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: inside.badge.token, sessionId: 'bio' } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await stack.call('DELETE', `/events/${event.id}/registrations/${cancelled.id}`, {
+          headers: { 'x-manage-token': cancelled.manageToken },
+        })
+      ).status,
+    ).toBe(200);
     await stack.workers.drain();
     const before = expected(event.endsAt, 180);
     checkedInPartition(await expiries(`EVENT#${event.id}#REG#${inside.id}`), before);

@@ -17,7 +17,12 @@ const spies: MockInstance[] = [];
 let stack: TestStack;
 
 function capture(): void {
-  const show = (a: unknown) => (typeof a === 'string' ? a : a instanceof Uint8Array ? Buffer.from(a).toString('utf8') : inspect(a, { depth: 20, breakLength: Infinity }));
+  const show = (a: unknown) =>
+    typeof a === 'string'
+      ? a
+      : a instanceof Uint8Array
+        ? Buffer.from(a).toString('utf8')
+        : inspect(a, { depth: 20, breakLength: Infinity });
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     spies.push(vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void captured.push(args.map(show).join(' '))));
   }
@@ -62,7 +67,14 @@ describe('no device credential in logs', () => {
     const token = (await pair(a.pairing.code)).json.deviceToken as string;
     expect((await pair(a.pairing.code)).status).toBe(401);
     expect((await stack.call('POST', `/events/${event.id}/checkins`, { token, body: { badge: reg.badge.token } })).status).toBe(201);
-    expect((await stack.call('POST', `/events/${event.id}/checkins/batch`, { token, body: { scans: [{ badge: reg.badge.token, verdict: 'admitted' }, { badge: 'forged' }] } })).status).toBe(200);
+    expect(
+      (
+        await stack.call('POST', `/events/${event.id}/checkins/batch`, {
+          token,
+          body: { scans: [{ badge: reg.badge.token, verdict: 'admitted' }, { badge: 'forged' }] },
+        })
+      ).status,
+    ).toBe(200);
 
     // Forced: the last-seen mark fails, and pairing meets an exception whose message names the code and the token
     const { documents } = await import('#adapters/clients');
@@ -70,12 +82,18 @@ describe('no device credential in logs', () => {
     const b = await device();
     const spy = vi.spyOn(documents, 'send').mockImplementation(((command: unknown, ...rest: unknown[]) => {
       if (command instanceof TransactWriteCommand) {
-        return Promise.reject(Object.assign(new Error(`Cannot write ${JSON.stringify(command.input)} for ${b.pairing.code} ${token}`), { name: 'UnexpectedFailure' }));
+        return Promise.reject(
+          Object.assign(new Error(`Cannot write ${JSON.stringify(command.input)} for ${b.pairing.code} ${token}`), {
+            name: 'UnexpectedFailure',
+          }),
+        );
       }
       return (send as (...x: unknown[]) => unknown)(command, ...rest);
     }) as never);
     const { deviceStore } = await import('#adapters/device-store');
-    const markSeen = vi.spyOn(deviceStore, 'markSeen').mockRejectedValue(Object.assign(new Error(`mark failed for ${token}`), { name: 'MarkFailed' }));
+    const markSeen = vi
+      .spyOn(deviceStore, 'markSeen')
+      .mockRejectedValue(Object.assign(new Error(`mark failed for ${token}`), { name: 'MarkFailed' }));
     try {
       const crashed = await pair(b.pairing.code);
       expect([crashed.status, crashed.json.code]).toEqual([500, 'internal_error']);
@@ -93,7 +111,9 @@ describe('no device credential in logs', () => {
     expect(log).toContain('unhandled error');
     expect(log).toContain('device last-seen mark failed');
     // ...and holds no code or token
-    const leaks = captured.flatMap((line) => secrets.filter((s) => line.includes(s) || line.includes(encodeURIComponent(s))).map((s) => `${s} in: ${line.slice(0, 300)}`));
+    const leaks = captured.flatMap((line) =>
+      secrets.filter((s) => line.includes(s) || line.includes(encodeURIComponent(s))).map((s) => `${s} in: ${line.slice(0, 300)}`),
+    );
     expect(secrets.length).toBeGreaterThanOrEqual(6);
     expect(leaks).toEqual([]);
   });

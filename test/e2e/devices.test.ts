@@ -51,15 +51,18 @@ async function createDevice(eventId: string, body: Record<string, unknown> = { n
   expect(r.status, r.text).toBe(201);
   return r.json as Device;
 }
-const pair = (code: unknown, headers: Record<string, string> = viewer()) => stack.call('POST', '/devices/pair', { body: { code }, headers });
+const pair = (code: unknown, headers: Record<string, string> = viewer()) =>
+  stack.call('POST', '/devices/pair', { body: { code }, headers });
 async function paired(eventId: string, body?: Record<string, unknown>) {
   const device = await createDevice(eventId, body);
   const r = await pair(device.pairing.code);
   expect(r.status, r.text).toBe(201);
   return { device, token: r.json.deviceToken as string };
 }
-const listDevices = async (eventId: string) => (await stack.call('GET', `/events/${eventId}/devices`, { token: admin })).json.items as Record<string, string | null>[];
-const batch = (eventId: string, token: string, scans: unknown[]) => stack.call('POST', `/events/${eventId}/checkins/batch`, { token, body: { scans } });
+const listDevices = async (eventId: string) =>
+  (await stack.call('GET', `/events/${eventId}/devices`, { token: admin })).json.items as Record<string, string | null>[];
+const batch = (eventId: string, token: string, scans: unknown[]) =>
+  stack.call('POST', `/events/${eventId}/checkins/batch`, { token, body: { scans } });
 /** A scan time after the event's creation (check-in refuses earlier ones) and within the 5 minutes of clock skew allowed. */
 const at = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
@@ -99,7 +102,14 @@ describe('pairing', () => {
     const first = await pair(device.pairing.code.toLowerCase().replaceAll('-', ' '));
     const second = await pair(device.pairing.code);
     // Assess: the code: 4 groups of 4 letters and digits, none of 0 O 1 I (16 × 5 = 80 bits)
-    expect(device).toMatchObject({ eventId: event.id, name: '정문 Door 1', places: null, pairedAt: null, lastSeenAt: null, revokedAt: null });
+    expect(device).toMatchObject({
+      eventId: event.id,
+      name: '정문 Door 1',
+      places: null,
+      pairedAt: null,
+      lastSeenAt: null,
+      revokedAt: null,
+    });
     expect(device.pairing.code).toMatch(/^[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}$/);
     expect(device.pairing.url).toBe(`${stack.url}/scan#pair=${device.pairing.code}`);
     const validFor = Date.parse(device.pairing.expiresAt) - before;
@@ -233,17 +243,32 @@ describe('the device role', () => {
     const other = await register(event.id, 2);
     const { device, token } = await paired(event.id);
     // Act
-    const reads = await Promise.all([`/events/${event.id}`, `/events/${event.id}/badge-keys`, `/events/${event.id}/roster`].map((p) => stack.call('GET', p, { token })));
-    const scanned = await stack.call('POST', `/events/${event.id}/checkins`, { token, body: { badge: reg.badge.token, deviceId: 'spoofed' } });
-    const uploaded = await batch(event.id, token, [{ badge: other.badge.token, scannedAt: at(1), deviceId: 'spoofed', verdict: 'admitted' }]);
-    const repeat = await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: reg.badge.token, deviceId: 'desk' } });
+    const reads = await Promise.all(
+      [`/events/${event.id}`, `/events/${event.id}/badge-keys`, `/events/${event.id}/roster`].map((p) => stack.call('GET', p, { token })),
+    );
+    const scanned = await stack.call('POST', `/events/${event.id}/checkins`, {
+      token,
+      body: { badge: reg.badge.token, deviceId: 'spoofed' },
+    });
+    const uploaded = await batch(event.id, token, [
+      { badge: other.badge.token, scannedAt: at(1), deviceId: 'spoofed', verdict: 'admitted' },
+    ]);
+    const repeat = await stack.call('POST', `/events/${event.id}/checkins`, {
+      token: staff,
+      body: { badge: reg.badge.token, deviceId: 'desk' },
+    });
     const repeatBatch = await batch(event.id, staff, [{ badge: other.badge.token, scannedAt: at(2), deviceId: 'desk' }]);
     // Assess
     expect(reads.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(scanned.status, scanned.text).toBe(201);
     expect(uploaded.json.results[0]).toMatchObject({ status: 201, result: 'checked_in' });
     expect(repeat.json).toMatchObject({ result: 'already_checked_in', deviceId: device.id });
-    expect(repeatBatch.json.results[0]).toMatchObject({ status: 200, result: 'already_checked_in', deviceId: device.id, checkedInAt: uploaded.json.results[0].checkedInAt });
+    expect(repeatBatch.json.results[0]).toMatchObject({
+      status: 200,
+      result: 'already_checked_in',
+      deviceId: device.id,
+      checkedInAt: uploaded.json.results[0].checkedInAt,
+    });
   });
 
   it("another event's routes → 403; admin routes → 403; no token → the scanner routes still 401", async () => {
@@ -320,9 +345,15 @@ describe('the device role', () => {
     const { token } = await paired(event.id, { name: 'Bio door', places: ['bio'] });
     // Act
     const venue = await stack.call('POST', `/events/${event.id}/checkins`, { token, body: { badge: reg.badge.token } });
-    const energy = await stack.call('POST', `/events/${event.id}/checkins`, { token, body: { badge: reg.badge.token, sessionId: 'energy' } });
+    const energy = await stack.call('POST', `/events/${event.id}/checkins`, {
+      token,
+      body: { badge: reg.badge.token, sessionId: 'energy' },
+    });
     const forged = await stack.call('POST', `/events/${event.id}/checkins`, { token, body: { badge: 'forged.badge.text' } });
-    const uploaded = await batch(event.id, token, [{ badge: reg.badge.token, scannedAt: at(1) }, { badge: reg.badge.token, sessionId: 'bio', scannedAt: at(2) }]);
+    const uploaded = await batch(event.id, token, [
+      { badge: reg.badge.token, scannedAt: at(1) },
+      { badge: reg.badge.token, sessionId: 'bio', scannedAt: at(2) },
+    ]);
     // Assess
     expect([venue.status, venue.json.code]).toEqual([403, 'place_not_allowed']);
     expect([energy.status, energy.json.code]).toEqual([403, 'place_not_allowed']);
@@ -382,23 +413,54 @@ describe('offline duplicates', () => {
     const aAgain = await batch(event.id, a.token, [{ badge: x.badge.token, scannedAt: late, scanId: 'a-1', verdict: 'admitted' }]);
     const listed = await stack.call('GET', `/events/${event.id}/checkins/duplicates`, { token: admin });
     // Assess: batch answers
-    expect(aFirst.json.results.map((r: { result: string; offlineDuplicate?: boolean }) => [r.result, r.offlineDuplicate ?? false])).toEqual([
-      ['checked_in', false],
-      ['checked_in', false],
-    ]);
+    expect(aFirst.json.results.map((r: { result: string; offlineDuplicate?: boolean }) => [r.result, r.offlineDuplicate ?? false])).toEqual(
+      [
+        ['checked_in', false],
+        ['checked_in', false],
+      ],
+    );
     // X: B's earlier scan moves the first scan back; Y: B admitted someone A had let in earlier
     expect(bThen.json.results[0]).toMatchObject({ status: 201, result: 'checked_in' });
     expect(bThen.json.results[0].offlineDuplicate).toBeUndefined();
-    expect(bThen.json.results[1]).toEqual({ index: 1, status: 200, result: 'already_checked_in', checkedInAt: early, deviceId: a.device.id, offlineDuplicate: true });
-    expect(aAgain.json.results[0]).toEqual({ index: 0, status: 200, result: 'already_checked_in', checkedInAt: early, deviceId: b.device.id, offlineDuplicate: true });
+    expect(bThen.json.results[1]).toEqual({
+      index: 1,
+      status: 200,
+      result: 'already_checked_in',
+      checkedInAt: early,
+      deviceId: a.device.id,
+      offlineDuplicate: true,
+    });
+    expect(aAgain.json.results[0]).toEqual({
+      index: 0,
+      status: 200,
+      result: 'already_checked_in',
+      checkedInAt: early,
+      deviceId: b.device.id,
+      offlineDuplicate: true,
+    });
     // Assess: the list, each badge once, every admitting scan earliest first (the re-upload counted once)
     expect(listed.status, listed.text).toBe(200);
     const byId = new Map(listed.json.items.map((i: { registrationId: string }) => [i.registrationId, i]));
     expect(listed.json.items).toHaveLength(2);
     expect(listed.json.nextCursor).toBeNull();
-    expect(byId.get(x.id)).toMatchObject({ name: '김민지1', place: 'venue', scans: [{ deviceId: b.device.id, scannedAt: early }, { deviceId: a.device.id, scannedAt: late }] });
-    expect(byId.get(y.id)).toMatchObject({ name: 'Hannah Müller 2', place: 'venue', scans: [{ deviceId: a.device.id, scannedAt: early }, { deviceId: b.device.id, scannedAt: late }] });
-    for (const scan of (byId.get(x.id) as { scans: { uploadedAt: string }[] }).scans) expect(Date.parse(scan.uploadedAt)).toBeGreaterThan(Date.now() - 60_000);
+    expect(byId.get(x.id)).toMatchObject({
+      name: '김민지1',
+      place: 'venue',
+      scans: [
+        { deviceId: b.device.id, scannedAt: early },
+        { deviceId: a.device.id, scannedAt: late },
+      ],
+    });
+    expect(byId.get(y.id)).toMatchObject({
+      name: 'Hannah Müller 2',
+      place: 'venue',
+      scans: [
+        { deviceId: a.device.id, scannedAt: early },
+        { deviceId: b.device.id, scannedAt: late },
+      ],
+    });
+    for (const scan of (byId.get(x.id) as { scans: { uploadedAt: string }[] }).scans)
+      expect(Date.parse(scan.uploadedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect((await stack.call('GET', `/events/${event.id}/attendance`, { token: admin })).json.checkedIn).toBe(2);
   });
 
@@ -440,7 +502,12 @@ describe('offline duplicates', () => {
     const listed = await stack.call('GET', `/events/${event.id}/checkins/duplicates?limit=1`, { token: admin });
     // Assess
     expect(online.status).toBe(201);
-    expect(offline.json.results[0]).toMatchObject({ result: 'already_checked_in', deviceId: a.device.id, checkedInAt: online.json.checkedInAt, offlineDuplicate: true });
+    expect(offline.json.results[0]).toMatchObject({
+      result: 'already_checked_in',
+      deviceId: a.device.id,
+      checkedInAt: online.json.checkedInAt,
+      offlineDuplicate: true,
+    });
     expect(listed.json.items).toEqual([
       {
         registrationId: x.id,

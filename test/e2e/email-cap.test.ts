@@ -25,16 +25,25 @@ afterAll(async () => {
 
 async function inbox(to: string): Promise<{ subject: string }[]> {
   await stack.workers.drain();
-  const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
+  const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as {
+    emails: { subject: string; destination: { to: string[] } }[];
+  };
   return store.emails.filter((e) => e.destination.to.includes(to));
 }
 async function suppressed(): Promise<{ kind: string; eventId: string }[]> {
-  const out = await db.send(new QueryCommand({ TableName: stack.tables.data, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': 'OUTBOX#SUPPRESSED' } }));
+  const out = await db.send(
+    new QueryCommand({
+      TableName: stack.tables.data,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'OUTBOX#SUPPRESSED' },
+    }),
+  );
   return (out.Items ?? []).map((i) => ({ kind: String(i.kind), eventId: String(i.eventId), status: String(i.status) }));
 }
 
 describe('emails per address', () => {
-  it('a register-and-cancel loop on a stranger\'s address: every request answers as usual, 6 emails arrive, the rest wait as suppressed until redrive', async () => {
+  it("a register-and-cancel loop on a stranger's address: every request answers as usual, 6 emails arrive, the rest wait as suppressed until redrive", async () => {
     // Prepare
     const event = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as { id: string };
     const other = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as { id: string };
@@ -45,7 +54,9 @@ describe('emails per address', () => {
       const reg = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(i, { email: victim }) });
       answers.push(reg.status);
       expect(reg.json.badge?.token).toEqual(expect.any(String));
-      const cancelled = await stack.call('DELETE', `/events/${event.id}/registrations/${reg.json.id}`, { headers: { 'x-manage-token': reg.json.manageToken } });
+      const cancelled = await stack.call('DELETE', `/events/${event.id}/registrations/${reg.json.id}`, {
+        headers: { 'x-manage-token': reg.json.manageToken },
+      });
       answers.push(cancelled.status);
       // Each email is delivered before the next change (the cap is on what is sent).
       await stack.workers.drain();

@@ -47,7 +47,9 @@ describe('confirmation emails', () => {
     // Prepare
     const event = await eventWith();
     // Act
-    const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(1, { email: 'mail-ko@example.com', sessions: ['bio'] }) });
+    const r = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(1, { email: 'mail-ko@example.com', sessions: ['bio'] }),
+    });
     await stack.workers.drain();
     // Assess
     const mails = await inbox('mail-ko@example.com');
@@ -69,7 +71,9 @@ describe('confirmation emails', () => {
     // Prepare
     const event = await eventWith();
     // Act
-    const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(3, { email: 'mail-links@example.com', sessions: ['bio'] }) });
+    const r = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(3, { email: 'mail-links@example.com', sessions: ['bio'] }),
+    });
     await stack.workers.drain();
     // Assess
     const [mail] = await inbox('mail-links@example.com');
@@ -87,13 +91,17 @@ describe('confirmation emails', () => {
     // The layout's key parts: the header band with the event, the QR by CID with its alt text.
     expect(mail!.body.html).toMatch(/<td data-part="header" style="background:#1B2A4A[^"]*">[\s\S]*<h1[^>]*>테스트 포럼<\/h1>/);
     // (the SES emulator stores the inline image's cid: reference as a data: URI)
-    expect(mail!.body.html).toMatch(/<img src="(?:cid:badge-qr@gatepass|data:image\/png;base64,[^"]+)" alt="QR 배지: 김민지3 \(행사장 입구에서 보여 주세요\)"/);
+    expect(mail!.body.html).toMatch(
+      /<img src="(?:cid:badge-qr@gatepass|data:image\/png;base64,[^"]+)" alt="QR 배지: 김민지3 \(행사장 입구에서 보여 주세요\)"/,
+    );
   });
 
   it('a waitlisted registration gets a waitlist email in English, with no badge', async () => {
     const event = await eventWith({ capacity: 1 });
     await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(2, { email: 'first@example.com' }) });
-    const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(4, { email: 'waiting@example.com', locale: 'en' }) });
+    const r = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(4, { email: 'waiting@example.com', locale: 'en' }),
+    });
     await stack.workers.drain();
     expect(r.json.status).toBe('waitlisted');
     const mails = await inbox('waiting@example.com');
@@ -103,7 +111,9 @@ describe('confirmation emails', () => {
 
   it('escapes names in HTML', async () => {
     const event = await eventWith();
-    await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(5, { email: 'markup@example.com', name: '<img src=x onerror=alert(1)>' }) });
+    await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(5, { email: 'markup@example.com', name: '<img src=x onerror=alert(1)>' }),
+    });
     await stack.workers.drain();
     const [mail] = await inbox('markup@example.com');
     expect(mail!.body.html).not.toContain('<img src=x');
@@ -123,7 +133,16 @@ describe('confirmation emails', () => {
     const sent = await outboxIdsForRegistration(documents, 'replay@example.com');
     expect(sent).toHaveLength(1);
     // Replay the INSERT record the stream delivered.
-    await handler({ Records: sent.map((id) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', Keys: { pk: { S: `OUTBOX#${id}` } }, NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: id } } } })) });
+    await handler({
+      Records: sent.map((id) => ({
+        eventName: 'INSERT',
+        dynamodb: {
+          SequenceNumber: '1',
+          Keys: { pk: { S: `OUTBOX#${id}` } },
+          NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: id } },
+        },
+      })),
+    });
     expect(await inbox('replay@example.com')).toHaveLength(1);
   });
 });
@@ -149,7 +168,14 @@ describe('an SES outage loses nothing', () => {
     expect(await inbox('outage@example.com')).toHaveLength(0);
 
     // Its backoff has passed; SES is back: the sweeper delivers it.
-    await documents.send(new UpdateCommand({ TableName: stack.tables.data, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' }, UpdateExpression: 'SET nextAttemptAt = :t, gsi1sk = :s', ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z', ':s': `2000-01-01T00:00:00.000Z#${id}` } }));
+    await documents.send(
+      new UpdateCommand({
+        TableName: stack.tables.data,
+        Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' },
+        UpdateExpression: 'SET nextAttemptAt = :t, gsi1sk = :s',
+        ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z', ':s': `2000-01-01T00:00:00.000Z#${id}` },
+      }),
+    );
     await stack.workers.tick();
     item = (await documents.send(new GetCommand({ TableName: stack.tables.data, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' } }))).Item!;
     expect(item.status).toBe('sent');
@@ -170,13 +196,21 @@ describe('an SES outage loses nothing', () => {
       await stack.workers.drain();
       [id] = (await outboxIdsForRegistration(documents, 'redrive@example.com')) as [string];
       for (let i = 1; i < MAX_ATTEMPTS; i++) {
-        await documents.send(new UpdateCommand({ TableName: stack.tables.data, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' }, UpdateExpression: 'SET nextAttemptAt = :t, gsi1sk = :s', ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z', ':s': `2000-01-01T00:00:00.000Z#${id}` } }));
+        await documents.send(
+          new UpdateCommand({
+            TableName: stack.tables.data,
+            Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' },
+            UpdateExpression: 'SET nextAttemptAt = :t, gsi1sk = :s',
+            ExpressionAttributeValues: { ':t': '2000-01-01T00:00:00.000Z', ':s': `2000-01-01T00:00:00.000Z#${id}` },
+          }),
+        );
         await stack.workers.tick();
       }
     } finally {
       sesMock.restore();
     }
-    const failed = (await documents.send(new GetCommand({ TableName: stack.tables.data, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' } }))).Item!;
+    const failed = (await documents.send(new GetCommand({ TableName: stack.tables.data, Key: { pk: `OUTBOX#${id}`, sk: 'OUTBOX' } })))
+      .Item!;
     expect(failed).toMatchObject({ status: 'failed', attempts: MAX_ATTEMPTS, gsi1pk: 'OUTBOX#FAILED' });
     // The sweeper leaves failed items alone.
     await stack.workers.tick();
@@ -194,8 +228,23 @@ describe('an SES outage loses nothing', () => {
 
 async function outboxIdsForRegistration(documents: typeof import('#adapters/clients').documents, email: string): Promise<string[]> {
   const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
-  const regs = (await documents.send(new ScanCommand({ TableName: stack.tables.data, FilterExpression: 'email = :e', ExpressionAttributeValues: { ':e': email } }))).Items ?? [];
+  const regs =
+    (
+      await documents.send(
+        new ScanCommand({ TableName: stack.tables.data, FilterExpression: 'email = :e', ExpressionAttributeValues: { ':e': email } }),
+      )
+    ).Items ?? [];
   const ids = new Set(regs.map((r) => r.id));
-  const outbox = (await documents.send(new ScanCommand({ TableName: stack.tables.data, FilterExpression: '#t = :o', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':o': 'outbox' } }))).Items ?? [];
+  const outbox =
+    (
+      await documents.send(
+        new ScanCommand({
+          TableName: stack.tables.data,
+          FilterExpression: '#t = :o',
+          ExpressionAttributeNames: { '#t': 'type' },
+          ExpressionAttributeValues: { ':o': 'outbox' },
+        }),
+      )
+    ).Items ?? [];
   return outbox.filter((o) => ids.has(o.registrationId)).map((o) => String(o.id));
 }

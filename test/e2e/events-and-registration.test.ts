@@ -42,18 +42,29 @@ describe('events', () => {
     const a = await createEvent();
     const b = await createEvent();
     for (let i = 0; i < 3; i++) {
-      const r = await stack.call('POST', `/events/${a.id}/registrations`, { body: participant(40 + i, i === 0 ? { sessions: ['energy'] } : {}) });
+      const r = await stack.call('POST', `/events/${a.id}/registrations`, {
+        body: participant(40 + i, i === 0 ? { sessions: ['energy'] } : {}),
+      });
       expect(r.status).toBe(201);
     }
     // Act
     const list = await stack.call('GET', '/events?limit=100', { token: admin });
     // Assess
-    const seats = (e: { seatsLeft: number; sessions: { id: string; seatsLeft: number }[] }) => [e.seatsLeft, e.sessions.map((s) => [s.id, s.seatsLeft])];
+    const seats = (e: { seatsLeft: number; sessions: { id: string; seatsLeft: number }[] }) => [
+      e.seatsLeft,
+      e.sessions.map((s) => [s.id, s.seatsLeft]),
+    ];
     for (const event of [a, b]) {
       const listed = list.json.items.find((e: { id: string }) => e.id === event.id);
       expect(seats(listed)).toEqual(seats((await stack.call('GET', `/events/${event.id}`)).json));
     }
-    expect(seats(list.json.items.find((e: { id: string }) => e.id === a.id))).toEqual([97, [['bio', 20], ['energy', 19]]]);
+    expect(seats(list.json.items.find((e: { id: string }) => e.id === a.id))).toEqual([
+      97,
+      [
+        ['bio', 20],
+        ['energy', 19],
+      ],
+    ]);
   });
 
   it('applies the default registration window and waitlist', async () => {
@@ -179,9 +190,17 @@ describe('registration', () => {
 
   it('validates against the event: every failing field, with dotted paths, in the caller’s language', async () => {
     const event = await createEvent();
-    const body = participant(1, { sessions: ['bio', 'nope'], answers: { companyType: 'x', unknownField: 1 }, consent: { privacy: false }, name: '' });
+    const body = participant(1, {
+      sessions: ['bio', 'nope'],
+      answers: { companyType: 'x', unknownField: 1 },
+      consent: { privacy: false },
+      name: '',
+    });
     const en = await stack.call('POST', `/events/${event.id}/registrations`, { body });
-    const ko = await stack.call('POST', `/events/${event.id}/registrations`, { body, headers: { 'accept-language': 'ko-KR,ko;q=0.9,en;q=0.5' } });
+    const ko = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body,
+      headers: { 'accept-language': 'ko-KR,ko;q=0.9,en;q=0.5' },
+    });
     expect(en.status).toBe(422);
     expect(en.json.code).toBe('validation_failed');
     const paths = en.json.errors.map((e: { path: string }) => e.path);
@@ -230,7 +249,9 @@ describe('registration', () => {
 
   it('keeps markup in names as text', async () => {
     const event = await createEvent();
-    const r = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(1, { name: '<img src=x onerror=alert(1)>' }) });
+    const r = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(1, { name: '<img src=x onerror=alert(1)>' }),
+    });
     expect(r.status).toBe(201);
     expect(r.json.name).toBe('<img src=x onerror=alert(1)>');
   });
@@ -247,15 +268,30 @@ describe('registration', () => {
 describe('bad input never yields a 5xx and writes nothing', () => {
   it.each([
     ['not JSON', { raw: '{"email":', headers: { 'content-type': 'application/json' } }, 400, 'invalid_json'],
-    ['not application/json', { raw: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } }, 415, 'unsupported_media_type'],
+    [
+      'not application/json',
+      { raw: 'email=a', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      415,
+      'unsupported_media_type',
+    ],
     ['no content type', { raw: '{}' }, 415, 'unsupported_media_type'],
     ['over 64 KiB', { body: { ...participant(1), name: 'x'.repeat(70_000) } }, 413, 'payload_too_large'],
-    ['__proto__ key', { raw: '{"email":"a@b.co","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } }, 422, 'validation_failed'],
+    [
+      '__proto__ key',
+      { raw: '{"email":"a@b.co","__proto__":{"admin":true}}', headers: { 'content-type': 'application/json' } },
+      422,
+      'validation_failed',
+    ],
     ['constructor key in answers', { body: { ...participant(1), answers: { constructor: { prototype: 1 } } } }, 422, 'validation_failed'],
     ['wrong types', { body: { email: 1, name: ['x'], consent: 'yes' } }, 422, 'validation_failed'],
     ['an array', { body: [1, 2] }, 422, 'validation_failed'],
     ['null', { raw: 'null', headers: { 'content-type': 'application/json' } }, 422, 'validation_failed'],
-    ['deep nesting', { raw: '{"answers":'.repeat(5000) + '1' + '}'.repeat(5000), headers: { 'content-type': 'application/json' } }, 422, 'validation_failed'],
+    [
+      'deep nesting',
+      { raw: `${'{"answers":'.repeat(5000)}1${'}'.repeat(5000)}`, headers: { 'content-type': 'application/json' } },
+      422,
+      'validation_failed',
+    ],
   ])('%s → %i %s', async (_what, request, status, code) => {
     const event = await createEvent();
     const r = await stack.call('POST', `/events/${event.id}/registrations`, request as never);
@@ -276,7 +312,11 @@ describe('bad input never yields a 5xx and writes nothing', () => {
   });
 
   it('unknown routes and methods are 404 problem+json', async () => {
-    for (const [method, path] of [['GET', '/nope'], ['DELETE', '/events'], ['PUT', '/health']]) {
+    for (const [method, path] of [
+      ['GET', '/nope'],
+      ['DELETE', '/events'],
+      ['PUT', '/health'],
+    ]) {
       const r = await stack.call(method!, path!);
       expect(r.status).toBe(404);
       expect(r.json.code).toBe('not_found');
@@ -364,7 +404,9 @@ describe('Idempotency-Key', () => {
     expect(repeat.text).toBe(first.text);
     expect(repeat.headers.get('location')).toBe(`${path}/${first.json.id}`);
     expect(repeat.headers.get('idempotent-replayed')).toBe('true');
-    expect((await stack.call('GET', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } })).json.status).toBe('cancelled');
+    expect(
+      (await stack.call('GET', `${path}/${first.json.id}`, { headers: { 'x-manage-token': first.json.manageToken } })).json.status,
+    ).toBe('cancelled');
   });
 
   it('a guessable key replays without the manage token and the badge; an unguessable one (UUID, 22+ base64url) replays in full', async () => {
@@ -399,7 +441,10 @@ describe('Idempotency-Key', () => {
   it("the key's record keeps no credential: neither the manage token nor the badge token is stored", async () => {
     // Prepare
     const event = await createEvent();
-    const first = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(5), headers: { 'idempotency-key': 'form-submit-4' } });
+    const first = await stack.call('POST', `/events/${event.id}/registrations`, {
+      body: participant(5),
+      headers: { 'idempotency-key': 'form-submit-4' },
+    });
     expect(first.json.badge.token).toEqual(expect.any(String));
     // Act: every item the registration wrote
     const ddb = DynamoDBDocumentClient.from(dynamoClient(stack.dynamoEndpoint));

@@ -84,7 +84,11 @@ beforeAll(async () => {
   const stack = await startTestStack({ sweepSeconds: 3600 });
   const admin = await stack.token('admin');
   const staff = await stack.token('staff');
-  const otherTokens = [await stack.token('none'), await stack.token('admin', { hours: -1 }), await stack.token('admin', { issuer: 'https://issuer.example/other' })];
+  const otherTokens = [
+    await stack.token('none'),
+    await stack.token('admin', { hours: -1 }),
+    await stack.token('admin', { issuer: 'https://issuer.example/other' }),
+  ];
   const created = async () => {
     const r = await stack.call('POST', '/events', { token: admin, body: openEvent() });
     expect(r.status, r.text).toBe(201);
@@ -108,7 +112,8 @@ beforeAll(async () => {
   keep((await stack.call('GET', `/events/${eventId}/registrations?limit=1&status=confirmed`, { token: admin })).json);
   keep((await stack.call('GET', `/events/${eventId}/roster?limit=1`, { token: staff })).json);
   keep((await stack.call('GET', `/events/${patchEventId}/roster?limit=1`, { token: staff })).json);
-  const device = async (name: string) => (await stack.call('POST', `/events/${eventId}/devices`, { token: admin, body: { name, places: ['venue', 'bio'] } })).json;
+  const device = async (name: string) =>
+    (await stack.call('POST', `/events/${eventId}/devices`, { token: admin, body: { name, places: ['venue', 'bio'] } })).json;
   const scanner = await device('fuzz scanner');
   const deviceToken = (await stack.call('POST', '/devices/pair', { body: { code: scanner.pairing.code } })).json.deviceToken as string;
   expect(deviceToken).toMatch(/^gpd_/);
@@ -116,7 +121,22 @@ beforeAll(async () => {
   const repaired = await device('fuzz re-paired');
   keep((await stack.call('GET', `/events/${eventId}/devices?limit=1`, { token: admin })).json);
   expect(cursors.length).toBeGreaterThanOrEqual(6);
-  w = { stack, client: rawClient(stack.url), ddb: dynamoClient(stack.dynamoEndpoint), admin, staff, otherTokens, eventId, patchEventId, regs, cursors, deviceToken, deviceId: target.id, repairedId: repaired.id, codes: [target.pairing.code, scanner.pairing.code] };
+  w = {
+    stack,
+    client: rawClient(stack.url),
+    ddb: dynamoClient(stack.dynamoEndpoint),
+    admin,
+    staff,
+    otherTokens,
+    eventId,
+    patchEventId,
+    regs,
+    cursors,
+    deviceToken,
+    deviceId: target.id,
+    repairedId: repaired.id,
+    codes: [target.pairing.code, scanner.pairing.code],
+  };
   await stack.workers.drain();
   baseline = await tableState();
 }, 120_000);
@@ -129,7 +149,10 @@ afterAll(async () => {
     let sum = 0;
     const lines = [...stats].map(([id, s]) => {
       sum += s.requests;
-      const codes = [...s.statuses].sort(([a], [b]) => a - b).map(([code, n]) => `${code}×${n}`).join(' ');
+      const codes = [...s.statuses]
+        .sort(([a], [b]) => a - b)
+        .map(([code, n]) => `${code}×${n}`)
+        .join(' ');
       return `  ${id.padEnd(22)} ${String(s.requests).padStart(6)} requests ${String(Math.round(s.ms / 100) / 10).padStart(6)} s   ${codes}`;
     });
     console.log(`fuzz: ${sum} requests over ${stats.size} routes\n${lines.join('\n')}`);
@@ -137,7 +160,8 @@ afterAll(async () => {
 });
 
 /** The data table; outbox items by presence only (the mailer marks them sent in the background). */
-const tableState = () => fingerprint(w.ddb, [w.stack.tables.data], { presenceOnly: outboxItems, ignore: pairingAttempts, ignoreAttributes: ['lastSeenAt'] });
+const tableState = () =>
+  fingerprint(w.ddb, [w.stack.tables.data], { presenceOnly: outboxItems, ignore: pairingAttempts, ignoreAttributes: ['lastSeenAt'] });
 
 // ---------------------------------------------------------------------------------------------
 // Generators.
@@ -155,11 +179,54 @@ function pct(s: string): string {
 const protoKeys = ['__proto__', 'constructor', 'prototype'];
 const char16 = fc.integer({ min: 0, max: 0xffff }).map((n) => String.fromCharCode(n));
 const edgeStrings = [
-  '', ' ', '\u0000', 'a\u0000b', '\uFEFF', '\uFEFFx', '\uD800', '\uDFFF', 'a\uD83D', '\uDE00b', '\u202Eevil', 'e\u0301',
-  '\u1112\u1161\u11AB\u1100\u116E\u11A8', '김민지', '👩‍👩‍👧‍👦', '\uFFFF', '\uFFFE', '\u2028\u2029', '＠', 'İ'.repeat(200), 'ß'.repeat(201),
-  '\uFDFA'.repeat(200), '\u200B', ' \t\n\r ', '<script>alert(1)</script>', '=cmd|" /C calc"!A0', '${jndi:ldap://x}', '%00', '../../etc/passwd',
-  'null', 'undefined', ...protoKeys, 'toString', 'hasOwnProperty', 'valueOf', '0', '-1', '1e309', 'NaN', 'true',
-  `${'z'.repeat(250)}@x.io`, 'bio', 'energy', 'global', 'https://example.com', 'javascript:alert(1)', 'KR', '+82 62 123 4567',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\uFEFF',
+  '\uFEFFx',
+  '\uD800',
+  '\uDFFF',
+  'a\uD83D',
+  '\uDE00b',
+  '\u202Eevil',
+  'e\u0301',
+  '\u1112\u1161\u11AB\u1100\u116E\u11A8',
+  '김민지',
+  '👩‍👩‍👧‍👦',
+  '\uFFFF',
+  '\uFFFE',
+  '\u2028\u2029',
+  '＠',
+  'İ'.repeat(200),
+  'ß'.repeat(201),
+  '\uFDFA'.repeat(200),
+  '\u200B',
+  ' \t\n\r ',
+  '<script>alert(1)</script>',
+  '=cmd|" /C calc"!A0',
+  '${jndi:ldap://x}',
+  '%00',
+  '../../etc/passwd',
+  'null',
+  'undefined',
+  ...protoKeys,
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '0',
+  '-1',
+  '1e309',
+  'NaN',
+  'true',
+  `${'z'.repeat(250)}@x.io`,
+  'bio',
+  'energy',
+  'global',
+  'https://example.com',
+  'javascript:alert(1)',
+  'KR',
+  '+82 62 123 4567',
 ];
 const smallString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...edgeStrings) },
@@ -188,9 +255,25 @@ const dateLike = fc.oneof(
 );
 const emailLike = fc.oneof(
   fc.emailAddress(),
-  fc.constantFrom('a@b', 'FUZZ-A@EXAMPLE.COM', ' fuzz-a@example.com ', 'fuzz-a@example.com', 'fuzz-b@example.com', `${'x'.repeat(250)}@a.io`, 'ü@ex.com', 'a@b.c\u0000', '"a b"@example.com', 'a@[127.0.0.1]'),
+  fc.constantFrom(
+    'a@b',
+    'FUZZ-A@EXAMPLE.COM',
+    ' fuzz-a@example.com ',
+    'fuzz-a@example.com',
+    'fuzz-b@example.com',
+    `${'x'.repeat(250)}@a.io`,
+    'ü@ex.com',
+    'a@b.c\u0000',
+    '"a b"@example.com',
+    'a@[127.0.0.1]',
+  ),
 );
-const anyString = fc.oneof({ weight: 6, arbitrary: smallString }, { weight: 1, arbitrary: hugeString }, { weight: 1, arbitrary: dateLike }, { weight: 1, arbitrary: emailLike });
+const anyString = fc.oneof(
+  { weight: 6, arbitrary: smallString },
+  { weight: 1, arbitrary: hugeString },
+  { weight: 1, arbitrary: dateLike },
+  { weight: 1, arbitrary: emailLike },
+);
 
 /** Nested arrays or objects, `depth` deep. */
 const nested = (depth: number, asArray: boolean, leaf: unknown = 1): unknown => {
@@ -204,7 +287,28 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: anyString },
   {
     weight: 2,
-    arbitrary: fc.constantFrom<unknown>(null, true, false, 0, -0, 1, -1, 1.5, 1e308, -1e308, 2 ** 53, 2 ** 53 + 2, Number.MIN_VALUE, 1_000_001, 500, 501, [], {}, [null], { '': '' }),
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      0,
+      -0,
+      1,
+      -1,
+      1.5,
+      1e308,
+      -1e308,
+      2 ** 53,
+      2 ** 53 + 2,
+      Number.MIN_VALUE,
+      1_000_001,
+      500,
+      501,
+      [],
+      {},
+      [null],
+      { '': '' },
+    ),
   },
   { weight: 1, arbitrary: fc.integer() },
   { weight: 1, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true }) },
@@ -214,7 +318,25 @@ const anyValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 const anyKey = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...protoKeys) },
-  { weight: 2, arbitrary: fc.constantFrom('extra', '', ' ', 'email ', 'EMAIL', 'a.b', '$where', 'toString', 'badge', 'registrationId', 'sessions', 'answers', '\u0000', '\uD800') },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'extra',
+      '',
+      ' ',
+      'email ',
+      'EMAIL',
+      'a.b',
+      '$where',
+      'toString',
+      'badge',
+      'registrationId',
+      'sessions',
+      'answers',
+      '\u0000',
+      '\uD800',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ unit: char16, maxLength: 12 }) },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 20_000 }).map((n) => 'k'.repeat(n)) },
 );
@@ -226,11 +348,17 @@ interface Mutation {
   key: string;
   value: unknown;
 }
-const mutation: fc.Arbitrary<Mutation> = fc.record({ at: fc.nat(), op: fc.constantFrom('replace', 'replace', 'delete', 'add', 'wrap'), key: anyKey, value: anyValue });
+const mutation: fc.Arbitrary<Mutation> = fc.record({
+  at: fc.nat(),
+  op: fc.constantFrom('replace', 'replace', 'delete', 'add', 'wrap'),
+  key: anyKey,
+  value: anyValue,
+});
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object';
 /** An own, enumerable property even for `__proto__`, so JSON.stringify writes it. */
-const setOwn = (o: object, k: string | number, value: unknown) => Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+const setOwn = (o: object, k: string | number, value: unknown) =>
+  Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
 
 function allPaths(v: unknown, at: Path = [], out: Path[] = []): Path[] {
   out.push(at);
@@ -292,16 +420,67 @@ function rawBodies(template: unknown): fc.Arbitrary<Buffer> {
     fc.constant(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(JSON.stringify(template), 'utf16le')])),
     fc.constant(Buffer.from(JSON.stringify(template), 'utf16le')),
     fc
-      .constantFrom([0xff], [0xfe], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc0, 0xaf], [0xe2, 0x82], [0x00], [0x0a], [0x1b], [0x22], [0x5c])
+      .constantFrom(
+        [0xff],
+        [0xfe],
+        [0xc3, 0x28],
+        [0xed, 0xa0, 0x80],
+        [0xf4, 0x90, 0x80, 0x80],
+        [0xc0, 0xaf],
+        [0xe2, 0x82],
+        [0x00],
+        [0x0a],
+        [0x1b],
+        [0x22],
+        [0x5c],
+      )
       .map((bytes) => withRaw(template, Buffer.from(bytes))),
-    fc.constantFrom('1e999', '-0', '1.0', '100.0', '0.1e3', '1e-400', '123456789012345678901234567890', '-', 'NaN', 'Infinity', 'undefined', 'tru', '"\\ud800"', '"\\u0000"', '"\\uDFFF\\uD800"').map((raw) => withRaw(template, Buffer.from(`"${raw}"`).subarray(1, -1))),
+    fc
+      .constantFrom(
+        '1e999',
+        '-0',
+        '1.0',
+        '100.0',
+        '0.1e3',
+        '1e-400',
+        '123456789012345678901234567890',
+        '-',
+        'NaN',
+        'Infinity',
+        'undefined',
+        'tru',
+        '"\\ud800"',
+        '"\\u0000"',
+        '"\\uDFFF\\uD800"',
+      )
+      .map((raw) => withRaw(template, Buffer.from(`"${raw}"`).subarray(1, -1))),
     fc.nat({ max: json.length }).map((n) => json.subarray(0, n)),
     fc.constantFrom('x', '\u0000', ' ', '}', ']', ',', `${json}`, '\n//comment').map((tail) => Buffer.concat([json, Buffer.from(tail)])),
     fc.uint8Array({ maxLength: 2000 }).map((a) => Buffer.from(a)),
     fc
-      .constantFrom('', ' ', 'null', '""', '[]', '{}', '0', 'true', '{"a":1,"a":2}', "{'a':1}", '{a:1}', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}')
+      .constantFrom(
+        '',
+        ' ',
+        'null',
+        '""',
+        '[]',
+        '{}',
+        '0',
+        'true',
+        '{"a":1,"a":2}',
+        "{'a':1}",
+        '{a:1}',
+        '{"__proto__":{"admin":true}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+      )
       .map((text) => Buffer.from(text)),
-    fc.tuple(fc.integer({ min: 33, max: 30_000 }), fc.boolean()).map(([d, arrays]) => Buffer.from(arrays ? `${'['.repeat(d)}${']'.repeat(d)}` : `${'{"a":'.repeat(Math.min(d, 12_000))}1${'}'.repeat(Math.min(d, 12_000))}`)),
+    fc
+      .tuple(fc.integer({ min: 33, max: 30_000 }), fc.boolean())
+      .map(([d, arrays]) =>
+        Buffer.from(
+          arrays ? `${'['.repeat(d)}${']'.repeat(d)}` : `${'{"a":'.repeat(Math.min(d, 12_000))}1${'}'.repeat(Math.min(d, 12_000))}`,
+        ),
+      ),
   );
 }
 
@@ -323,9 +502,24 @@ const contentType = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.constantFrom<string | undefined>(
-      'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/json;charset=latin1', 'application/json; charset=utf-16', ' application/json',
-      'application/problem+json', 'application/merge-patch+json', 'text/plain', 'text/json', 'application/x-www-form-urlencoded',
-      'multipart/form-data; boundary=x', 'application/octet-stream', 'application/jsonx', '', 'application/json, text/plain', 'application/json;;;', '*/*', undefined,
+      'application/json; charset=utf-8',
+      'APPLICATION/JSON',
+      'application/json;charset=latin1',
+      'application/json; charset=utf-16',
+      ' application/json',
+      'application/problem+json',
+      'application/merge-patch+json',
+      'text/plain',
+      'text/json',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/octet-stream',
+      'application/jsonx',
+      '',
+      'application/json, text/plain',
+      'application/json;;;',
+      '*/*',
+      undefined,
     ),
   },
 );
@@ -338,7 +532,10 @@ interface Body {
 function bodyArb(template: (n: number) => unknown, extras: fc.Arbitrary<Buffer>[] = []): fc.Arbitrary<Body> {
   const templated = <T>(f: (t: unknown) => fc.Arbitrary<T>) => fc.nat({ max: 40 }).chain((n) => f(template(n)));
   const bytes = fc.oneof(
-    { weight: 10, arbitrary: templated((t) => fc.array(mutation, { maxLength: 3 }).map((ms) => Buffer.from(JSON.stringify(mutate(t, ms)) ?? 'null'))) },
+    {
+      weight: 10,
+      arbitrary: templated((t) => fc.array(mutation, { maxLength: 3 }).map((ms) => Buffer.from(JSON.stringify(mutate(t, ms)) ?? 'null'))),
+    },
     { weight: 2, arbitrary: templated(protoInserted) },
     { weight: 3, arbitrary: templated(rawBodies) },
     { weight: 1, arbitrary: fc.jsonValue().map((v) => Buffer.from(JSON.stringify(v) ?? 'null')) },
@@ -350,7 +547,30 @@ function bodyArb(template: (n: number) => unknown, extras: fc.Arbitrary<Buffer>[
 // Path parameters, query strings, headers.
 
 const badSegment = fc.oneof(
-  fc.constantFrom('', '%00', '%2F', 'a%2Fb', '..', '%2e%2e', '.', '%', '%zz', '%E0%A4%A', '%ED%A0%80', '%FF', '%C0%AF', '%20', '+', '~', ...protoKeys, 'toString', 'export.csv', 'resend', 'badge', 'batch'),
+  fc.constantFrom(
+    '',
+    '%00',
+    '%2F',
+    'a%2Fb',
+    '..',
+    '%2e%2e',
+    '.',
+    '%',
+    '%zz',
+    '%E0%A4%A',
+    '%ED%A0%80',
+    '%FF',
+    '%C0%AF',
+    '%20',
+    '+',
+    '~',
+    ...protoKeys,
+    'toString',
+    'export.csv',
+    'resend',
+    'badge',
+    'batch',
+  ),
   fc.string({ unit: char16, maxLength: 30 }).map(pct),
   fc.string({ unit: 'grapheme', maxLength: 30 }).map(pct),
   // Overlong, within Node's 16 KiB for the request line and headers (431 is the HTTP server's, not Gatepass's).
@@ -359,33 +579,127 @@ const badSegment = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
 );
 const param = (real: string, ...others: string[]) =>
-  fc.oneof({ weight: 12, arbitrary: fc.constant(real) }, { weight: 2, arbitrary: fc.constantFrom(...others) }, { weight: 4, arbitrary: badSegment });
+  fc.oneof(
+    { weight: 12, arbitrary: fc.constant(real) },
+    { weight: 2, arbitrary: fc.constantFrom(...others) },
+    { weight: 4, arbitrary: badSegment },
+  );
 
 function queryArb(): fc.Arbitrary<string> {
-  const tampered = fc.tuple(fc.constantFrom(...w.cursors), fc.nat(), fc.constantFrom('A', 'b', '-', '_', '.', '=', '%', '가')).map(([c, i, ch]) => {
-    const k = i % c.length;
-    return c.slice(0, k) + ch + c.slice(k + 1);
-  });
-  const swapped = fc.tuple(fc.constantFrom(...w.cursors), fc.constantFrom(...w.cursors)).map(([a, b]) => `${a.split('.')[0]}.${b.split('.')[1]}`);
-  const cursor = fc.oneof(fc.constantFrom(...w.cursors), tampered, swapped, smallString, fc.base64String({ maxLength: 200 }), fc.constantFrom('.', 'a.b', `${'A'.repeat(2001)}.${'A'.repeat(22)}`, `${Buffer.from('{"at":1}').toString('base64url')}.${'A'.repeat(22)}`));
+  const tampered = fc
+    .tuple(fc.constantFrom(...w.cursors), fc.nat(), fc.constantFrom('A', 'b', '-', '_', '.', '=', '%', '가'))
+    .map(([c, i, ch]) => {
+      const k = i % c.length;
+      return c.slice(0, k) + ch + c.slice(k + 1);
+    });
+  const swapped = fc
+    .tuple(fc.constantFrom(...w.cursors), fc.constantFrom(...w.cursors))
+    .map(([a, b]) => `${a.split('.')[0]}.${b.split('.')[1]}`);
+  const cursor = fc.oneof(
+    fc.constantFrom(...w.cursors),
+    tampered,
+    swapped,
+    smallString,
+    fc.base64String({ maxLength: 200 }),
+    fc.constantFrom(
+      '.',
+      'a.b',
+      `${'A'.repeat(2001)}.${'A'.repeat(22)}`,
+      `${Buffer.from('{"at":1}').toString('base64url')}.${'A'.repeat(22)}`,
+    ),
+  );
   const { a, b } = w.regs;
   const pair = fc.oneof(
-    fc.tuple(fc.constant('limit'), fc.oneof(fc.constantFrom('0', '1', '2', '50', '100', '101', '-1', '1.5', '1e2', 'abc', '', ' 5', '0x10', '٣', '9'.repeat(400), 'NaN', 'Infinity', '00001'), fc.integer().map(String), smallString)),
+    fc.tuple(
+      fc.constant('limit'),
+      fc.oneof(
+        fc.constantFrom(
+          '0',
+          '1',
+          '2',
+          '50',
+          '100',
+          '101',
+          '-1',
+          '1.5',
+          '1e2',
+          'abc',
+          '',
+          ' 5',
+          '0x10',
+          '٣',
+          '9'.repeat(400),
+          'NaN',
+          'Infinity',
+          '00001',
+        ),
+        fc.integer().map(String),
+        smallString,
+      ),
+    ),
     fc.tuple(fc.constant('cursor'), cursor),
     fc.tuple(fc.constant('since'), cursor),
-    fc.tuple(fc.constant('format'), fc.oneof(fc.constantFrom('svg', 'png', 'pdf', 'SVG', 'gif', '', 'svg\u0000', ...protoKeys, 'toString', 'valueOf', 'hasOwnProperty', '__defineGetter__'), smallString)),
-    fc.tuple(fc.constant('q'), fc.oneof(fc.constantFrom('fuzz', 'FUZZ-A@', '김', '김민지', 'ᄀ', ' ', '%', '_', '*', '\u0000', '"', "'", 'a'.repeat(200), 'a'.repeat(201)), smallString)),
+    fc.tuple(
+      fc.constant('format'),
+      fc.oneof(
+        fc.constantFrom(
+          'svg',
+          'png',
+          'pdf',
+          'SVG',
+          'gif',
+          '',
+          'svg\u0000',
+          ...protoKeys,
+          'toString',
+          'valueOf',
+          'hasOwnProperty',
+          '__defineGetter__',
+        ),
+        smallString,
+      ),
+    ),
+    fc.tuple(
+      fc.constant('q'),
+      fc.oneof(
+        fc.constantFrom('fuzz', 'FUZZ-A@', '김', '김민지', 'ᄀ', ' ', '%', '_', '*', '\u0000', '"', "'", 'a'.repeat(200), 'a'.repeat(201)),
+        smallString,
+      ),
+    ),
     fc.tuple(fc.constant('status'), fc.oneof(fc.constantFrom('confirmed', 'waitlisted', 'cancelled', 'CONFIRMED', ''), smallString)),
     fc.tuple(fc.constant('sessionId'), fc.oneof(fc.constantFrom('bio', 'energy', 'nope', '', 'a'.repeat(41)), smallString)),
     fc.tuple(fc.constant('checkedIn'), fc.constantFrom('true', 'false', 'TRUE', '1', '', 'yes')),
     fc.tuple(fc.constant('token'), fc.constantFrom(a.manageToken, b.manageToken, '', 'x', `${a.manageToken}x`, a.manageToken.slice(0, -1))),
-    fc.tuple(anyKey.filter((k) => k.length < 200), smallString),
+    fc.tuple(
+      anyKey.filter((k) => k.length < 200),
+      smallString,
+    ),
   );
   return fc.oneof(
     { weight: 8, arbitrary: fc.array(pair, { maxLength: 4 }).map((pairs) => pairs.map(([k, v]) => `${pct(k)}=${pct(v)}`).join('&')) },
     {
       weight: 1,
-      arbitrary: fc.constantFrom('%', '%zz', '&&&', '=', '==', 'limit', 'limit=', 'limit=1&limit=2', 'cursor=%E0%A4%A', 'q=%ED%A0%80', 'format=svg&format=png', `q=${'%41'.repeat(1500)}`, '#frag', 'a[b]=c', '__proto__[x]=1', 'constructor=1', 'token=', 'q=%C0%80', 'limit=%00'),
+      arbitrary: fc.constantFrom(
+        '%',
+        '%zz',
+        '&&&',
+        '=',
+        '==',
+        'limit',
+        'limit=',
+        'limit=1&limit=2',
+        'cursor=%E0%A4%A',
+        'q=%ED%A0%80',
+        'format=svg&format=png',
+        `q=${'%41'.repeat(1500)}`,
+        '#frag',
+        'a[b]=c',
+        '__proto__[x]=1',
+        'constructor=1',
+        'token=',
+        'q=%C0%80',
+        'limit=%00',
+      ),
     },
   );
 }
@@ -413,14 +727,41 @@ function credentialArb(route: Route, reg: Reg): fc.Arbitrary<Credential> {
     arbitrary: fc.oneof(
       fc.constant<Credential>({ headers: {} }),
       fc.constantFrom(...w.otherTokens).map(bearer),
-      fc.constantFrom('Bearer', 'Bearer ', `Bearer gpd_${'A'.repeat(32)}`, `Bearer ${w.deviceToken}x`, `Bearer ${w.deviceToken}`, 'Basic dXNlcjpwYXNz', 'bearer x.y.z', `Bearer ${'a'.repeat(2000)}`, 'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.', `Bearer ${w.admin} ${w.admin}`).map((a): Credential => ({ headers: { authorization: a } })),
-      fc.constantFrom('', 'x', 'a.b.c', w.regs.b.manageToken, 'A'.repeat(2000), `${reg.manageToken}=`).map((t): Credential => ({ headers: { 'x-manage-token': t } })),
+      fc
+        .constantFrom(
+          'Bearer',
+          'Bearer ',
+          `Bearer gpd_${'A'.repeat(32)}`,
+          `Bearer ${w.deviceToken}x`,
+          `Bearer ${w.deviceToken}`,
+          'Basic dXNlcjpwYXNz',
+          'bearer x.y.z',
+          `Bearer ${'a'.repeat(2000)}`,
+          'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.',
+          `Bearer ${w.admin} ${w.admin}`,
+        )
+        .map((a): Credential => ({ headers: { authorization: a } })),
+      fc
+        .constantFrom('', 'x', 'a.b.c', w.regs.b.manageToken, 'A'.repeat(2000), `${reg.manageToken}=`)
+        .map((t): Credential => ({ headers: { 'x-manage-token': t } })),
     ),
   });
   return fc.oneof(...options);
 }
 
-const acceptLanguage = fc.constantFrom(undefined, 'ko', 'en', 'ko-KR,ko;q=0.9,en;q=0.8', '*', '', 'xx;q=abc', 'ko;q=2', 'en;q=-1', 'a,'.repeat(1000), 'ko;q=0, en;q=0');
+const acceptLanguage = fc.constantFrom(
+  undefined,
+  'ko',
+  'en',
+  'ko-KR,ko;q=0.9,en;q=0.8',
+  '*',
+  '',
+  'xx;q=abc',
+  'ko;q=2',
+  'en;q=-1',
+  'a,'.repeat(1000),
+  'ko;q=0, en;q=0',
+);
 const idempotencyKey = fc.oneof(
   { weight: 4, arbitrary: fc.constant<string | undefined>(undefined) },
   { weight: 2, arbitrary: fc.constantFrom('k1', 'k2', 'k3') },
@@ -433,16 +774,51 @@ function templates(route: Route): (n: number) => unknown {
   const { a, u } = w.regs;
   const byName: Record<string, (n: number) => unknown> = {
     EventInput: () => openEvent(),
-    EventPatch: (n) => [{ capacity: 150 + n }, { venue: 'Kim Dae-jung Convention Center' }, { registration: { waitlist: n % 2 === 0 } }, { name: { ko: '수정', en: 'Changed' }, sessions: openEvent().sessions }][n % 4],
+    EventPatch: (n) =>
+      [
+        { capacity: 150 + n },
+        { venue: 'Kim Dae-jung Convention Center' },
+        { registration: { waitlist: n % 2 === 0 } },
+        { name: { ko: '수정', en: 'Changed' }, sessions: openEvent().sessions },
+      ][n % 4],
     RegistrationInput: (n) =>
-      participant(n, { email: `fuzz${n}@example.com`, jobTitle: 'CTO', sessions: n % 3 ? ['bio'] : ['bio', 'energy'], answers: { companyType: 'global', website: 'https://example.com' } }),
-    RegistrationPatch: (n) => ({ name: n % 2 ? '김민지' : 'Hannah Müller', organization: 'Org', jobTitle: 'CTO', locale: 'ko', sessions: n % 2 ? ['energy'] : ['bio'], answers: { companyType: 'domestic' } }),
+      participant(n, {
+        email: `fuzz${n}@example.com`,
+        jobTitle: 'CTO',
+        sessions: n % 3 ? ['bio'] : ['bio', 'energy'],
+        answers: { companyType: 'global', website: 'https://example.com' },
+      }),
+    RegistrationPatch: (n) => ({
+      name: n % 2 ? '김민지' : 'Hannah Müller',
+      organization: 'Org',
+      jobTitle: 'CTO',
+      locale: 'ko',
+      sessions: n % 2 ? ['energy'] : ['bio'],
+      answers: { companyType: 'domestic' },
+    }),
     ResendInput: (n) => ({ email: n % 3 ? `nobody${n}@example.com` : a.email }),
     CheckinInput: (n) =>
       n % 3
-        ? { badge: a.badge!.token, sessionId: 'bio', scannedAt: new Date(Date.now() - n * 1000).toISOString(), deviceId: 'door-1', scanId: `s${n}` }
+        ? {
+            badge: a.badge!.token,
+            sessionId: 'bio',
+            scannedAt: new Date(Date.now() - n * 1000).toISOString(),
+            deviceId: 'door-1',
+            scanId: `s${n}`,
+          }
         : { registrationId: u.id, deviceId: 'desk' },
-    CheckinBatchInput: (n) => ({ scans: [{ badge: a.badge!.token, scannedAt: new Date(Date.now() - n * 60_000).toISOString(), deviceId: 'offline', verdict: n % 2 ? 'admitted' : 'refused' }, { registrationId: u.id }, { badge: 'garbage' }] }),
+    CheckinBatchInput: (n) => ({
+      scans: [
+        {
+          badge: a.badge!.token,
+          scannedAt: new Date(Date.now() - n * 60_000).toISOString(),
+          deviceId: 'offline',
+          verdict: n % 2 ? 'admitted' : 'refused',
+        },
+        { registrationId: u.id },
+        { badge: 'garbage' },
+      ],
+    }),
     DeviceInput: (n) => (n % 2 ? { name: `Door ${n}` } : { name: '정문', places: ['venue', 'energy'] }),
     PairingInput: (n) => ({ code: [...w.codes, 'ABCD-EFGH-JKLM-NPQR', 'abcd efgh jkmn pqrs'][n % 4] }),
   };
@@ -454,8 +830,16 @@ function extraBodies(route: Route): fc.Arbitrary<Buffer>[] {
   const extras = [fc.constant(Buffer.from(JSON.stringify({ pad: 'x'.repeat(64 * 1024) })))];
   if (route.request === 'CheckinBatchInput') {
     extras.push(
-      fc.constantFrom(500, 501).map((n) => Buffer.from(JSON.stringify({ scans: Array.from({ length: n }, (_, i) => (i % 2 ? { badge: `bad${i}` } : { registrationId: `r${i}` })) }))),
-      fc.constant(Buffer.from(`{"scans":[${Array.from({ length: 40 }, () => '{"__proto__":null,"constructor":{"prototype":1}}').join(',')}]}`)),
+      fc
+        .constantFrom(500, 501)
+        .map((n) =>
+          Buffer.from(
+            JSON.stringify({ scans: Array.from({ length: n }, (_, i) => (i % 2 ? { badge: `bad${i}` } : { registrationId: `r${i}` })) }),
+          ),
+        ),
+      fc.constant(
+        Buffer.from(`{"scans":[${Array.from({ length: 40 }, () => '{"__proto__":null,"constructor":{"prototype":1}}').join(',')}]}`),
+      ),
     );
   }
   return extras;
@@ -471,7 +855,14 @@ interface Spec {
 function requestArb(route: Route): fc.Arbitrary<Spec> {
   const { regs, eventId, patchEventId } = w;
   // Rotating A's manage link would lock the other routes' requests out of A: R has its own.
-  const reg = route.id === 'update-registration' ? regs.u : route.id === 'cancel-registration' ? regs.c : route.id === 'rotate-manage-token' ? regs.r : regs.a;
+  const reg =
+    route.id === 'update-registration'
+      ? regs.u
+      : route.id === 'cancel-registration'
+        ? regs.c
+        : route.id === 'rotate-manage-token'
+          ? regs.r
+          : regs.a;
   const event = route.id === 'update-event' ? patchEventId : eventId;
   const params = fc.record({
     eventId: param(event, patchEventId, eventId),
@@ -484,9 +875,20 @@ function requestArb(route: Route): fc.Arbitrary<Spec> {
     ? bodyArb(templates(route), extraBodies(route))
     : fc.oneof({ weight: 6, arbitrary: fc.constant<Body | undefined>(undefined) }, { weight: 1, arbitrary: bodyArb(() => ({})) });
   // Sometimes another method (never DELETE: the registrations the other routes use must stay).
-  const method = fc.oneof({ weight: 30, arbitrary: fc.constant<string>(route.method) }, { weight: 1, arbitrary: fc.constantFrom('PUT', 'GET', 'POST', 'PATCH') });
+  const method = fc.oneof(
+    { weight: 30, arbitrary: fc.constant<string>(route.method) },
+    { weight: 1, arbitrary: fc.constantFrom('PUT', 'GET', 'POST', 'PATCH') },
+  );
   return fc
-    .record({ method, params, query: queryArb(), cred: credentialArb(route, reg), lang: acceptLanguage, key: route.idempotent ? idempotencyKey : fc.constant(undefined), body })
+    .record({
+      method,
+      params,
+      query: queryArb(),
+      cred: credentialArb(route, reg),
+      lang: acceptLanguage,
+      key: route.idempotent ? idempotencyKey : fc.constant(undefined),
+      body,
+    })
     .map(({ method, params, query, cred, lang, key, body }) => {
       let path = route.path.replace(/\{(\w+)\}/g, (_, name: string) => params[name as keyof typeof params] ?? 'x');
       const q = [query, cred.token !== undefined ? `token=${pct(cred.token)}` : ''].filter(Boolean).join('&');
@@ -506,7 +908,9 @@ function requestArb(route: Route): fc.Arbitrary<Spec> {
 
 const show = (s: Spec, r?: RawResponse) => {
   const body = s.body === undefined ? '' : ` body(${s.body.length} B)=${JSON.stringify(s.body.subarray(0, 300).toString('latin1'))}`;
-  const headers = JSON.stringify(s.headers, (_k, v: unknown) => (typeof v === 'string' && v.length > 120 ? `${v.slice(0, 60)}…(${v.length})` : v));
+  const headers = JSON.stringify(s.headers, (_k, v: unknown) =>
+    typeof v === 'string' && v.length > 120 ? `${v.slice(0, 60)}…(${v.length})` : v,
+  );
   const answer = r ? ` → ${r.status} ${r.type} ${r.text.slice(0, 300)}` : '';
   return `${s.method} ${s.path.length > 300 ? `${s.path.slice(0, 300)}…(${s.path.length})` : s.path} ${headers}${body}${answer}`;
 };
@@ -596,7 +1000,10 @@ describe('what the fuzz found, pinned', () => {
     await w.stack.workers.drain();
     const before = await tableState();
     // Act
-    const reused = await w.stack.call('POST', `/events/${w.eventId}/registrations`, { body: participant(901, { email: 'pinned-other@example.com' }), headers });
+    const reused = await w.stack.call('POST', `/events/${w.eventId}/registrations`, {
+      body: participant(901, { email: 'pinned-other@example.com' }),
+      headers,
+    });
     // Assess
     expect([reused.status, reused.json.code]).toEqual([422, 'idempotency_key_reused']);
     expect(fingerprintDiff(before, await tableState())).toBe('');

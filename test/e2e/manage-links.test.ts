@@ -28,8 +28,10 @@ async function register(i: number, email: string): Promise<Reg> {
   expect(r.status, r.text).toBe(201);
   return r.json as Reg;
 }
-const read = (reg: Reg, token: string) => stack.call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': token } });
-const rotate = (reg: Reg, headers: Record<string, string>) => stack.call('POST', `/events/${eventId}/registrations/${reg.id}/manage-token`, { headers });
+const read = (reg: Reg, token: string) =>
+  stack.call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': token } });
+const rotate = (reg: Reg, headers: Record<string, string>) =>
+  stack.call('POST', `/events/${eventId}/registrations/${reg.id}/manage-token`, { headers });
 
 /** The manage-link emails sent to this address, newest last, with the token their link carries. */
 async function linksSentTo(address: string): Promise<string[]> {
@@ -56,7 +58,9 @@ describe('replacing the manage link', () => {
     expect((await read(reg, emailed!)).status).toBe(200);
     // The old token cannot rotate again (it would otherwise keep a leaked link alive).
     expect((await rotate(reg, { 'x-manage-token': reg.manageToken })).status).toBe(401);
-    expect((await stack.call('DELETE', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': reg.manageToken } })).status).toBe(401);
+    expect(
+      (await stack.call('DELETE', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': reg.manageToken } })).status,
+    ).toBe(401);
   });
 
   it('an admin replaces it; another participant may not (403); an unknown registration is 404', async () => {
@@ -89,7 +93,9 @@ describe('resend tells nobody who registered', () => {
     dynamodb.middlewareStack.add(
       (next, context) => async (args) => {
         const input = args.input as { TransactItems?: Record<string, unknown>[] };
-        measured.getStore()?.push(`${context.commandName}${input.TransactItems ? `(${input.TransactItems.map((i) => Object.keys(i)[0]).join(',')})` : ''}`);
+        measured
+          .getStore()
+          ?.push(`${context.commandName}${input.TransactItems ? `(${input.TransactItems.map((i) => Object.keys(i)[0]).join(',')})` : ''}`);
         return next(args);
       },
       { step: 'initialize', name: 'measure-resend' },
@@ -102,7 +108,13 @@ describe('resend tells nobody who registered', () => {
       handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
     };
     const calls: string[] = [];
-    const event = { rawPath: `/events/${eventId}/registrations/resend`, headers: { 'content-type': 'application/json' }, pathParameters: { eventId }, body: JSON.stringify({ email }), isBase64Encoded: false };
+    const event = {
+      rawPath: `/events/${eventId}/registrations/resend`,
+      headers: { 'content-type': 'application/json' },
+      pathParameters: { eventId },
+      body: JSON.stringify({ email }),
+      isBase64Encoded: false,
+    };
     const answer = await measured.run(calls, () => handler(event, { getRemainingTimeInMillis: () => 10_000 }));
     return { status: answer.statusCode, body: answer.body, calls };
   }

@@ -85,7 +85,11 @@ function forms(value: string): string[] {
     out.add(v);
     out.add(v.toLowerCase());
     out.add(JSON.stringify(v).slice(1, -1));
-    out.add(JSON.stringify(v.toLowerCase()).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(1, -1));
+    out.add(
+      JSON.stringify(v.toLowerCase())
+        .replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .slice(1, -1),
+    );
     out.add(encodeURIComponent(v));
     out.add(encodeURIComponent(v.toLowerCase()));
   }
@@ -113,7 +117,10 @@ describe('no personal data in logs', () => {
     // Act: registrations (one with an Idempotency-Key, replayed), in Korean and English.
     const regs: Reg[] = [];
     for (const [i, p] of people.slice(0, 4).entries()) {
-      const r = await stack.call('POST', `${base}/registrations`, { body: body(p), headers: { 'idempotency-key': `form-${i}`, 'accept-language': p.locale } });
+      const r = await stack.call('POST', `${base}/registrations`, {
+        body: body(p),
+        headers: { 'idempotency-key': `form-${i}`, 'accept-language': p.locale },
+      });
       expect(r.status, r.text).toBe(201);
       regs.push(r.json);
     }
@@ -122,11 +129,41 @@ describe('no personal data in logs', () => {
     const [seulgi, zephyrine, ximena, minsu] = regs as [Reg, Reg, Reg, Reg];
 
     // Refusals that carry PII: validation (every field wrong), broken JSON, a duplicate, the same key with another body.
-    expect((await stack.call('POST', `${base}/registrations`, { body: { ...body(people[0]), ...badInput, consent: { privacy: false }, answers: { mobile: 'call 황보슬기' }, extra: people[0].email } })).status).toBe(422);
-    expect((await stack.call('POST', `${base}/registrations`, { raw: `{"email":"${people[1].email}","name":"${people[1].name}`, headers: { 'content-type': 'application/json' } })).status).toBe(400);
-    expect((await stack.call('POST', `${base}/registrations`, { body: body(people[1], { email: people[1].email.toUpperCase() }) })).json.code).toBe('already_registered');
-    expect((await stack.call('POST', `${base}/registrations`, { body: body(people[2], { name: renamed }), headers: { 'idempotency-key': 'form-0' } })).status).toBe(422);
-    expect((await stack.call('POST', `${base}/registrations`, { body: body(people[1]), headers: { 'content-type': 'text/plain' } })).status).toBe(415);
+    expect(
+      (
+        await stack.call('POST', `${base}/registrations`, {
+          body: {
+            ...body(people[0]),
+            ...badInput,
+            consent: { privacy: false },
+            answers: { mobile: 'call 황보슬기' },
+            extra: people[0].email,
+          },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (
+        await stack.call('POST', `${base}/registrations`, {
+          raw: `{"email":"${people[1].email}","name":"${people[1].name}`,
+          headers: { 'content-type': 'application/json' },
+        })
+      ).status,
+    ).toBe(400);
+    expect(
+      (await stack.call('POST', `${base}/registrations`, { body: body(people[1], { email: people[1].email.toUpperCase() }) })).json.code,
+    ).toBe('already_registered');
+    expect(
+      (
+        await stack.call('POST', `${base}/registrations`, {
+          body: body(people[2], { name: renamed }),
+          headers: { 'idempotency-key': 'form-0' },
+        })
+      ).status,
+    ).toBe(422);
+    expect(
+      (await stack.call('POST', `${base}/registrations`, { body: body(people[1]), headers: { 'content-type': 'text/plain' } })).status,
+    ).toBe(415);
 
     // Admin and staff reads, searches by name and email prefix, export, roster, attendance, badges.
     for (const q of ['황보', 'Zephyrine', 'zephyrine.quill', 'x.oyelaran+', '남궁민수']) {
@@ -137,31 +174,75 @@ describe('no personal data in logs', () => {
     expect((await stack.call('GET', `${base}/roster`, { token: staff })).status).toBe(200);
     expect((await stack.call('GET', `${base}/attendance`, { token: admin })).status).toBe(200);
     for (const format of ['svg', 'pdf']) {
-      expect((await stack.call('GET', `${base}/registrations/${seulgi.id}/badge?format=${format}`, { headers: { 'x-manage-token': seulgi.manageToken } })).status).toBe(200);
+      expect(
+        (
+          await stack.call('GET', `${base}/registrations/${seulgi.id}/badge?format=${format}`, {
+            headers: { 'x-manage-token': seulgi.manageToken },
+          })
+        ).status,
+      ).toBe(200);
     }
-    expect((await stack.call('GET', `${base}/registrations/${zephyrine.id}`, { headers: { 'x-manage-token': seulgi.manageToken } })).status).toBe(403);
+    expect(
+      (await stack.call('GET', `${base}/registrations/${zephyrine.id}`, { headers: { 'x-manage-token': seulgi.manageToken } })).status,
+    ).toBe(403);
 
     // Check-ins: online, a repeat, a batch with garbage.
-    expect((await stack.call('POST', `${base}/checkins`, { token: staff, body: { badge: seulgi.badge!.token, deviceId: 'door-1' } })).status).toBe(201);
+    expect(
+      (await stack.call('POST', `${base}/checkins`, { token: staff, body: { badge: seulgi.badge!.token, deviceId: 'door-1' } })).status,
+    ).toBe(201);
     expect((await stack.call('POST', `${base}/checkins`, { token: staff, body: { badge: seulgi.badge!.token } })).status).toBe(200);
-    const batch = await stack.call('POST', `${base}/checkins/batch`, { token: staff, body: { scans: [{ badge: zephyrine.badge!.token }, { badge: 'garbage' }, { registrationId: ximena.id, sessionId: 'energy' }, { name: people[2].name }] } });
+    const batch = await stack.call('POST', `${base}/checkins/batch`, {
+      token: staff,
+      body: {
+        scans: [
+          { badge: zephyrine.badge!.token },
+          { badge: 'garbage' },
+          { registrationId: ximena.id, sessionId: 'energy' },
+          { name: people[2].name },
+        ],
+      },
+    });
     expect(batch.status).toBe(200);
 
     // Self-service: a name change, resends (the registered address to its rate limit, and one not registered), a cancellation.
-    expect((await stack.call('PATCH', `${base}/registrations/${zephyrine.id}`, { headers: { 'x-manage-token': zephyrine.manageToken }, body: { name: renamed } })).status).toBe(200);
-    expect((await stack.call('PATCH', `${base}/registrations/${zephyrine.id}`, { headers: { 'x-manage-token': zephyrine.manageToken }, body: { email: people[3].email } })).status).toBe(422);
-    for (let i = 0; i < 5; i++) expect((await stack.call('POST', `${base}/registrations/resend`, { body: { email: people[2].email } })).status).toBe(202);
+    expect(
+      (
+        await stack.call('PATCH', `${base}/registrations/${zephyrine.id}`, {
+          headers: { 'x-manage-token': zephyrine.manageToken },
+          body: { name: renamed },
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await stack.call('PATCH', `${base}/registrations/${zephyrine.id}`, {
+          headers: { 'x-manage-token': zephyrine.manageToken },
+          body: { email: people[3].email },
+        })
+      ).status,
+    ).toBe(422);
+    for (let i = 0; i < 5; i++)
+      expect((await stack.call('POST', `${base}/registrations/resend`, { body: { email: people[2].email } })).status).toBe(202);
     expect((await stack.call('POST', `${base}/registrations/resend`, { body: { email: notRegistered } })).status).toBe(202);
-    expect((await stack.call('DELETE', `${base}/registrations/${minsu.id}`, { headers: { 'x-manage-token': minsu.manageToken } })).status).toBe(200);
+    expect(
+      (await stack.call('DELETE', `${base}/registrations/${minsu.id}`, { headers: { 'x-manage-token': minsu.manageToken } })).status,
+    ).toBe(200);
     await stack.workers.drain();
 
     // Forced: SES rejects the recipient, naming the address, as SES's sandbox does.
     const { ses } = await import('#adapters/ses');
     const sesMock = mockClient(ses);
     const outage = people[4];
-    sesMock.on(SendRawEmailCommand).rejects(
-      Object.assign(new Error(`Email address is not verified. The following identities failed the check in region AP-NORTHEAST-2: ${outage.email}, ${outage.name} <${outage.email}>`), { name: 'MessageRejected' }),
-    );
+    sesMock
+      .on(SendRawEmailCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            `Email address is not verified. The following identities failed the check in region AP-NORTHEAST-2: ${outage.email}, ${outage.name} <${outage.email}>`,
+          ),
+          { name: 'MessageRejected' },
+        ),
+      );
     try {
       expect((await stack.call('POST', `${base}/registrations`, { body: body(outage) })).status).toBe(201);
       await stack.workers.drain();
@@ -179,7 +260,12 @@ describe('no personal data in logs', () => {
     const spy = vi.spyOn(documents, 'send').mockImplementation(((command: unknown, ...rest: unknown[]) => {
       if (!thrown && command instanceof TransactWriteCommand) {
         thrown = true;
-        return Promise.reject(Object.assign(new Error(`Cannot write item {"email":"${crash.email}","name":"${crash.name}","answers":{"mobile":"${crash.phone}"}}`), { name: 'UnexpectedFailure' }));
+        return Promise.reject(
+          Object.assign(
+            new Error(`Cannot write item {"email":"${crash.email}","name":"${crash.name}","answers":{"mobile":"${crash.phone}"}}`),
+            { name: 'UnexpectedFailure' },
+          ),
+        );
       }
       return (send as (...a: unknown[]) => unknown)(command, ...rest);
     }) as never);
@@ -199,7 +285,13 @@ describe('no personal data in logs', () => {
     expect(log).toContain('UnexpectedFailure');
     // ...and holds no participant's email, name or phone number, in any form.
     const secrets = [
-      ...people.flatMap((p) => [p.email, p.name, p.phone, p.phone.replace(/\D/g, ''), ...p.name.split(/[\s-]+/).filter((part) => part.length >= 4)]),
+      ...people.flatMap((p) => [
+        p.email,
+        p.name,
+        p.phone,
+        p.phone.replace(/\D/g, ''),
+        ...p.name.split(/[\s-]+/).filter((part) => part.length >= 4),
+      ]),
       renamed,
       'Nightingale',
       notRegistered,
@@ -208,7 +300,8 @@ describe('no personal data in logs', () => {
     ];
     const leaks: string[] = [];
     for (const line of captured) {
-      for (const secret of secrets) for (const form of forms(secret)) if (line.includes(form)) leaks.push(`${JSON.stringify(form)} in: ${line.slice(0, 400)}`);
+      for (const secret of secrets)
+        for (const form of forms(secret)) if (line.includes(form)) leaks.push(`${JSON.stringify(form)} in: ${line.slice(0, 400)}`);
       // Any address at the participants' domains, whatever it is.
       for (const m of line.matchAll(/[\w.+%-]+(?:@|%40)example\.(?:org|net|com|kr)/gi)) leaks.push(`${m[0]} in: ${line.slice(0, 400)}`);
     }

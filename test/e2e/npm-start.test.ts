@@ -24,10 +24,13 @@ const listening = (host: string, port: number) =>
 
 /** Every process below `root` (Linux procps `ps`). */
 function descendants(root: number): number[] {
-  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/).map(Number));
   const found: number[] = [];
   const walk = (pid: number) => {
-    for (const [child, parent] of table) if (parent === pid && child !== undefined) (found.push(child), walk(child));
+    for (const [child, parent] of table) if (parent === pid && child !== undefined) found.push(child), walk(child);
   };
   walk(root);
   return found;
@@ -48,11 +51,19 @@ const until = async (what: string, check: () => boolean | Promise<boolean>, ms: 
   }
 };
 
-it('DynamoDB Local listens on 127.0.0.1 only, and SIGTERM to `npm start` stops every process it started', { timeout: 120_000 }, async () => {
+it('DynamoDB Local listens on 127.0.0.1 only, and SIGTERM to `npm start` stops every process it started', {
+  timeout: 120_000,
+}, async () => {
   // Prepare
   const ports = { api: await freePort(), dynamo: await freePort(), ses: await freePort() };
   const npm = spawn('npm', ['start', '--', '--no-seed'], {
-    env: { ...process.env, GATEPASS_PORT: String(ports.api), GATEPASS_DYNAMODB_PORT: String(ports.dynamo), GATEPASS_SES_PORT: String(ports.ses), GATEPASS_STATE_DIR: stateDir },
+    env: {
+      ...process.env,
+      GATEPASS_PORT: String(ports.api),
+      GATEPASS_DYNAMODB_PORT: String(ports.dynamo),
+      GATEPASS_SES_PORT: String(ports.ses),
+      GATEPASS_STATE_DIR: stateDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,12 +71,18 @@ it('DynamoDB Local listens on 127.0.0.1 only, and SIGTERM to `npm start` stops e
   npm.stderr.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
   try {
-    await until('GET /health', async () => (await fetch(`http://127.0.0.1:${ports.api}/health`).catch(() => undefined))?.status === 200, 90_000);
+    await until(
+      'GET /health',
+      async () => (await fetch(`http://127.0.0.1:${ports.api}/health`).catch(() => undefined))?.status === 200,
+      90_000,
+    );
     const children = descendants(npm.pid!);
     expect(children.length, output).toBeGreaterThan(0);
     // Assess: DynamoDB Local answers on loopback and on no other address of this machine
     expect(await listening('127.0.0.1', ports.dynamo)).toBe(true);
-    const others = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && !a.address.startsWith('fe80'));
+    const others = Object.values(networkInterfaces())
+      .flat()
+      .filter((a) => a && !a.internal && !a.address.startsWith('fe80'));
     for (const address of others) expect(await listening(address!.address, ports.dynamo), address!.address).toBe(false);
 
     // Act: what a process manager (or `kill`) sends

@@ -30,7 +30,11 @@ it('the README door-scanner examples work as written', async () => {
   const readme = readFileSync(`${root}README.md`, 'utf8');
   const script = `${blockAfter(readme, '## Try it (curl)')}\necho '--- devices'\n${blockAfter(readme, '### Door scanners: devices (admin)')}`;
   // Act
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], { cwd: root, env: { ...process.env, API: stack.url, GATEPASS_STATE_DIR: stack.stateDir }, timeout: 90_000 });
+  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
+    cwd: root,
+    env: { ...process.env, API: stack.url, GATEPASS_STATE_DIR: stack.stateDir },
+    timeout: 90_000,
+  });
   // Assess
   const devices = stdout.split('--- devices')[1]!;
   expect(devices).toContain('"syncToken"');

@@ -82,12 +82,12 @@ async function markCheckedIn(eventId: string, registrationId: string) {
 
 /** The CSV as bytes and text (Response.text() would drop the BOM). */
 async function exportCsv(eventId: string, token: string | null = admin) {
-  const r = await fetch(`${stack.url}/events/${eventId}/registrations/export.csv`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const r = await fetch(`${stack.url}/events/${eventId}/registrations/export.csv`, {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
   const bytes = Buffer.from(await r.arrayBuffer());
   return { status: r.status, type: r.headers.get('content-type') ?? '', bytes, text: bytes.toString('utf8') };
 }
-
-
 
 describe('a small event: every filter narrows to exactly what it should', () => {
   let eventId: string;
@@ -98,7 +98,12 @@ describe('a small event: every filter narrows to exactly what it should', () => 
     // Prepare: 4 event seats and 2 bio seats, so statuses and seat statuses mix.
     eventId = (await createEvent({ capacity: 4, sessions: [{ ...openEvent().sessions[0], capacity: 2 }, openEvent().sessions[1]] })).id;
     const people = [
-      { email: 'minji.kim@example.com', name: '김민지', sessions: ['bio'], answers: { companyType: 'global', topics: ['bio', 'energy'], newsletter: true } },
+      {
+        email: 'minji.kim@example.com',
+        name: '김민지',
+        sessions: ['bio'],
+        answers: { companyType: 'global', topics: ['bio', 'energy'], newsletter: true },
+      },
       { email: 'Hannah.Mueller@Example.com', name: 'Hannah Müller', sessions: ['energy'], organization: 'Kim & Lee, "Partners"' },
       { email: 'minsu@example.org', name: '김민수', sessions: ['bio', 'energy'], jobTitle: 'CTO' },
       { email: 'seoyeon.lee@example.com', name: '이서연', sessions: ['bio'], answers: { companyType: 'domestic', newsletter: false } },
@@ -135,7 +140,16 @@ describe('a small event: every filter narrows to exactly what it should', () => 
 
   it('status, sessionId and checkedIn each narrow the list', async () => {
     // Prepare: the seats really mixed
-    expect(regs.map((r) => r.status)).toEqual(['confirmed', 'confirmed', 'confirmed', 'confirmed', 'waitlisted', 'waitlisted', 'waitlisted', 'waitlisted']);
+    expect(regs.map((r) => r.status)).toEqual([
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'waitlisted',
+      'waitlisted',
+      'waitlisted',
+      'waitlisted',
+    ]);
     const cases: [Record<string, string>, (r: Reg) => boolean][] = [
       [{ status: 'confirmed' }, (r) => r.status === 'confirmed'],
       [{ status: 'waitlisted' }, (r) => r.status === 'waitlisted'],
@@ -189,7 +203,10 @@ describe('a small event: every filter narrows to exactly what it should', () => 
       [{ q: '김', status: 'confirmed' }, (r) => r.name.startsWith('김') && r.status === 'confirmed'],
       [{ q: '김', checkedIn: 'true' }, (r) => r.name.startsWith('김') && checkedIn.has(r.id)],
       [{ q: 'h', checkedIn: 'false' }, (r) => r.email.toLowerCase().startsWith('h') && !checkedIn.has(r.id)],
-      [{ q: 'h', sessionId: 'energy', status: 'confirmed' }, (r) => r.email.toLowerCase().startsWith('h') && r.sessions.some((s) => s.id === 'energy') && r.status === 'confirmed'],
+      [
+        { q: 'h', sessionId: 'energy', status: 'confirmed' },
+        (r) => r.email.toLowerCase().startsWith('h') && r.sessions.some((s) => s.id === 'energy') && r.status === 'confirmed',
+      ],
       [{ q: '김', sessionId: 'energy', checkedIn: 'true', status: 'confirmed' }, (r) => r.email === 'minsu@example.org'],
     ];
     for (const [query, keep] of cases) {
@@ -202,12 +219,20 @@ describe('a small event: every filter narrows to exactly what it should', () => 
   });
 
   it('small limits page through a filtered list exactly once', async () => {
-    const queries: Record<string, string>[] = [{ limit: '1' }, { limit: '2', checkedIn: 'false' }, { limit: '1', q: '김민' }, { limit: '3', status: 'waitlisted' }];
+    const queries: Record<string, string>[] = [
+      { limit: '1' },
+      { limit: '2', checkedIn: 'false' },
+      { limit: '1', q: '김민' },
+      { limit: '3', status: 'waitlisted' },
+    ];
     for (const query of queries) {
       const pages = await allPages(eventId, query);
       const { limit: _l, ...filters } = query;
       const whole = await list(eventId, filters);
-      expect(pages.flat().map((r) => r.id), JSON.stringify(query)).toEqual(ids(whole.json.items));
+      expect(
+        pages.flat().map((r) => r.id),
+        JSON.stringify(query),
+      ).toEqual(ids(whole.json.items));
       expect(Math.max(...pages.map((p) => p.length))).toBeLessThanOrEqual(Number(query.limit));
     }
   });
@@ -223,8 +248,21 @@ describe('a small event: every filter narrows to exactly what it should', () => 
     expect(csv.text.replaceAll('\r\n', '')).not.toMatch(/[\r\n]/);
     const [header, ...rows] = parseCsv(csv.text.slice(1));
     expect(header).toEqual([
-      'id', 'status', 'email', 'name', 'organization', 'jobTitle', 'locale', 'createdAt', 'checkedInAt',
-      'session:bio', 'session:energy', 'companyType', 'website', 'topics', 'newsletter',
+      'id',
+      'status',
+      'email',
+      'name',
+      'organization',
+      'jobTitle',
+      'locale',
+      'createdAt',
+      'checkedInAt',
+      'session:bio',
+      'session:energy',
+      'companyType',
+      'website',
+      'topics',
+      'newsletter',
     ]);
     expect(rows.map((row) => row[0])).toEqual(expected(() => true));
     const col = (row: string[], name: string) => row[header!.indexOf(name)];
@@ -257,7 +295,11 @@ describe('cancelled registrations (DELETE by an admin)', () => {
   it('are listed without a status filter and with status=cancelled, and exported', async () => {
     // Prepare: 2 seats, 3 registrations; cancelling the first promotes the third.
     const eventId = (await createEvent({ capacity: 2 })).id;
-    const [a, b, c] = [await register(eventId, participant(1)), await register(eventId, participant(2)), await register(eventId, participant(3))];
+    const [a, b, c] = [
+      await register(eventId, participant(1)),
+      await register(eventId, participant(2)),
+      await register(eventId, participant(3)),
+    ];
     const cancelled = await stack.call('DELETE', `/events/${eventId}/registrations/${a!.id}`, { token: admin });
     expect([cancelled.status, cancelled.json.status]).toEqual([200, 'cancelled']);
     // Act
@@ -312,7 +354,10 @@ describe('refusals', () => {
   });
 
   it('lists every failing parameter at once, in the caller’s language', async () => {
-    const r = await stack.call('GET', `/events/${eventId}/registrations?limit=0&status=x&checkedIn=1`, { token: admin, headers: { 'accept-language': 'ko' } });
+    const r = await stack.call('GET', `/events/${eventId}/registrations?limit=0&status=x&checkedIn=1`, {
+      token: admin,
+      headers: { 'accept-language': 'ko' },
+    });
     expect(r.status).toBe(422);
     expect(r.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['checkedIn', 'limit', 'status']);
     expect(r.headers.get('content-language')).toBe('ko');
@@ -398,14 +443,18 @@ describe('1,000 registrations', () => {
     [{ q: '김민지1' }, (r: Reg) => r.name.startsWith('김민지1')],
     [{ q: 'person99' }, (r: Reg) => r.email.startsWith('person99')],
     [{ status: 'confirmed', sessionId: 'energy' }, (r: Reg) => r.status === 'confirmed' && r.sessions.some((s) => s.id === 'energy')],
-  ] as const)('filtered %j pages (limit=37) cover every match exactly once', async (query, keep) => {
-    // Act
-    const pages = await allPages(eventId, { ...query, limit: '37' });
-    // Assess
-    const want = ids(created.filter(keep).sort(byAge));
-    expect(want.length).toBeGreaterThan(10);
-    expect(ids(pages.flat())).toEqual(want);
-  }, 120_000);
+  ] as const)(
+    'filtered %j pages (limit=37) cover every match exactly once',
+    async (query, keep) => {
+      // Act
+      const pages = await allPages(eventId, { ...query, limit: '37' });
+      // Assess
+      const want = ids(created.filter(keep).sort(byAge));
+      expect(want.length).toBeGreaterThan(10);
+      expect(ids(pages.flat())).toEqual(want);
+    },
+    120_000,
+  );
 
   it('a cursor is tamper-checked and bound to its event and filters: 400 invalid_cursor, never a 5xx', async () => {
     // Prepare

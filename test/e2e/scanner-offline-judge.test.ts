@@ -31,7 +31,9 @@ async function roster(eventId: string): Promise<Map<string, RosterPerson>> {
   const people = new Map<string, RosterPerson>();
   let cursor: string | null = null;
   do {
-    const r = await stack.call('GET', `/events/${eventId}/roster?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: device });
+    const r = await stack.call('GET', `/events/${eventId}/roster?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
+      token: device,
+    });
     expect(r.status).toBe(200);
     for (const p of r.json.items) people.set(p.id, p);
     cursor = r.json.nextCursor;
@@ -45,7 +47,10 @@ describe('offline judge vs the API', () => {
   });
 
   it('one table of cases, judged alike by both verifiers and by the API', async () => {
-    const event = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as { id: string; sessions: { id: string }[] };
+    const event = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as {
+      id: string;
+      sessions: { id: string }[];
+    };
     const other = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as { id: string };
     const register = async (id: string, i: number, extra: Record<string, unknown> = {}) =>
       (await stack.call('POST', `/events/${id}/registrations`, { body: participant(i, extra) })).json as Reg;
@@ -60,8 +65,12 @@ describe('offline judge vs the API', () => {
     device = (await stack.call('POST', '/devices/pair', { body: { code: created.json.pairing.code } })).json.deviceToken;
 
     // Before the scanner's sync: one earlier scan (another door) and one cancellation.
-    expect((await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: repeat.badge.token } })).status).toBe(201);
-    await stack.call('DELETE', `/events/${event.id}/registrations/${cancelled.id}`, { headers: { 'x-manage-token': cancelled.manageToken } });
+    expect((await stack.call('POST', `/events/${event.id}/checkins`, { token: staff, body: { badge: repeat.badge.token } })).status).toBe(
+      201,
+    );
+    await stack.call('DELETE', `/events/${event.id}/registrations/${cancelled.id}`, {
+      headers: { 'x-manage-token': cancelled.manageToken },
+    });
 
     // A badge signed by a key the event's JWKS does not hold, and one whose payload was changed.
     const stranger = await generateKeyPair('EdDSA', { crv: 'Ed25519' });

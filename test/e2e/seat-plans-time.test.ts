@@ -15,7 +15,10 @@ describe('a promotion larger than the function time (function time 3 s)', () => 
     admin = await stack.token('admin');
   });
   afterAll(() => stack?.stop());
-  const h = seatHelpers(() => stack, () => admin);
+  const h = seatHelpers(
+    () => stack,
+    () => admin,
+  );
 
   it('a raise for 600 waiting answers 200 within the time, leaves the rest owed, and the sweeper finishes it in order', async () => {
     // Prepare: one confirmed; 600 wait for the event, every other one wanting bio (50 seats)

@@ -16,7 +16,10 @@ describe('seat plans (function time as deployed)', () => {
     admin = await stack.token('admin');
   });
   afterAll(() => stack?.stop());
-  const h = seatHelpers(() => stack, () => admin);
+  const h = seatHelpers(
+    () => stack,
+    () => admin,
+  );
 
   it('removing a session that someone in the event line chose is 409 session_in_use; promotions then work', async () => {
     // Prepare: capacity 1; R1 confirmed; R2 waits for the event, wanting energy
@@ -35,8 +38,17 @@ describe('seat plans (function time as deployed)', () => {
     const raise = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { capacity: 3 } });
     expect(raise.status, raise.text).toBe(200);
     // Held now: still refused; once nobody holds or wants it, the removal goes through.
-    expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } })).json.code).toBe('session_in_use');
-    expect((await stack.call('PATCH', `/events/${event.id}/registrations/${r2.id}`, { headers: { 'x-manage-token': r2.manageToken }, body: { sessions: [] } })).status).toBe(200);
+    expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } })).json.code).toBe(
+      'session_in_use',
+    );
+    expect(
+      (
+        await stack.call('PATCH', `/events/${event.id}/registrations/${r2.id}`, {
+          headers: { 'x-manage-token': r2.manageToken },
+          body: { sessions: [] },
+        })
+      ).status,
+    ).toBe(200);
     const removed = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } });
     expect(removed.status, removed.text).toBe(200);
     await h.expectSeatsTrue(event.id);
@@ -46,9 +58,14 @@ describe('seat plans (function time as deployed)', () => {
     const event = await h.eventWith({ capacity: 1, sessions: [session('bio', 5), session('energy', 5)] });
     await h.register(event.id, 1);
     const waiting = await h.register(event.id, 2, { sessions: ['bio'] });
-    const moved = await stack.call('PATCH', `/events/${event.id}/registrations/${waiting.id}`, { headers: { 'x-manage-token': waiting.manageToken }, body: { sessions: ['energy'] } });
+    const moved = await stack.call('PATCH', `/events/${event.id}/registrations/${waiting.id}`, {
+      headers: { 'x-manage-token': waiting.manageToken },
+      body: { sessions: ['energy'] },
+    });
     expect(moved.status, moved.text).toBe(200);
-    expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } })).json.code).toBe('session_in_use');
+    expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('bio', 5)] } })).json.code).toBe(
+      'session_in_use',
+    );
     const dropBio = await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { sessions: [session('energy', 5)] } });
     expect(dropBio.status, dropBio.text).toBe(200);
   }, 60_000);
@@ -62,7 +79,9 @@ describe('seat plans (function time as deployed)', () => {
     for (const [i, id] of ids.entries()) waiting.push(await h.register(event.id, i + 1, { sessions: [id] }));
     expect(waiting.every((r) => r.sessions[0]!.status === 'waitlisted')).toBe(true);
     // Act
-    const cancel = await stack.call('DELETE', `/events/${event.id}/registrations/${holder.id}`, { headers: { 'x-manage-token': holder.manageToken } });
+    const cancel = await stack.call('DELETE', `/events/${event.id}/registrations/${holder.id}`, {
+      headers: { 'x-manage-token': holder.manageToken },
+    });
     // Assess
     expect(cancel.status, cancel.text).toBe(200);
     expect(cancel.json.status).toBe('cancelled');

@@ -28,7 +28,8 @@ const register = async (eventId: string, i: number, extra: Record<string, unknow
   return r.json as Reg;
 };
 const asParticipant = (reg: Reg) => ({ 'x-manage-token': reg.manageToken });
-const get = async (eventId: string, reg: Reg) => (await stack.call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: asParticipant(reg) })).json as Reg;
+const get = async (eventId: string, reg: Reg) =>
+  (await stack.call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: asParticipant(reg) })).json as Reg;
 const attendance = async (eventId: string) => (await stack.call('GET', `/events/${eventId}/attendance`, { token: admin })).json;
 
 describe('waitlist promotion', () => {
@@ -142,7 +143,10 @@ describe('participant self-service', () => {
     expect(changed.status, changed.text).toBe(200);
     expect(changed.json).toMatchObject({ name: '김민지 (Minji Kim)', jobTitle: 'CEO', sessions: [{ id: 'energy', status: 'confirmed' }] });
     expect((await get(event.id, b)).sessions).toEqual([{ id: 'bio', status: 'confirmed' }]);
-    const email = await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(a), body: { email: 'new@example.com' } });
+    const email = await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, {
+      headers: asParticipant(a),
+      body: { email: 'new@example.com' },
+    });
     expect(email.status).toBe(422);
     expect(email.json.errors[0].path).toBe('email');
   });
@@ -151,13 +155,22 @@ describe('participant self-service', () => {
     const event = await eventWith({ sessions: [{ ...openEvent().sessions[0], capacity: 1 }] });
     const a = await register(event.id, 1, { sessions: ['bio'] });
     const b = await register(event.id, 2);
-    const r = await stack.call('PATCH', `/events/${event.id}/registrations/${b.id}`, { headers: asParticipant(b), body: { sessions: ['bio'] } });
+    const r = await stack.call('PATCH', `/events/${event.id}/registrations/${b.id}`, {
+      headers: asParticipant(b),
+      body: { sessions: ['bio'] },
+    });
     expect(r.json.sessions).toEqual([{ id: 'bio', status: 'waitlisted' }]);
     void a;
-    const closed = await eventWith({ registration: { ...openEvent().registration, waitlist: false }, sessions: [{ ...openEvent().sessions[0], capacity: 1 }] });
+    const closed = await eventWith({
+      registration: { ...openEvent().registration, waitlist: false },
+      sessions: [{ ...openEvent().sessions[0], capacity: 1 }],
+    });
     await register(closed.id, 1, { sessions: ['bio'] });
     const c = await register(closed.id, 2);
-    const refused = await stack.call('PATCH', `/events/${closed.id}/registrations/${c.id}`, { headers: asParticipant(c), body: { sessions: ['bio'] } });
+    const refused = await stack.call('PATCH', `/events/${closed.id}/registrations/${c.id}`, {
+      headers: asParticipant(c),
+      body: { sessions: ['bio'] },
+    });
     expect(refused.status).toBe(409);
     expect(refused.json.code).toBe('sold_out');
     expect((await get(closed.id, c)).sessions).toEqual([]);
@@ -171,19 +184,24 @@ describe('participant self-service', () => {
     const again = await stack.call('DELETE', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(a) });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('registration_cancelled');
-    const change = await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(a), body: { name: 'x' } });
+    const change = await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, {
+      headers: asParticipant(a),
+      body: { name: 'x' },
+    });
     expect(change.json.code).toBe('registration_cancelled');
     const back = await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(1) });
     expect(back.status).toBe(201);
   });
 
-  it("a manage token opens only its own registration; staff may not change or cancel", async () => {
+  it('a manage token opens only its own registration; staff may not change or cancel', async () => {
     const event = await eventWith();
     const a = await register(event.id, 1);
     const b = await register(event.id, 2);
     const staff = await stack.token('staff');
     expect((await stack.call('DELETE', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(b) })).status).toBe(403);
-    expect((await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(b), body: { name: 'x' } })).status).toBe(403);
+    expect(
+      (await stack.call('PATCH', `/events/${event.id}/registrations/${a.id}`, { headers: asParticipant(b), body: { name: 'x' } })).status,
+    ).toBe(403);
     expect((await stack.call('DELETE', `/events/${event.id}/registrations/${a.id}`, { token: staff })).status).toBe(403);
     expect((await stack.call('DELETE', `/events/${event.id}/registrations/${a.id}`)).status).toBe(401);
     expect((await get(event.id, a)).status).toBe('confirmed');
@@ -196,9 +214,12 @@ describe('participant self-service', () => {
     const unknown = await stack.call('POST', `/events/${event.id}/registrations/resend`, { body: { email: 'nobody@example.com' } });
     expect([known.status, unknown.status]).toEqual([202, 202]);
     expect(unknown.json).toEqual(known.json);
-    for (let i = 0; i < 5; i++) await stack.call('POST', `/events/${event.id}/registrations/resend`, { body: { email: 'resend-me@example.com' } });
+    for (let i = 0; i < 5; i++)
+      await stack.call('POST', `/events/${event.id}/registrations/resend`, { body: { email: 'resend-me@example.com' } });
     await stack.workers.drain();
-    const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] };
+    const store = (await (await fetch(`${stack.sesEndpoint}/store`)).json()) as {
+      emails: { subject: string; destination: { to: string[] } }[];
+    };
     const mine = store.emails.filter((e) => e.destination.to.includes('resend-me@example.com'));
     // One confirmation, then three manage-link emails: the rest were over the hourly limit.
     expect(mine.filter((e) => e.subject.includes('등록 관리 링크'))).toHaveLength(3);

@@ -20,7 +20,8 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'gatepass-site-'));
   mkdirSync(join(dir, 'assets'));
-  for (const page of ['event', 'manage', 'resend', 'not-found']) writeFileSync(join(dir, `${page}.html`), `<!doctype html><title>${page}</title>`);
+  for (const page of ['event', 'manage', 'resend', 'not-found'])
+    writeFileSync(join(dir, `${page}.html`), `<!doctype html><title>${page}</title>`);
   writeFileSync(join(dir, 'assets', 'event-abc123.js'), 'console.log(1)');
   writeFileSync(join(dir, 'secret.txt.bak'), 'not served');
   const port = await freePort();
@@ -34,7 +35,8 @@ afterAll(async () => {
 });
 
 // As a browser navigates: Accept names text/html.
-const get = (path: string, method = 'GET') => fetch(base + path, { method, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+const get = (path: string, method = 'GET') =>
+  fetch(base + path, { method, headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
 
 describe('the site on the gateway', () => {
   it.each([
@@ -43,25 +45,36 @@ describe('the site on the gateway', () => {
     ['/manage', 'manage'],
   ])('%s answers 200 with the %s page, not cached, with every security header', async (path, page) => {
     const r = await get(path);
-    expect([r.status, r.headers.get('content-type'), r.headers.get('cache-control')]).toEqual([200, 'text/html; charset=utf-8', 'no-cache']);
+    expect([r.status, r.headers.get('content-type'), r.headers.get('cache-control')]).toEqual([
+      200,
+      'text/html; charset=utf-8',
+      'no-cache',
+    ]);
     expect(await r.text()).toContain(`<title>${page}</title>`);
     for (const [k, v] of Object.entries(securityHeaders)) expect(r.headers.get(k), k).toBe(v);
   });
 
   it('a hashed asset is served with its type, cached for good, with the security headers', async () => {
     const r = await get('/assets/event-abc123.js');
-    expect([r.status, r.headers.get('content-type'), r.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable']);
+    expect([r.status, r.headers.get('content-type'), r.headers.get('cache-control')]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+      'public, max-age=31536000, immutable',
+    ]);
     expect(r.headers.get('content-security-policy')).toBe(securityHeaders['content-security-policy']);
   });
 
-  it.each(['/nothing', '/assets/missing-1.js', '/assets/..%2F..%2Fpackage.json', '/secret.txt.bak', '/e/a/b/c'])('%s is the not-found page with 404', async (path) => {
-    const r = await get(path);
-    expect([r.status, r.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
-    expect(await r.text()).toContain('<title>not-found</title>');
-    expect(r.headers.get('x-frame-options')).toBe('DENY');
-  });
+  it.each(['/nothing', '/assets/missing-1.js', '/assets/..%2F..%2Fpackage.json', '/secret.txt.bak', '/e/a/b/c'])(
+    '%s is the not-found page with 404',
+    async (path) => {
+      const r = await get(path);
+      expect([r.status, r.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+      expect(await r.text()).toContain('<title>not-found</title>');
+      expect(r.headers.get('x-frame-options')).toBe('DENY');
+    },
+  );
 
-  it('an unknown path asked for by a client that wants no HTML (Accept */*) keeps the API\'s 404 problem+json', async () => {
+  it("an unknown path asked for by a client that wants no HTML (Accept */*) keeps the API's 404 problem+json", async () => {
     const r = await fetch(`${base}/no-such-route`);
     expect([r.status, r.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
     expect(((await r.json()) as { code: string }).code).toBe('not_found');

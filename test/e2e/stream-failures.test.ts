@@ -41,7 +41,10 @@ it('a batch the mailer cannot process is retried, recorded like the DLQ, and the
   // Assess: recorded where it failed, with no personal data
   const file = join(stack.stateDir, 'stream-dlq.jsonl');
   expect(existsSync(file)).toBe(true);
-  const entries = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const entries = readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   expect(entries.at(-1)).toMatchObject({ worker: 'mailer', batchSize: 1, startSequenceNumber: expect.any(String) });
   expect(readFileSync(file, 'utf8')).not.toContain('dlq@example.com');
   const inbox = async () =>

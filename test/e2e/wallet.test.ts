@@ -56,7 +56,11 @@ afterAll(async () => {
 describe('Apple Wallet pass', () => {
   it('is a signed event ticket: every manifest SHA-1 holds, openssl verifies the signature, the barcode is badge.token', async () => {
     // Prepare
-    const reg = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1, { name: '김민지 (Minji Kim)', sessions: ['bio'] }) })).json;
+    const reg = (
+      await stack.call('POST', `/events/${eventId}/registrations`, {
+        body: participant(1, { name: '김민지 (Minji Kim)', sessions: ['bio'] }),
+      })
+    ).json;
     expect(reg.status).toBe('confirmed');
     // Act: the link the registration answer gives, with the participant's own token
     expect(reg.wallet.appleUrl).toBe(`${stack.url}/events/${eventId}/registrations/${reg.id}/wallet/apple`);
@@ -67,17 +71,46 @@ describe('Apple Wallet pass', () => {
     const zip = await JSZip.loadAsync(Buffer.from(await r.arrayBuffer()));
     const names = Object.keys(zip.files).filter((n) => !zip.files[n]!.dir);
     const read = (name: string) => zip.file(name)!.async('nodebuffer');
-    expect(names).toEqual(expect.arrayContaining(['pass.json', 'manifest.json', 'signature', 'icon.png', 'ko.lproj/pass.strings', 'en.lproj/pass.strings']));
+    expect(names).toEqual(
+      expect.arrayContaining(['pass.json', 'manifest.json', 'signature', 'icon.png', 'ko.lproj/pass.strings', 'en.lproj/pass.strings']),
+    );
     const manifest = JSON.parse((await read('manifest.json')).toString('utf8')) as Record<string, string>;
     expect(Object.keys(manifest).sort()).toEqual(names.filter((n) => n !== 'manifest.json' && n !== 'signature').sort());
-    for (const name of Object.keys(manifest)) expect(manifest[name], name).toBe(createHash('sha1').update(await read(name)).digest('hex'));
+    for (const name of Object.keys(manifest))
+      expect(manifest[name], name).toBe(
+        createHash('sha1')
+          .update(await read(name))
+          .digest('hex'),
+      );
     // Assess: the signature, by openssl against the local root (and refused over a changed manifest)
     const { caFile } = localWalletKeys(stack.stateDir);
     writeFileSync(join(work, 'manifest.json'), await read('manifest.json'));
     writeFileSync(join(work, 'signature'), await read('signature'));
-    const verify = (content: string) => run('openssl', ['cms', '-verify', '-inform', 'DER', '-in', join(work, 'signature'), '-content', content, '-CAfile', caFile, '-purpose', 'any', '-binary', '-out', '/dev/null']);
-    await expect(verify(join(work, 'manifest.json'))).resolves.toMatchObject({ stderr: expect.stringContaining('Verification successful') });
-    writeFileSync(join(work, 'changed.json'), readFileSync(join(work, 'manifest.json'), 'utf8').replace(/"pass\.json":"[0-9a-f]/, '"pass.json":"x'));
+    const verify = (content: string) =>
+      run('openssl', [
+        'cms',
+        '-verify',
+        '-inform',
+        'DER',
+        '-in',
+        join(work, 'signature'),
+        '-content',
+        content,
+        '-CAfile',
+        caFile,
+        '-purpose',
+        'any',
+        '-binary',
+        '-out',
+        '/dev/null',
+      ]);
+    await expect(verify(join(work, 'manifest.json'))).resolves.toMatchObject({
+      stderr: expect.stringContaining('Verification successful'),
+    });
+    writeFileSync(
+      join(work, 'changed.json'),
+      readFileSync(join(work, 'manifest.json'), 'utf8').replace(/"pass\.json":"[0-9a-f]/, '"pass.json":"x'),
+    );
     await expect(verify(join(work, 'changed.json'))).rejects.toThrow();
     // Assess: what the pass says
     const pass = JSON.parse((await read('pass.json')).toString('utf8'));
@@ -107,7 +140,10 @@ describe('Apple Wallet pass', () => {
   it('is handed to staff and admins too, and refused to the anonymous and to another participant', async () => {
     const reg = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(2) })).json;
     const other = (await stack.call('GET', `/events/${eventId}/registrations/${reg.id}`, { token: admin })).json;
-    expect(other.wallet).toEqual({ appleUrl: expect.stringMatching(/\/wallet\/apple$/), googleUrl: expect.stringMatching(/\/wallet\/google$/) });
+    expect(other.wallet).toEqual({
+      appleUrl: expect.stringMatching(/\/wallet\/apple$/),
+      googleUrl: expect.stringMatching(/\/wallet\/google$/),
+    });
     const path = `/events/${eventId}/registrations/${reg.id}/wallet/apple`;
     expect((await pkpass(path, { authorization: `Bearer ${staff}` })).status).toBe(200);
     expect((await pkpass(path, { authorization: `Bearer ${admin}` })).status).toBe(200);
@@ -133,13 +169,29 @@ describe('Google Wallet Save link', () => {
     const jwt = r.json.saveUrl.slice(prefix.length) as string;
     expect(decodeProtectedHeader(jwt).alg).toBe('RS256');
     const publicKey = await importSPKI(readFileSync(localWalletKeys(stack.stateDir).googlePublicKeyFile, 'utf8'), 'RS256');
-    const { payload: claims } = await jwtVerify(jwt, publicKey, { algorithms: ['RS256'], audience: 'google', issuer: LOCAL_SERVICE_ACCOUNT });
+    const { payload: claims } = await jwtVerify(jwt, publicKey, {
+      algorithms: ['RS256'],
+      audience: 'google',
+      issuer: LOCAL_SERVICE_ACCOUNT,
+    });
     expect(claims).toMatchObject({ typ: 'savetowallet', origins: [stack.url] });
-    const { eventTicketClasses: [ticketClass], eventTicketObjects: [ticket] } = claims.payload as { eventTicketClasses: any[]; eventTicketObjects: any[] };
+    const {
+      eventTicketClasses: [ticketClass],
+      eventTicketObjects: [ticket],
+    } = claims.payload as { eventTicketClasses: any[]; eventTicketObjects: any[] };
     expect(ticketClass.id).toBe(`${LOCAL_GOOGLE_ISSUER_ID}.gatepass-${eventId}`);
-    expect(ticketClass.eventName).toEqual({ defaultValue: { language: 'en', value: event.name.en }, translatedValues: [{ language: 'ko', value: event.name.ko }] });
+    expect(ticketClass.eventName).toEqual({
+      defaultValue: { language: 'en', value: event.name.en },
+      translatedValues: [{ language: 'ko', value: event.name.ko }],
+    });
     expect(ticketClass.dateTime).toEqual({ start: '2027-09-14T09:30:00+09:00', end: '2027-09-14T18:00:00+09:00' });
-    expect(ticket).toMatchObject({ id: `${LOCAL_GOOGLE_ISSUER_ID}.${eventId}-${reg.id}`, classId: ticketClass.id, state: 'ACTIVE', ticketHolderName: reg.name, barcode: { type: 'QR_CODE', value: badge } });
+    expect(ticket).toMatchObject({
+      id: `${LOCAL_GOOGLE_ISSUER_ID}.${eventId}-${reg.id}`,
+      classId: ticketClass.id,
+      state: 'ACTIVE',
+      ticketHolderName: reg.name,
+      barcode: { type: 'QR_CODE', value: badge },
+    });
     // A JWT signed by another key is not this one.
     const forged = `${jwt.slice(0, jwt.lastIndexOf('.'))}.${Buffer.from('x'.repeat(256)).toString('base64url')}`;
     await expect(jwtVerify(forged, publicKey)).rejects.toThrow();
@@ -152,8 +204,14 @@ describe('no pass without a badge', () => {
     expect([waiting.status, waiting.badge, waiting.wallet]).toEqual(['waitlisted', null, null]);
     const headers = { 'x-manage-token': waiting.manageToken };
     for (const kind of ['apple', 'google']) {
-      const r = await stack.call('GET', `/events/${eventId}/registrations/${waiting.id}/wallet/${kind}`, { headers: { ...headers, 'accept-language': 'ko' } });
-      expect([r.status, r.json.code, r.type], kind).toEqual([409, 'badge_not_issued', expect.stringMatching(/^application\/problem\+json/)]);
+      const r = await stack.call('GET', `/events/${eventId}/registrations/${waiting.id}/wallet/${kind}`, {
+        headers: { ...headers, 'accept-language': 'ko' },
+      });
+      expect([r.status, r.json.code, r.type], kind).toEqual([
+        409,
+        'badge_not_issued',
+        expect.stringMatching(/^application\/problem\+json/),
+      ]);
     }
     await stack.call('DELETE', `/events/${eventId}/registrations/${waiting.id}`, { headers });
     for (const kind of ['apple', 'google']) {

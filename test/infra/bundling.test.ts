@@ -14,7 +14,14 @@ import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BADGE_ASSETS, assetSourcePath } from '#badges/assets';
 import projectPackage from '../../package.json' with { type: 'json' };
-import { BADGE_RENDERER, LAZY_MODULES, afterBundlingCommands, bundlePackageJson, externalModules, lazyModulesFor } from '../../lib/bundling.ts';
+import {
+  BADGE_RENDERER,
+  LAZY_MODULES,
+  afterBundlingCommands,
+  bundlePackageJson,
+  externalModules,
+  lazyModulesFor,
+} from '../../lib/bundling.ts';
 import { GatepassFunction } from '../../lib/gatepass-function.ts';
 
 let outdir: string;
@@ -155,7 +162,10 @@ function runIn(dir: string, script: string) {
   return spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' });
 }
 
-const invokeLazy = (dir: string, use: 'mail' | 'export') => `const { handler } = await import(${JSON.stringify(path.join(dir, 'index.mjs'))});
+const invokeLazy = (
+  dir: string,
+  use: 'mail' | 'export',
+) => `const { handler } = await import(${JSON.stringify(path.join(dir, 'index.mjs'))});
   console.log(JSON.stringify(await handler({ use: ${JSON.stringify(use)} })));`;
 
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
@@ -168,7 +178,10 @@ describe('lazy modules: which function gets which, and the dev mapping', () => {
     expect(lazyModulesFor({ storesExports: true })).toEqual([exportBucket]);
     expect(lazyModulesFor({ wallet: 'apple' })).toEqual([LAZY_MODULES.applePass]);
     expect(lazyModulesFor({ wallet: 'google' })).toEqual([]);
-    expect(externalModules({ lazyModules: lazyModulesFor({ sendsEmail: true, storesExports: true }) })).toEqual(['#mail-composer', '#export-bucket']);
+    expect(externalModules({ lazyModules: lazyModulesFor({ sendsEmail: true, storesExports: true }) })).toEqual([
+      '#mail-composer',
+      '#export-bucket',
+    ]);
   });
 
   it("maps every lazy specifier to its .ts source in the project's package.json (tsx, vitest), and the sources exist", () => {
@@ -189,7 +202,9 @@ describe('lazy modules: which function gets which, and the dev mapping', () => {
     expect(commands[1]).toContain("'/asset-input/functions/adapters/export-bucket.ts'");
     expect(commands[1]).toContain("'--external:#mail-composer'");
     expect(commands[1]).toContain("'--outfile=/asset-output/export-bucket.mjs'");
-    expect(commands[2]).toContain(JSON.stringify({ type: 'module', imports: { '#mail-composer': './mail-composer.mjs', '#export-bucket': './export-bucket.mjs' } }));
+    expect(commands[2]).toContain(
+      JSON.stringify({ type: 'module', imports: { '#mail-composer': './mail-composer.mjs', '#export-bucket': './export-bucket.mjs' } }),
+    );
     expect(afterBundlingCommands({}, '/asset-input', '/asset-output')).toEqual([]);
   });
 });
@@ -245,24 +260,28 @@ describe('GatepassFunction bundling with two lazy modules (fixture handler: #mai
     [exportBucket.file, 'export', 'mail'],
     ['package.json', 'mail', undefined],
     ['package.json', 'export', undefined],
-  ] as const)('fails without %s beside index.mjs (%s), while a use that does not need it still works', (missing, use, unaffected) => {
-    // Prepare: the same bundle, one file short
-    const copy = mkdtempSync(path.join(tmpdir(), 'gatepass-bundle-short-'));
-    try {
-      cpSync(lazyAssetDir, copy, { recursive: true });
-      rmSync(path.join(copy, missing));
-      // Act
-      const broken = runIn(copy, invokeLazy(copy, use));
-      // Assess
-      expect(broken.status).not.toBe(0);
-      expect(broken.stderr).toMatch(/ERR_MODULE_NOT_FOUND|ERR_PACKAGE_IMPORT_NOT_DEFINED|Cannot find/);
-      expect(broken.stderr).toContain(missing === 'package.json' ? (use === 'mail' ? '#mail-composer' : '#export-bucket') : missing);
-      if (unaffected) {
-        const other = runIn(copy, invokeLazy(copy, unaffected));
-        expect(other.status, other.stderr).toBe(0);
+  ] as const)(
+    'fails without %s beside index.mjs (%s), while a use that does not need it still works',
+    (missing, use, unaffected) => {
+      // Prepare: the same bundle, one file short
+      const copy = mkdtempSync(path.join(tmpdir(), 'gatepass-bundle-short-'));
+      try {
+        cpSync(lazyAssetDir, copy, { recursive: true });
+        rmSync(path.join(copy, missing));
+        // Act
+        const broken = runIn(copy, invokeLazy(copy, use));
+        // Assess
+        expect(broken.status).not.toBe(0);
+        expect(broken.stderr).toMatch(/ERR_MODULE_NOT_FOUND|ERR_PACKAGE_IMPORT_NOT_DEFINED|Cannot find/);
+        expect(broken.stderr).toContain(missing === 'package.json' ? (use === 'mail' ? '#mail-composer' : '#export-bucket') : missing);
+        if (unaffected) {
+          const other = runIn(copy, invokeLazy(copy, unaffected));
+          expect(other.status, other.stderr).toBe(0);
+        }
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
       }
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 });

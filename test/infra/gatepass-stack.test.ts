@@ -41,7 +41,15 @@ const DYNAMODB_WRITE_ACTIONS = [
 
 /** The routes whose transactions delete items: cancel and change free seat lines and email guards, a PATCH of the event drops session counters. */
 // Pairing deletes the used code; a fresh code or a revocation deletes the one outstanding.
-const DELETING_ROUTES = ['update-event', 'update-registration', 'cancel-registration', 'revoke-device', 'new-device-pairing', 'pair-device', 'outbox-sweeper'];
+const DELETING_ROUTES = [
+  'update-event',
+  'update-registration',
+  'cancel-registration',
+  'revoke-device',
+  'new-device-pairing',
+  'pair-device',
+  'outbox-sweeper',
+];
 // (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
 type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'badgeKeys' | 'storesExports'> & { who?: Route['who'] };
@@ -69,8 +77,7 @@ function fnOf(routeId: string): { id: string; resource: CfnResource; env: Record
   return { id, resource, env: resource.Properties!.Environment?.Variables ?? {}, statements: statementsOfRole(resources, roleId) };
 }
 
-const statementsOn = (statements: Statement[], logicalId: string) =>
-  statements.filter((s) => referencedIds(s.Resource).has(logicalId));
+const statementsOn = (statements: Statement[], logicalId: string) => statements.filter((s) => referencedIds(s.Resource).has(logicalId));
 
 beforeAll(() => {
   // Prepare
@@ -171,7 +178,11 @@ describe('HTTP API routes match the route table', () => {
 
   it('takes CORS origins and throttling from context', () => {
     // Prepare
-    const app = appWithoutBundling({ corsOrigins: 'https://forum.example, https://admin.forum.example', throttleRate: '20', throttleBurst: 40 });
+    const app = appWithoutBundling({
+      corsOrigins: 'https://forum.example, https://admin.forum.example',
+      throttleRate: '20',
+      throttleBurst: 40,
+    });
     // Act
     const other = synth(new GatepassStack(app, 'GatepassContext'));
     // Assess
@@ -190,34 +201,42 @@ describe('HTTP API routes match the route table', () => {
     const debug = synth(new GatepassStack(app, 'GatepassSourceMaps'));
     // Assess
     // Ours: Node.js (BucketDeployment's deploy-time copier is Python, and not ours to map).
-    const functions = Object.values(debug.json.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === 'index.handler' && String(r.Properties.Runtime).startsWith('nodejs'));
+    const functions = Object.values(debug.json.Resources).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Function' &&
+        r.Properties?.Handler === 'index.handler' &&
+        String(r.Properties.Runtime).startsWith('nodejs'),
+    );
     expect(functions.length).toBeGreaterThan(20);
     expect(functions.map((f) => f.Properties!.Environment?.Variables?.NODE_OPTIONS)).toEqual(functions.map(() => '--enable-source-maps'));
   });
 });
 
 describe('functions: defaults and least privilege, per route', () => {
-  it.each(allRouteLikes.map((r) => [r.id] as const))('%s: Node.js 24 on arm64, untraced (no client is instrumented), own log group, own role', (routeId) => {
-    // Act
-    const { resource, env } = fnOf(routeId);
-    const p = resource.Properties!;
-    // Assess
-    expect(p.Runtime).toBe('nodejs24.x');
-    expect(p.Architectures).toEqual(['arm64']);
-    // Badge rendering loads fonts and pdf-lib (about 350 MB at peak); everything else fits in 256 MB.
-    expect(p.MemorySize).toBe((routes as readonly Route[]).find((r) => r.id === routeId)?.rendersBadges ? 1024 : 256);
-    expect(p.Timeout).toBe(10);
-    expect(p.Handler).toBe('index.handler');
-    expect(p.TracingConfig).toBeUndefined(); // Lambda's default, PassThrough
-    expect(env.POWERTOOLS_SERVICE_NAME).toBe('gatepass');
-    // Source-mapped stack traces cost every cold start: only on request (`-c sourceMaps=true`).
-    expect(env.NODE_OPTIONS).toBeUndefined();
-    const logGroup = resources[refId(p.LoggingConfig?.LogGroup)!]!;
-    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
-    expect(logGroup.Properties!.RetentionInDays).toBe(30);
-    const role = resources[refId(p.Role)!]!;
-    expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
-  });
+  it.each(allRouteLikes.map((r) => [r.id] as const))(
+    '%s: Node.js 24 on arm64, untraced (no client is instrumented), own log group, own role',
+    (routeId) => {
+      // Act
+      const { resource, env } = fnOf(routeId);
+      const p = resource.Properties!;
+      // Assess
+      expect(p.Runtime).toBe('nodejs24.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      // Badge rendering loads fonts and pdf-lib (about 350 MB at peak); everything else fits in 256 MB.
+      expect(p.MemorySize).toBe((routes as readonly Route[]).find((r) => r.id === routeId)?.rendersBadges ? 1024 : 256);
+      expect(p.Timeout).toBe(10);
+      expect(p.Handler).toBe('index.handler');
+      expect(p.TracingConfig).toBeUndefined(); // Lambda's default, PassThrough
+      expect(env.POWERTOOLS_SERVICE_NAME).toBe('gatepass');
+      // Source-mapped stack traces cost every cold start: only on request (`-c sourceMaps=true`).
+      expect(env.NODE_OPTIONS).toBeUndefined();
+      const logGroup = resources[refId(p.LoggingConfig?.LogGroup)!]!;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties!.RetentionInDays).toBe(30);
+      const role = resources[refId(p.Role)!]!;
+      expect(role.Properties!.ManagedPolicyArns ?? []).toEqual([]);
+    },
+  );
 
   it.each(allRouteLikes.map((r) => [r.id, r] as const))('%s: env and grants follow its table / serverSecret / who flags', (_id, r) => {
     // Act
@@ -247,7 +266,8 @@ describe('functions: defaults and least privilege, per route', () => {
       } else expect(conditioned).toEqual([]);
       const reads = ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'];
       const writes = ['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
-      const expected = r.table === 'read' ? reads : [...reads, ...writes, ...(DELETING_ROUTES.includes(r.id) ? ['dynamodb:DeleteItem'] : [])];
+      const expected =
+        r.table === 'read' ? reads : [...reads, ...writes, ...(DELETING_ROUTES.includes(r.id) ? ['dynamodb:DeleteItem'] : [])];
       expect([...new Set(unconditionedActions)].sort()).toEqual(expected.sort());
       expect(dataActions.filter((a) => ['dynamodb:Scan', 'dynamodb:BatchWriteItem'].includes(a))).toEqual([]);
       if (r.table === 'read') expect(unconditionedActions.filter((a) => DYNAMODB_WRITE_ACTIONS.includes(a))).toEqual([]);
@@ -322,12 +342,15 @@ describe('functions: defaults and least privilege, per route', () => {
     }
   });
 
-  it.each(allRouteLikes.map((r) => [r.id, r] as const))('%s: its environment holds everything the function checks for at start', (_id, r) => {
-    // Prepare: a template value (a reference) counts as set
-    const env = Object.fromEntries(Object.entries(fnOf(r.id).env).map(([k, v]) => [k, typeof v === 'string' ? v : render(v)]));
-    // Act / Assess
-    expect(configProblems(r, env)).toEqual([]);
-  });
+  it.each(allRouteLikes.map((r) => [r.id, r] as const))(
+    '%s: its environment holds everything the function checks for at start',
+    (_id, r) => {
+      // Prepare: a template value (a reference) counts as set
+      const env = Object.fromEntries(Object.entries(fnOf(r.id).env).map(([k, v]) => [k, typeof v === 'string' ? v : render(v)]));
+      // Act / Assess
+      expect(configProblems(r, env)).toEqual([]);
+    },
+  );
 
   it('covers every kind of route in the table (so the least-privilege checks are not vacuous)', () => {
     // Assess
@@ -355,7 +378,11 @@ describe('functions: defaults and least privilege, per route', () => {
   });
 
   it('gives the badge renderer to get-badge, the mail composer to both mail workers, the export bucket to the export', () => {
-    const holders = (specifier: string) => [...stack.functions].filter(([, fn]) => fn.lazyModules.some((m) => m.specifier === specifier)).map(([id]) => id).sort();
+    const holders = (specifier: string) =>
+      [...stack.functions]
+        .filter(([, fn]) => fn.lazyModules.some((m) => m.specifier === specifier))
+        .map(([id]) => id)
+        .sort();
     expect(holders('#badge-renderer')).toEqual(['get-badge']);
     expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
     expect(holders('#export-bucket')).toEqual(['export-registrations']);
@@ -377,13 +404,23 @@ describe('export bucket', () => {
     const bucket = resources[logicalIdOf(stack.exportBucket)]!.Properties!;
     const logs = resources[logicalIdOf(stack.exportAccessLogs)]!.Properties!;
     expect(refId(bucket.LoggingConfiguration?.DestinationBucketName)).toBe(logicalIdOf(stack.exportAccessLogs));
-    expect(logs.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(logs.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(logs.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
   });
 
   it('is private, encrypted, TLS-only, and forgets exports after a day', () => {
     const bucket = resources[logicalIdOf(stack.exportBucket)]!.Properties!;
-    expect(bucket.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(bucket.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
     expect(bucket.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: 1, Status: 'Enabled' })]);
     const policy = ofType(resources, 'AWS::S3::BucketPolicy').map(([, p]) => JSON.stringify(p.Properties));
@@ -402,7 +439,11 @@ describe('workers', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]!.ScheduleExpression).toBe('rate(1 minute)');
     expect(JSON.stringify(rules[0]!.Targets)).toContain(fnOf('outbox-sweeper').id);
-    expect(alarms.find((a) => a.MetricName === 'EmailsFailed')).toMatchObject({ Namespace: 'Gatepass', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms.find((a) => a.MetricName === 'EmailsFailed')).toMatchObject({
+      Namespace: 'Gatepass',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
   });
 });
 
@@ -491,9 +532,7 @@ describe('stream dead-letter queue and alarm', () => {
     const statements = policies.flatMap(([, p]) => p.Properties!.PolicyDocument.Statement as Statement[]);
     // Assess
     expect(queue.SqsManagedSseEnabled).toBe(true);
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
   });
 
   it('alarms as soon as one message is visible in the DLQ', () => {
@@ -544,7 +583,9 @@ describe('cdk-nag AwsSolutions', () => {
     for (const ack of acks) {
       expect(ack.id, ack.path).toMatch(/^AwsSolutions-[A-Z]+\d+/);
       expect(ack.reason.trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThanOrEqual(40);
-      const matched = raw.some((f) => f.ruleName === ack.id && (f.constructPath === ack.path || f.constructPath.startsWith(`${ack.path}/`)));
+      const matched = raw.some(
+        (f) => f.ruleName === ack.id && (f.constructPath === ack.path || f.constructPath.startsWith(`${ack.path}/`)),
+      );
       expect(matched, `stale acknowledgement ${ack.id} at ${ack.path}`).toBe(true);
     }
   });

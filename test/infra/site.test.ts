@@ -11,7 +11,17 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiPrefixes, isApiPath, resolveSitePath, securityHeaders } from '../../web/site-routes.ts';
 import { GatepassStack } from '../../lib/gatepass-stack.ts';
-import { acknowledgements, appWithoutBundling, ofType, refId, referencedIds, render, synth, type CfnResource, type Resources } from './template-helpers.ts';
+import {
+  acknowledgements,
+  appWithoutBundling,
+  ofType,
+  refId,
+  referencedIds,
+  render,
+  synth,
+  type CfnResource,
+  type Resources,
+} from './template-helpers.ts';
 
 // CloudFront's managed policies (fixed ids, the same in every account).
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -40,7 +50,12 @@ const originOf = (behavior: Behavior) => (config.Origins as Behavior[]).find((o)
 
 /** CloudFront path patterns: `*` any run of characters, `?` one, case-sensitive, whole path. */
 function matches(pattern: string, path: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(path);
 }
 
@@ -57,21 +72,24 @@ describe('API paths go to the HTTP API, the rest to the bucket', () => {
     expect(patterns).toEqual(apiPrefixes.flatMap((p) => [p, `${p}/*`]));
   });
 
-  it.each(apiPrefixes.flatMap((p) => [p, `${p}/*`]))('%s: the HTTP API, caching disabled, every viewer header but Host, every method', (pattern) => {
-    // Act
-    const behavior = (config.CacheBehaviors as Behavior[]).find((b) => b.PathPattern === pattern)!;
-    const origin = originOf(behavior);
-    // Assess
-    expect(render(origin.DomainName)).toBe(`<${idOf(stack.api)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>`);
-    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
-    expect(behavior.CachePolicyId).toBe(CACHING_DISABLED);
-    expect(behavior.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
-    expect([...behavior.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
-    expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
-    // The API answers with its own headers; the page function never sees an API request.
-    expect(behavior.FunctionAssociations).toBeUndefined();
-    expect(behavior.ResponseHeadersPolicyId).toBeUndefined();
-  });
+  it.each(apiPrefixes.flatMap((p) => [p, `${p}/*`]))(
+    '%s: the HTTP API, caching disabled, every viewer header but Host, every method',
+    (pattern) => {
+      // Act
+      const behavior = (config.CacheBehaviors as Behavior[]).find((b) => b.PathPattern === pattern)!;
+      const origin = originOf(behavior);
+      // Assess
+      expect(render(origin.DomainName)).toBe(`<${idOf(stack.api)}>.execute-api.<AWS::Region>.<AWS::URLSuffix>`);
+      expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+      expect(behavior.CachePolicyId).toBe(CACHING_DISABLED);
+      expect(behavior.OriginRequestPolicyId).toBe(ALL_VIEWER_EXCEPT_HOST_HEADER);
+      expect([...behavior.AllowedMethods].sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
+      expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+      // The API answers with its own headers; the page function never sees an API request.
+      expect(behavior.FunctionAssociations).toBeUndefined();
+      expect(behavior.ResponseHeadersPolicyId).toBeUndefined();
+    },
+  );
 
   it.each([
     '/events',
@@ -103,12 +121,18 @@ describe('API paths go to the HTTP API, the rest to the bucket', () => {
     const origin = originOf(behavior);
     const oac = resources[refId(origin.OriginAccessControlId)!]!;
     const policy = ofType(resources, 'AWS::S3::BucketPolicy').find(([, p]) => refId(p.Properties!.Bucket) === bucketId)![1];
-    const grant = (policy.Properties!.PolicyDocument.Statement as Behavior[]).find((s) => s.Principal?.Service === 'cloudfront.amazonaws.com')!;
+    const grant = (policy.Properties!.PolicyDocument.Statement as Behavior[]).find(
+      (s) => s.Principal?.Service === 'cloudfront.amazonaws.com',
+    )!;
     // Assess
     expect(refId(origin.DomainName)).toBe(bucketId);
     expect(origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
     expect(oac.Type).toBe('AWS::CloudFront::OriginAccessControl');
-    expect(oac.Properties!.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    expect(oac.Properties!.OriginAccessControlConfig).toMatchObject({
+      OriginAccessControlOriginType: 's3',
+      SigningBehavior: 'always',
+      SigningProtocol: 'sigv4',
+    });
     expect(grant.Effect).toBe('Allow');
     expect([grant.Action].flat().sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
     expect(render(grant.Condition.StringEquals['AWS:SourceArn'])).toContain(`distribution/<${idOf(stack.site.distribution)}>`);
@@ -123,11 +147,18 @@ describe('API paths go to the HTTP API, the rest to the bucket', () => {
     const logsId = idOf(stack.site.logBucket);
     // Act
     const bucket = resources[bucketId]!.Properties!;
-    const policies = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) => [bucketId, logsId].includes(refId(p.Properties!.Bucket)!));
+    const policies = ofType(resources, 'AWS::S3::BucketPolicy').filter(([, p]) =>
+      [bucketId, logsId].includes(refId(p.Properties!.Bucket)!),
+    );
     // Assess
     for (const id of [bucketId, logsId]) {
       const props = resources[id]!.Properties!;
-      expect(props.PublicAccessBlockConfiguration, id).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(props.PublicAccessBlockConfiguration, id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
       expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm, id).toBe('AES256');
     }
     expect(policies).toHaveLength(2);
@@ -176,7 +207,13 @@ describe('the page function', () => {
     const request = { method: 'GET', uri, querystring: {}, headers: { host: { value: 'd1.cloudfront.net' } }, cookies: {} };
     const forwarded = handler({ version: '1.0', context: { eventType: 'viewer-request' }, viewer: { ip: '192.0.2.1' }, request });
     expect(forwarded.statusCode, `${uri} is forwarded, not answered`).toBeUndefined();
-    const response = handler({ version: '1.0', context: { eventType: 'viewer-response' }, viewer: { ip: '192.0.2.1' }, request: forwarded, response: { statusCode: 200, statusDescription: 'OK', headers: {}, cookies: {} } });
+    const response = handler({
+      version: '1.0',
+      context: { eventType: 'viewer-response' },
+      viewer: { ip: '192.0.2.1' },
+      request: forwarded,
+      response: { statusCode: 200, statusDescription: 'OK', headers: {}, cookies: {} },
+    });
     return { file: String(forwarded.uri).slice(1), status: response.statusCode };
   }
 
@@ -217,14 +254,24 @@ describe('the page function', () => {
     // The viewer-response event may carry the viewer's original URI; the request header marks it.
     const request = { method: 'GET', uri: '/nope', querystring: {}, headers: {}, cookies: {} };
     const forwarded = handler({ version: '1.0', context: { eventType: 'viewer-request' }, request: structuredClone(request) });
-    const response = handler({ version: '1.0', context: { eventType: 'viewer-response' }, request: { ...request, headers: forwarded.headers }, response: { statusCode: 200, headers: {} } });
+    const response = handler({
+      version: '1.0',
+      context: { eventType: 'viewer-response' },
+      request: { ...request, headers: forwarded.headers },
+      response: { statusCode: 200, headers: {} },
+    });
     expect(response.statusCode).toBe(404);
   });
 
   it('drops a mark the viewer sent itself: a page stays 200', () => {
     const request = { method: 'GET', uri: '/manage', querystring: {}, headers: { 'x-gatepass-not-found': { value: '1' } }, cookies: {} };
     const forwarded = handler({ version: '1.0', context: { eventType: 'viewer-request' }, request });
-    const response = handler({ version: '1.0', context: { eventType: 'viewer-response' }, request: forwarded, response: { statusCode: 200, headers: {} } });
+    const response = handler({
+      version: '1.0',
+      context: { eventType: 'viewer-response' },
+      request: forwarded,
+      response: { statusCode: 200, headers: {} },
+    });
     expect([forwarded.uri, response.statusCode]).toEqual(['/manage.html', 200]);
   });
 });
@@ -244,7 +291,14 @@ describe('security headers', () => {
       'referrer-policy': s.ReferrerPolicy.ReferrerPolicy,
       ...Object.fromEntries(((policy.CustomHeadersConfig?.Items ?? []) as Behavior[]).map((h) => [h.Header.toLowerCase(), h.Value])),
     };
-    const overrides = [s.ContentSecurityPolicy, s.StrictTransportSecurity, s.ContentTypeOptions, s.FrameOptions, s.ReferrerPolicy, ...(policy.CustomHeadersConfig?.Items ?? [])].map((h) => h.Override);
+    const overrides = [
+      s.ContentSecurityPolicy,
+      s.StrictTransportSecurity,
+      s.ContentTypeOptions,
+      s.FrameOptions,
+      s.ReferrerPolicy,
+      ...(policy.CustomHeadersConfig?.Items ?? []),
+    ].map((h) => h.Override);
     // Assess
     expect(sent).toEqual(securityHeaders);
     expect(overrides.every(Boolean)).toBe(true);
@@ -261,7 +315,9 @@ describe('SiteUrl and SITE_URL', () => {
     const withSiteUrl = ofType(resources, 'AWS::Lambda::Function').filter(([, f]) => f.Properties!.Environment?.Variables?.SITE_URL);
     // Assess
     expect(siteUrl).toBe(`https://<${idOf(stack.site.distribution)}.DomainName>`);
-    expect(withSiteUrl.map(([id]) => id).sort()).toEqual(['mailer', 'outbox-sweeper', 'create-device', 'new-device-pairing'].map((f) => idOf(stack.functions.get(f)!.fn)).sort());
+    expect(withSiteUrl.map(([id]) => id).sort()).toEqual(
+      ['mailer', 'outbox-sweeper', 'create-device', 'new-device-pairing'].map((f) => idOf(stack.functions.get(f)!.fn)).sort(),
+    );
     for (const [, f] of withSiteUrl) expect(render(f.Properties!.Environment.Variables.SITE_URL)).toBe(siteUrl);
     expect(cycleIn(resources)).toBeUndefined();
   });
@@ -288,11 +344,16 @@ describe('custom domain (context siteDomain + siteCertificateArn)', () => {
 
   it('serves the domain with its certificate, TLS 1.2 or newer only, and names it in SiteUrl and SITE_URL', () => {
     // Act
-    const distribution = customResources[custom.getLogicalId(custom.site.distribution.node.defaultChild as never)]!.Properties!.DistributionConfig;
+    const distribution =
+      customResources[custom.getLogicalId(custom.site.distribution.node.defaultChild as never)]!.Properties!.DistributionConfig;
     const mailer = customResources[custom.getLogicalId(custom.functions.get('mailer')!.fn.node.defaultChild as never)]!;
     // Assess
     expect(distribution.Aliases).toEqual(['forum.example.org']);
-    expect(distribution.ViewerCertificate).toEqual({ AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021', SslSupportMethod: 'sni-only' });
+    expect(distribution.ViewerCertificate).toEqual({
+      AcmCertificateArn: certificateArn,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
     expect(custom.siteUrl).toBe('https://forum.example.org');
     expect(mailer.Properties!.Environment.Variables.SITE_URL).toBe('https://forum.example.org');
   });
@@ -305,12 +366,25 @@ describe('custom domain (context siteDomain + siteCertificateArn)', () => {
   });
 
   it('refuses half a domain, or a certificate outside us-east-1, in one clear line', () => {
-    expect(() => new GatepassStack(appWithoutBundling({ siteDomain: 'forum.example.org' }), 'Gatepass')).toThrow(/siteDomain and siteCertificateArn go together/);
-    expect(() => new GatepassStack(appWithoutBundling({ siteDomain: 'forum.example.org', siteCertificateArn: certificateArn.replace('us-east-1', 'ap-northeast-2') }), 'Gatepass')).toThrow(/us-east-1/);
+    expect(() => new GatepassStack(appWithoutBundling({ siteDomain: 'forum.example.org' }), 'Gatepass')).toThrow(
+      /siteDomain and siteCertificateArn go together/,
+    );
+    expect(
+      () =>
+        new GatepassStack(
+          appWithoutBundling({
+            siteDomain: 'forum.example.org',
+            siteCertificateArn: certificateArn.replace('us-east-1', 'ap-northeast-2'),
+          }),
+          'Gatepass',
+        ),
+    ).toThrow(/us-east-1/);
   });
 
   it('refuses to synthesize without a built app, saying how to build it', () => {
-    expect(() => new GatepassStack(appWithoutBundling({ siteDir: '/nonexistent/dist' }), 'Gatepass')).toThrow(/web app is not built.*npm run build:web/);
+    expect(() => new GatepassStack(appWithoutBundling({ siteDir: '/nonexistent/dist' }), 'Gatepass')).toThrow(
+      /web app is not built.*npm run build:web/,
+    );
   });
 });
 

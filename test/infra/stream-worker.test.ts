@@ -7,7 +7,16 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GatepassFunction } from '../../lib/gatepass-function.ts';
 import { GatepassStack, OUTBOX_PK_PREFIX } from '../../lib/gatepass-stack.ts';
-import { actionsOf, appWithoutBundling, ofType, refId, referencedIds, statementsOfRole, synth, type Resources } from './template-helpers.ts';
+import {
+  actionsOf,
+  appWithoutBundling,
+  ofType,
+  refId,
+  referencedIds,
+  statementsOfRole,
+  synth,
+  type Resources,
+} from './template-helpers.ts';
 
 class StackWithWorker extends GatepassStack {
   readonly worker: GatepassFunction;
@@ -70,9 +79,7 @@ describe('addStreamWorker', () => {
     // Assess
     expect(onStream).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:DescribeStream']));
     expect(onDlq).toContain('sqs:SendMessage');
-    const tableItemActions = statements
-      .filter((s) => JSON.stringify(s.Resource).includes(`"${ids.table}","Arn"`))
-      .flatMap(actionsOf);
+    const tableItemActions = statements.filter((s) => JSON.stringify(s.Resource).includes(`"${ids.table}","Arn"`)).flatMap(actionsOf);
     expect(tableItemActions).toEqual([]); // table grants stay the caller's decision
   });
 

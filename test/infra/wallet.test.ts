@@ -26,11 +26,17 @@ let resources: Resources;
 function fnOf(id: string): { env: Record<string, unknown>; statements: Statement[] } {
   const fn = stack.functions.get(id)!.fn;
   const resource = resources[stack.getLogicalId(fn.node.defaultChild as never)]!;
-  return { env: resource.Properties!.Environment?.Variables ?? {}, statements: statementsOfRole(resources, refId(resource.Properties!.Role)!) };
+  return {
+    env: resource.Properties!.Environment?.Variables ?? {},
+    statements: statementsOfRole(resources, refId(resource.Properties!.Role)!),
+  };
 }
 
 const on = (statements: Statement[], arn: string) => statements.filter((s) => JSON.stringify(s.Resource).includes(arn));
-const all = [...(routes as readonly Route[]), ...(workers as readonly Worker[])] as readonly (Partial<Route> & { id: string; badgeKeys?: boolean })[];
+const all = [...(routes as readonly Route[]), ...(workers as readonly Worker[])] as readonly (Partial<Route> & {
+  id: string;
+  badgeKeys?: boolean;
+})[];
 
 beforeAll(() => {
   stack = new GatepassStack(appWithoutBundling(context), 'Gatepass');
@@ -63,7 +69,11 @@ describe('wallet secrets', () => {
     expect(env.GOOGLE_WALLET_KEY).toBeUndefined();
     // Functions that hand out badges know which passes can be had (links in answers and emails).
     if (r.badgeKeys) {
-      expect([env.APPLE_PASS_TYPE_ID, env.APPLE_TEAM_ID, env.GOOGLE_WALLET_ISSUER_ID]).toEqual([context.applePassTypeId, context.appleTeamId, context.googleWalletIssuerId]);
+      expect([env.APPLE_PASS_TYPE_ID, env.APPLE_TEAM_ID, env.GOOGLE_WALLET_ISSUER_ID]).toEqual([
+        context.applePassTypeId,
+        context.appleTeamId,
+        context.googleWalletIssuerId,
+      ]);
     } else {
       expect([env.APPLE_PASS_TYPE_ID, env.APPLE_TEAM_ID, env.GOOGLE_WALLET_ISSUER_ID]).toEqual([undefined, undefined, undefined]);
     }
@@ -84,14 +94,27 @@ describe('wallet secrets', () => {
   it('without wallet context: no function knows a wallet id or secret', () => {
     const bare = new GatepassStack(appWithoutBundling(), 'Bare');
     const template = JSON.stringify(synth(bare).json.Resources);
-    for (const name of ['APPLE_PASS_TYPE_ID', 'APPLE_TEAM_ID', 'APPLE_PASS_SECRET_ARN', 'GOOGLE_WALLET_ISSUER_ID', 'GOOGLE_WALLET_SECRET_ARN']) expect(template).not.toContain(name);
+    for (const name of [
+      'APPLE_PASS_TYPE_ID',
+      'APPLE_TEAM_ID',
+      'APPLE_PASS_SECRET_ARN',
+      'GOOGLE_WALLET_ISSUER_ID',
+      'GOOGLE_WALLET_SECRET_ARN',
+    ])
+      expect(template).not.toContain(name);
   });
 
   it('refuses half a configuration and a secret named by anything but its complete ARN', () => {
-    expect(() => new GatepassStack(appWithoutBundling({ appleWalletSecretArn: APPLE_ARN, applePassTypeId: 'pass.x' }), 'Half')).toThrow(/appleTeamId/);
+    expect(() => new GatepassStack(appWithoutBundling({ appleWalletSecretArn: APPLE_ARN, applePassTypeId: 'pass.x' }), 'Half')).toThrow(
+      /appleTeamId/,
+    );
     expect(() => new GatepassStack(appWithoutBundling({ googleWalletIssuerId: '1' }), 'NoSecret')).toThrow(/googleWalletSecretArn/);
-    expect(() => new GatepassStack(appWithoutBundling({ googleWalletSecretArn: 'gatepass/google-wallet', googleWalletIssuerId: '1' }), 'Name')).toThrow(/complete ARN/);
+    expect(
+      () => new GatepassStack(appWithoutBundling({ googleWalletSecretArn: 'gatepass/google-wallet', googleWalletIssuerId: '1' }), 'Name'),
+    ).toThrow(/complete ARN/);
     // A partial ARN (no suffix) would need a wildcard grant.
-    expect(() => new GatepassStack(appWithoutBundling({ ...context, appleWalletSecretArn: APPLE_ARN.replace(/-AbC123$/, '') }), 'Partial')).toThrow(/complete ARN/);
+    expect(
+      () => new GatepassStack(appWithoutBundling({ ...context, appleWalletSecretArn: APPLE_ARN.replace(/-AbC123$/, '') }), 'Partial'),
+    ).toThrow(/complete ARN/);
   });
 });

@@ -22,7 +22,9 @@ let table: string;
 const meter = { units: 0, calls: 0 };
 
 beforeAll(async () => {
-  ({ tables: { data: table } } = await useTables());
+  ({
+    tables: { data: table },
+  } = await useTables());
   m = {
     ...(await import('#adapters/clients')),
     ...(await import('#adapters/attendance-store')),
@@ -72,13 +74,29 @@ async function eventWith(count: number): Promise<string> {
   const batches = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
   for (let i = 0; i < batches.length; i += 20) {
-    await Promise.all(batches.slice(i, i + 20).map((b) => m.documents.send(new BatchWriteCommand({ RequestItems: { [table]: b.map((Item) => ({ PutRequest: { Item } })) } }))));
+    await Promise.all(
+      batches
+        .slice(i, i + 20)
+        .map((b) => m.documents.send(new BatchWriteCommand({ RequestItems: { [table]: b.map((Item) => ({ PutRequest: { Item } })) } }))),
+    );
   }
   await m.documents.send(
     new BatchWriteCommand({
       RequestItems: {
         [table]: [
-          { PutRequest: { Item: { ...m.keys.eventCounter(event.id), type: 'counter', capacity: 10_000, confirmed: count, waitlisted: 0, cancelled: 0, checkedIn: 0 } } },
+          {
+            PutRequest: {
+              Item: {
+                ...m.keys.eventCounter(event.id),
+                type: 'counter',
+                capacity: 10_000,
+                confirmed: count,
+                waitlisted: 0,
+                cancelled: 0,
+                checkedIn: 0,
+              },
+            },
+          },
           { PutRequest: { Item: { ...m.keys.checkinShard(event.id, 3), type: 'counter', venue: Math.floor(count / 2), s_bio: 7 } } },
         ],
       },

@@ -62,7 +62,8 @@ beforeAll(async () => {
   await stack.workers.stop();
   admin = await stack.token('admin');
   eventId = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json.id;
-  registration = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1, { name: '최예린 (Yerin Choi)' }) })).json;
+  registration = (await stack.call('POST', `/events/${eventId}/registrations`, { body: participant(1, { name: '최예린 (Yerin Choi)' }) }))
+    .json;
 }, 180_000);
 
 afterAll(async () => {
@@ -108,7 +109,12 @@ process.exit(0); // the SDK's keep-alive sockets must not hold the process
 `,
     );
     // The environment the local stack set (tables, engine endpoints, secrets), as a deployed function gets its own.
-    const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return JSON.parse(stdout) as Invocation<T>;
   } finally {
     rmSync(scriptDir, { recursive: true, force: true });
@@ -120,7 +126,13 @@ const loaded = (urls: string[], lazy: LazyModule) => [...new Set(urls.filter((u)
 const fileUrl = (dir: string, lazy: LazyModule) => pathToFileURL(path.join(dir, lazy.file)).href;
 
 /** An API Gateway HTTP API (payload 2.0) event. */
-function httpEvent(o: { route: string; rawPath: string; pathParameters: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string> }) {
+function httpEvent(o: {
+  route: string;
+  rawPath: string;
+  pathParameters: Record<string, string>;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+}) {
   const now = new Date();
   const [method] = o.route.split(' ');
   return {
@@ -132,9 +144,16 @@ function httpEvent(o: { route: string; rawPath: string; pathParameters: Record<s
     ...(o.query ? { queryStringParameters: o.query } : {}),
     pathParameters: o.pathParameters,
     requestContext: {
-      accountId: '000000000000', apiId: 'api', domainName: 'api.example.org', domainPrefix: 'api',
+      accountId: '000000000000',
+      apiId: 'api',
+      domainName: 'api.example.org',
+      domainPrefix: 'api',
       http: { method, path: o.rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-      requestId: `req-${randomBytes(4).toString('hex')}`, routeKey: o.route, stage: '$default', time: now.toUTCString(), timeEpoch: now.getTime(),
+      requestId: `req-${randomBytes(4).toString('hex')}`,
+      routeKey: o.route,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
     },
     isBase64Encoded: false,
   };
@@ -184,21 +203,25 @@ describe('the synthesized get-badge bundle', () => {
     expect(bytes.length).toBeGreaterThan(5_000); // an embedded Pretendard subset, not a blank page
   }, 60_000);
 
-  it.each([badgeRenderer.file, 'package.json'])('answers 500 instead of a badge when %s is missing', async (missing) => {
-    // Prepare: the same bundle, one file short
-    const copy = mkdtempSync(path.join(tmpdir(), 'gatepass-get-badge-short-'));
-    try {
-      cpSync(assetDirs['get-badge']!, copy, { recursive: true });
-      rmSync(path.join(copy, missing));
-      // Act
-      const run = await invokeBundle(copy, [badgeEvent('png')], { POWERTOOLS_LOG_LEVEL: 'SILENT' }); // the error it logs is expected
-      // Assess
-      expect(run.results[0]!.statusCode).toBe(500);
-      expect(loaded(run.after, badgeRenderer)).toEqual([]);
-    } finally {
-      rmSync(copy, { recursive: true, force: true });
-    }
-  }, 60_000);
+  it.each([badgeRenderer.file, 'package.json'])(
+    'answers 500 instead of a badge when %s is missing',
+    async (missing) => {
+      // Prepare: the same bundle, one file short
+      const copy = mkdtempSync(path.join(tmpdir(), 'gatepass-get-badge-short-'));
+      try {
+        cpSync(assetDirs['get-badge']!, copy, { recursive: true });
+        rmSync(path.join(copy, missing));
+        // Act
+        const run = await invokeBundle(copy, [badgeEvent('png')], { POWERTOOLS_LOG_LEVEL: 'SILENT' }); // the error it logs is expected
+        // Assess
+        expect(run.results[0]!.statusCode).toBe(500);
+        expect(loaded(run.after, badgeRenderer)).toEqual([]);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });
 
 describe('the synthesized get-wallet-apple bundle', () => {
@@ -264,7 +287,8 @@ function expectConfirmation(mails: StoredEmail[], badgeToken: string) {
 describe('the synthesized mailer and outbox-sweeper bundles', () => {
   it.each(['mailer', 'outbox-sweeper'])('%s ships index.mjs, mail-composer.mjs and the package.json mapping #mail-composer', (id) => {
     const dir = assetDirs[id]!;
-    for (const file of ['index.mjs', mailComposer.file, `${mailComposer.file}.map`, 'package.json']) expect(existsSync(path.join(dir, file)), file).toBe(true);
+    for (const file of ['index.mjs', mailComposer.file, `${mailComposer.file}.map`, 'package.json'])
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).imports).toEqual({ '#mail-composer': './mail-composer.mjs' });
     expect(existsSync(path.join(dir, 'assets'))).toBe(false);
   });
@@ -275,7 +299,11 @@ describe('the synthesized mailer and outbox-sweeper bundles', () => {
     const { registration: r, outboxId } = await registered(email);
     const record = {
       eventName: 'INSERT',
-      dynamodb: { Keys: { pk: { S: `OUTBOX#x` } }, NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: outboxId } }, SequenceNumber: '1' },
+      dynamodb: {
+        Keys: { pk: { S: `OUTBOX#x` } },
+        NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: outboxId } },
+        SequenceNumber: '1',
+      },
     };
     const dir = assetDirs.mailer!;
     // Act
@@ -310,7 +338,10 @@ describe('the synthesized mailer and outbox-sweeper bundles', () => {
     try {
       cpSync(assetDirs.mailer!, copy, { recursive: true });
       rmSync(path.join(copy, mailComposer.file));
-      const record = { eventName: 'INSERT', dynamodb: { NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: outboxId } }, SequenceNumber: '1' } };
+      const record = {
+        eventName: 'INSERT',
+        dynamodb: { NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: outboxId } }, SequenceNumber: '1' },
+      };
       // Act
       const run = await invokeBundle<{ batchItemFailures: unknown[] }>(copy, [{ Records: [record] }], { POWERTOOLS_LOG_LEVEL: 'SILENT' });
       // Assess
@@ -336,25 +367,32 @@ describe('the synthesized export-registrations bundle', () => {
     const { registrationItem } = await import('#adapters/registration-store');
     const { documents } = await import('#adapters/clients');
     const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
-    const items = Array.from({ length: ROWS }, (_, i): StoredRegistration => ({
-      id: `Reg${String(i).padStart(19, '0')}`,
-      eventId: bigEvent,
-      status: 'confirmed',
-      email: `big${i}@example.com`,
-      name: `큰 등록 ${i}`,
-      organization: null,
-      jobTitle: null,
-      locale: 'ko',
-      sessions: [],
-      answers: Object.fromEntries(textareas.map((f) => [f.id, '광주'.repeat(7500)])),
-      consent: { privacy: true },
-      createdAt: at(i),
-      updatedAt: at(i),
-      checkedInAt: null,
-      tokenVersion: 1,
-    }));
+    const items = Array.from(
+      { length: ROWS },
+      (_, i): StoredRegistration => ({
+        id: `Reg${String(i).padStart(19, '0')}`,
+        eventId: bigEvent,
+        status: 'confirmed',
+        email: `big${i}@example.com`,
+        name: `큰 등록 ${i}`,
+        organization: null,
+        jobTitle: null,
+        locale: 'ko',
+        sessions: [],
+        answers: Object.fromEntries(textareas.map((f) => [f.id, '광주'.repeat(7500)])),
+        consent: { privacy: true },
+        createdAt: at(i),
+        updatedAt: at(i),
+        checkedInAt: null,
+        tokenVersion: 1,
+      }),
+    );
     for (let i = 0; i < items.length; i += 25) {
-      await documents.send(new BatchWriteCommand({ RequestItems: { [stack.tables.data]: items.slice(i, i + 25).map((r) => ({ PutRequest: { Item: registrationItem(r) } })) } }));
+      await documents.send(
+        new BatchWriteCommand({
+          RequestItems: { [stack.tables.data]: items.slice(i, i + 25).map((r) => ({ PutRequest: { Item: registrationItem(r) } })) },
+        }),
+      );
     }
   }, 60_000);
 
@@ -374,7 +412,8 @@ describe('the synthesized export-registrations bundle', () => {
 
   it('ships index.mjs, export-bucket.mjs and the package.json mapping #export-bucket; index.mjs holds no S3 client', () => {
     const dir = assetDirs['export-registrations']!;
-    for (const file of ['index.mjs', exportBucket.file, `${exportBucket.file}.map`, 'package.json']) expect(existsSync(path.join(dir, file)), file).toBe(true);
+    for (const file of ['index.mjs', exportBucket.file, `${exportBucket.file}.map`, 'package.json'])
+      expect(existsSync(path.join(dir, file)), file).toBe(true);
     expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).imports).toEqual({ '#export-bucket': './export-bucket.mjs' });
     expect(readFileSync(path.join(dir, 'index.mjs'), 'utf8')).not.toContain('PutObject');
     expect(readFileSync(path.join(dir, exportBucket.file), 'utf8')).toContain('PutObject');
@@ -421,7 +460,11 @@ describe('the synthesized export-registrations bundle', () => {
     it('stores the export with PutObject and answers 303 with a presigned GET, loading export-bucket.mjs on that first use only', async () => {
       // Act
       const dir = assetDirs['export-registrations']!;
-      const run = await invokeBundle(dir, [exportEvent()], { EXPORT_BUCKET: 'gatepass-exports', EXPORT_DIR: undefined, AWS_ENDPOINT_URL_S3: s3Url });
+      const run = await invokeBundle(dir, [exportEvent()], {
+        EXPORT_BUCKET: 'gatepass-exports',
+        EXPORT_DIR: undefined,
+        AWS_ENDPOINT_URL_S3: s3Url,
+      });
       // Assess
       expect(loaded(run.atImport, exportBucket)).toEqual([]);
       expect(loaded(run.after, exportBucket)).toEqual([fileUrl(dir, exportBucket)]);

@@ -82,7 +82,9 @@ describe('registration under concurrency (DynamoDB Local)', () => {
   it('concurrent submissions of one email: exactly one registration, the rest already_registered', async () => {
     const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 100 })));
     const results = await Promise.allSettled(
-      Array.from({ length: 30 }, (_, i) => registerOne(event.id, participant(7, { email: i % 2 ? 'Same@Example.com' : ' same@example.com' }))),
+      Array.from({ length: 30 }, (_, i) =>
+        registerOne(event.id, participant(7, { email: i % 2 ? 'Same@Example.com' : ' same@example.com' })),
+      ),
     );
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r) => r.status === 'rejected') as PromiseRejectedResult[];
@@ -94,12 +96,17 @@ describe('registration under concurrency (DynamoDB Local)', () => {
   });
 
   it('a refused registration leaves no trace in the table', async () => {
-    const event = await m.createEvent(m.eventStore, m.eventInput().parse(openEvent({ capacity: 1, registration: { ...openEvent().registration, waitlist: false } })));
+    const event = await m.createEvent(
+      m.eventStore,
+      m.eventInput().parse(openEvent({ capacity: 1, registration: { ...openEvent().registration, waitlist: false } })),
+    );
     await registerOne(event.id, participant(1));
     const before = await itemsOf(event.id);
     await expect(registerOne(event.id, participant(2))).rejects.toMatchObject({ code: 'sold_out' });
     await expect(registerOne(event.id, participant(1))).rejects.toMatchObject({ code: 'already_registered' });
-    await expect(registerOne(event.id, { ...participant(3), consent: { privacy: false } })).rejects.toMatchObject({ code: 'validation_failed' });
+    await expect(registerOne(event.id, { ...participant(3), consent: { privacy: false } })).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
     const after = await itemsOf(event.id);
     expect(after).toEqual(before);
   });

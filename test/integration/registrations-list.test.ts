@@ -39,7 +39,9 @@ const statuses = ['confirmed', 'confirmed', 'confirmed', 'waitlisted', 'cancelle
 function fakeRegistration(eventId: string, i: number, base: number): StoredRegistration {
   const pick = <T>(a: readonly T[], n: number) => a[n % a.length]!;
   const hangul = i % 5 !== 0;
-  const name = hangul ? `${pick(surnames, Math.floor(i / 5))}${pick(syllables, i * 7 + 3)}${pick(syllables, i * 13 + 5)}` : `${pick(latin, i)} ${i}`;
+  const name = hangul
+    ? `${pick(surnames, Math.floor(i / 5))}${pick(syllables, i * 7 + 3)}${pick(syllables, i * 13 + 5)}`
+    : `${pick(latin, i)} ${i}`;
   const status = pick(statuses, i * 3 + (i >> 4));
   const sessions = (['bio', 'energy', 'mobility'] as const)
     .filter((_, k) => (i >> k) % 2 === 1)
@@ -87,7 +89,12 @@ async function write(registrations: StoredRegistration[]) {
 
 const byAge = (a: StoredRegistration, b: StoredRegistration) => (q.orderKey(a) < q.orderKey(b) ? -1 : 1);
 
-async function pages(eventId: string, f: import('#adapters/registration-query').RegistrationFilters, limit: number, options: { matchesPerIndex?: number; readsPerPage?: number } = {}) {
+async function pages(
+  eventId: string,
+  f: import('#adapters/registration-query').RegistrationFilters,
+  limit: number,
+  options: { matchesPerIndex?: number; readsPerPage?: number } = {},
+) {
   const out: StoredRegistration[][] = [];
   const stats: import('#adapters/registration-query').ReadStats[] = [];
   let after: string | undefined;
@@ -131,22 +138,31 @@ describe('listRegistrations on DynamoDB Local', () => {
     { q: 'kim.3', sessionId: 'bio', status: 'confirmed' },
   ];
 
-  it.each(grid.map((f) => [JSON.stringify(f), f] as const))('%s: pages of 7 and of 100 list every match once, oldest first', async (_name, f) => {
-    // Prepare
-    const want = all.filter((r) => q.matchesFilters(r, f)).sort(byAge).map((r) => r.id);
-    expect(want.length, 'the filter matches something').toBeGreaterThan(0);
-    for (const limit of [7, 100]) {
-      // Act
-      const { pages: got } = await pages(eventId, f, limit);
-      // Assess
-      expect(got.flat().map((r) => r.id)).toEqual(want);
-    }
-  });
+  it.each(grid.map((f) => [JSON.stringify(f), f] as const))(
+    '%s: pages of 7 and of 100 list every match once, oldest first',
+    async (_name, f) => {
+      // Prepare
+      const want = all
+        .filter((r) => q.matchesFilters(r, f))
+        .sort(byAge)
+        .map((r) => r.id);
+      expect(want.length, 'the filter matches something').toBeGreaterThan(0);
+      for (const limit of [7, 100]) {
+        // Act
+        const { pages: got } = await pages(eventId, f, limit);
+        // Assess
+        expect(got.flat().map((r) => r.id)).toEqual(want);
+      }
+    },
+  );
 
   it('a broad q walks the index instead of reading past the cap, and still lists every match once', async () => {
     // Prepare
     const f = { q: '김' };
-    const want = all.filter((r) => q.matchesFilters(r, f)).sort(byAge).map((r) => r.id);
+    const want = all
+      .filter((r) => q.matchesFilters(r, f))
+      .sort(byAge)
+      .map((r) => r.id);
     // Act
     const capped = await pages(eventId, f, 13, { matchesPerIndex: 5 });
     // Assess
@@ -156,7 +172,10 @@ describe('listRegistrations on DynamoDB Local', () => {
 
   it('positions are the same in both plans: a page read one way continues the other way', async () => {
     const f = { q: 'kim' };
-    const want = all.filter((r) => q.matchesFilters(r, f)).sort(byAge).map((r) => r.id);
+    const want = all
+      .filter((r) => q.matchesFilters(r, f))
+      .sort(byAge)
+      .map((r) => r.id);
     const first = await q.listRegistrations(eventId, f, 20, undefined);
     const second = await q.listRegistrations(eventId, f, 100, first.next, { matchesPerIndex: 5 });
     expect(first.stats.plan).toBe('gsi4+gsi5');

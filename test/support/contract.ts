@@ -31,5 +31,6 @@ export function checkAnswer(method: string, path: string, status: number, type: 
   const schema = schemas[route.response];
   if (!schema) throw new Error(`no schema ${route.response} for ${route.id}`);
   const r = schema.safeParse(json);
-  if (!r.success) throw new Error(`${method} ${path} → ${status}: not a ${route.response}: ${JSON.stringify(r.error.issues).slice(0, 800)}`);
+  if (!r.success)
+    throw new Error(`${method} ${path} → ${status}: not a ${route.response}: ${JSON.stringify(r.error.issues).slice(0, 800)}`);
 }

@@ -27,12 +27,17 @@ export function seatHelpers(stack: () => TestStack, admin: () => string) {
     return r.json as Reg;
   };
   const get = async (eventId: string, reg: Reg) =>
-    (await stack().call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': reg.manageToken } })).json as Reg;
+    (await stack().call('GET', `/events/${eventId}/registrations/${reg.id}`, { headers: { 'x-manage-token': reg.manageToken } }))
+      .json as Reg;
   const all = async (eventId: string) => {
     const items: Reg[] = [];
     let cursor: string | null = null;
     do {
-      const r = await stack().call('GET', `/events/${eventId}/registrations?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { token: admin() });
+      const r = await stack().call(
+        'GET',
+        `/events/${eventId}/registrations?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { token: admin() },
+      );
       expect(r.status, r.text).toBe(200);
       items.push(...r.json.items);
       cursor = r.json.nextCursor;
@@ -62,4 +67,3 @@ export function seatHelpers(stack: () => TestStack, admin: () => string) {
   };
   return { eventWith, register, get, all, expectSeatsTrue };
 }
-

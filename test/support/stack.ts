@@ -53,7 +53,9 @@ export interface CallResult {
   json: any;
 }
 
-export async function startTestStack(options: { sweepSeconds?: number; functionTimeoutMs?: number; wallet?: boolean } = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { sweepSeconds?: number; functionTimeoutMs?: number; wallet?: boolean } = {},
+): Promise<TestStack> {
   const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-e2e-'));
   const stack = await startLocalStack({
     port: await freePort(),

@@ -43,7 +43,11 @@ export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?
 /** Pairing attempts per client address: counted for every attempt, a refused one above all (that is the limit). */
 export const pairingAttempts = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('PAIRLIMIT#') === true;
 
-export async function fingerprint(client: DynamoDBClient, tables: readonly string[], options: FingerprintOptions = {}): Promise<Fingerprint> {
+export async function fingerprint(
+  client: DynamoDBClient,
+  tables: readonly string[],
+  options: FingerprintOptions = {},
+): Promise<Fingerprint> {
   const items = new Map<string, string>();
   for (const TableName of tables) {
     let ExclusiveStartKey: Record<string, AttributeValue> | undefined;

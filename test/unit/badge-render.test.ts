@@ -7,7 +7,7 @@ import { createPrivateKey, sign } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import fontkit, { type Glyph } from '@pdf-lib/fontkit';
 import jsQR from 'jsqr';
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef, decodePDFRawStream } from 'pdf-lib';
+import { type PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, type PDFRef, decodePDFRawStream } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import { describe, expect, it, vi } from 'vitest';
 import { BADGE_ASSETS, assetSourcePath } from '#badges/assets';
@@ -59,7 +59,11 @@ interface XmlElement {
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeEntities = (s: string) =>
   s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (_, e: string) =>
-    e.startsWith('#x') ? String.fromCodePoint(parseInt(e.slice(2), 16)) : e.startsWith('#') ? String.fromCodePoint(Number(e.slice(1))) : ENTITIES[e]!,
+    e.startsWith('#x')
+      ? String.fromCodePoint(parseInt(e.slice(2), 16))
+      : e.startsWith('#')
+        ? String.fromCodePoint(Number(e.slice(1)))
+        : ENTITIES[e]!,
   );
 
 /**
@@ -102,7 +106,8 @@ function parseXml(xml: string): XmlElement[] {
   return all;
 }
 
-const textsOf = (elements: XmlElement[], role: string) => elements.filter((e) => e.name === 'text' && e.attrs.class === role).map((e) => e.text);
+const textsOf = (elements: XmlElement[], role: string) =>
+  elements.filter((e) => e.name === 'text' && e.attrs.class === role).map((e) => e.text);
 
 /** The PDF's embedded fonts: the FontFile2 program and the glyph → text map (ToUnicode) of each. */
 async function embeddedFonts(pdf: Uint8Array) {
@@ -145,7 +150,11 @@ describe('badge rendering: laziness', () => {
     expect(atImport).toBe(0);
     // From source, each is first looked for beside the module (ENOENT), then read from node_modules.
     const fromNodeModules = afterFirst.filter((p) => p.includes('/node_modules/'));
-    expect(fromNodeModules.map((p) => p.split('/').at(-1)).sort()).toEqual(['Pretendard-Bold.ttf', 'Pretendard-Regular.ttf', 'index_bg.wasm']);
+    expect(fromNodeModules.map((p) => p.split('/').at(-1)).sort()).toEqual([
+      'Pretendard-Bold.ttf',
+      'Pretendard-Regular.ttf',
+      'index_bg.wasm',
+    ]);
     expect(assetReads()).toEqual(afterFirst);
   });
 });
@@ -301,7 +310,10 @@ describe('badge rendering: PDF', () => {
     // Act
     const { fonts } = await embeddedFonts(await badgePdf(content({ name: '최예린 (Yerin Choi)' })));
     // Assess
-    expect(fonts.map((f) => f.name).sort()).toEqual([expect.stringMatching(/^\/Pretendard-Bold/), expect.stringMatching(/^\/Pretendard-Regular/)]);
+    expect(fonts.map((f) => f.name).sort()).toEqual([
+      expect.stringMatching(/^\/Pretendard-Bold/),
+      expect.stringMatching(/^\/Pretendard-Regular/),
+    ]);
     for (const f of fonts) expect(f.program.length).toBeLessThan(100 * 1024);
     const bold = fonts.find((f) => f.name.startsWith('/Pretendard-Bold'))!;
     const boldText = new Set(bold.toUnicode.values());
@@ -311,7 +323,12 @@ describe('badge rendering: PDF', () => {
   it('keeps every subset glyph intact: same outline as in the full font (the short-loca bug would garble them)', async () => {
     // Prepare
     const { badgePdf } = await import('#badges/render');
-    const strings = ['최예린 (Yerin Choi) 김민지 가나다라마바사 ÀÉÎõü', 'Ĳssel & Ödegaard — 한국 «Co.»', '2026 국제 투자 포럼', 'International Investment Forum 2026'];
+    const strings = [
+      '최예린 (Yerin Choi) 김민지 가나다라마바사 ÀÉÎõü',
+      'Ĳssel & Ödegaard — 한국 «Co.»',
+      '2026 국제 투자 포럼',
+      'International Investment Forum 2026',
+    ];
     const originals = {
       regular: fontkit.create(await readFile(assetSourcePath(BADGE_ASSETS.regular))),
       bold: fontkit.create(await readFile(assetSourcePath(BADGE_ASSETS.bold))),

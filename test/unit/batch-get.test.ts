@@ -9,7 +9,13 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 const TABLE = 'data-batch-get';
-Object.assign(process.env, { AWS_REGION: 'ap-northeast-2', AWS_ACCESS_KEY_ID: 'unit', AWS_SECRET_ACCESS_KEY: 'unit', DATA_TABLE: TABLE, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+Object.assign(process.env, {
+  AWS_REGION: 'ap-northeast-2',
+  AWS_ACCESS_KEY_ID: 'unit',
+  AWS_SECRET_ACCESS_KEY: 'unit',
+  DATA_TABLE: TABLE,
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+});
 
 let documents: typeof import('#adapters/clients').documents;
 let ddb: ReturnType<typeof mockClient>;
@@ -53,9 +59,16 @@ describe('attendance check-in counts', () => {
   it('keys that stay unprocessed → 503 with Retry-After, not a short count', async () => {
     const { readCheckinCounts } = await import('#adapters/attendance-store');
     const { CHECKIN_SHARDS, keys } = await import('#adapters/keys');
-    stingyTable(Array.from({ length: CHECKIN_SHARDS }, (_, n) => ({ ...keys.checkinShard('evt', n), venue: 1 })), 0);
+    stingyTable(
+      Array.from({ length: CHECKIN_SHARDS }, (_, n) => ({ ...keys.checkinShard('evt', n), venue: 1 })),
+      0,
+    );
     const refused = await readCheckinCounts('evt').catch((e: unknown) => e);
-    expect(refused).toMatchObject({ status: 503, code: 'service_unavailable', options: { headers: { 'Retry-After': expect.any(String) } } });
+    expect(refused).toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+      options: { headers: { 'Retry-After': expect.any(String) } },
+    });
   });
 });
 
@@ -66,7 +79,15 @@ describe('line heads', () => {
     const { keys } = await import('#adapters/keys');
     const ids = ['a'.repeat(22), 'b'.repeat(22), 'c'.repeat(22)];
     const at = '2026-01-01T00:00:00.000Z';
-    const registrations = ids.map((id) => ({ ...keys.registration('evt', id), id, eventId: 'evt', status: 'waitlisted', sessions: [], createdAt: at, updatedAt: at }));
+    const registrations = ids.map((id) => ({
+      ...keys.registration('evt', id),
+      id,
+      eventId: 'evt',
+      status: 'waitlisted',
+      sessions: [],
+      createdAt: at,
+      updatedAt: at,
+    }));
     stingyTable(registrations, 0, 1);
     ddb.on(QueryCommand).resolves({ Items: ids.map((id) => ({ ...keys.eventLine('evt', at, id), registrationId: id })) });
     // Act

@@ -7,8 +7,21 @@ import type { StoredRegistration } from '#domain/registration';
 const at = '2026-01-01T00:00:00.000Z';
 const event = { id: 'evt', sessions: [] } as unknown as StoredEvent;
 const registration: StoredRegistration = {
-  id: 'r'.repeat(22), eventId: 'evt', status: 'confirmed', email: 'a@example.com', name: '김민지', organization: null, jobTitle: null, locale: 'ko',
-  sessions: [], answers: {}, consent: { privacy: true }, createdAt: at, updatedAt: at, checkedInAt: null, tokenVersion: 1,
+  id: 'r'.repeat(22),
+  eventId: 'evt',
+  status: 'confirmed',
+  email: 'a@example.com',
+  name: '김민지',
+  organization: null,
+  jobTitle: null,
+  locale: 'ko',
+  sessions: [],
+  answers: {},
+  consent: { privacy: true },
+  createdAt: at,
+  updatedAt: at,
+  checkedInAt: null,
+  tokenVersion: 1,
 };
 const scan = { registrationId: registration.id, scannedAt: at, deviceId: null, scanId: null, manual: false, offline: false };
 
@@ -16,17 +29,27 @@ describe('check-in', () => {
   it('a registration that keeps changing under the scan → 503 with Retry-After (it exists: never 404)', async () => {
     // Prepare: every write finds the registration changed
     let writes = 0;
-    const ports: CheckinPorts = { readRegistration: async () => registration, record: async () => (writes++, { result: 'registration_changed' }) };
+    const ports: CheckinPorts = {
+      readRegistration: async () => registration,
+      record: async () => (writes++, { result: 'registration_changed' }),
+    };
     // Act
     const refused = await checkIn(ports, event, scan).catch((e: unknown) => e);
     // Assess
-    expect(refused).toMatchObject({ status: 503, code: 'service_unavailable', options: { headers: { 'Retry-After': expect.any(String) } } });
+    expect(refused).toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+      options: { headers: { 'Retry-After': expect.any(String) } },
+    });
     expect(writes).toBeGreaterThan(1);
   });
 
   it('with no time left for its write, the scan is not begun: 503, nothing recorded', async () => {
     let writes = 0;
-    const ports: CheckinPorts = { readRegistration: async () => registration, record: async () => (writes++, { result: 'checked_in', first: { at, deviceId: null } }) };
+    const ports: CheckinPorts = {
+      readRegistration: async () => registration,
+      record: async () => (writes++, { result: 'checked_in', first: { at, deviceId: null } }),
+    };
     const refused = await checkIn(ports, event, scan, new Date(), Date.now() + 1000).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(writes).toBe(0);

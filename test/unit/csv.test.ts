@@ -58,11 +58,14 @@ describe('csv cells (RFC 4180)', () => {
 });
 
 describe('formula neutralisation', () => {
-  it.each(['=SUM(A1)', '+1', '-1', '@x', '\tTAB', '\rCR', '=HYPERLINK("http://evil","click")', '＝SUM(A1)', '＋1', '－1', '＠x'])('%j gets a leading quote', (value) => {
-    expect(neutralise(value)).toBe(`'${value}`);
-    // And survives quoting: read back, it is the neutralised text.
-    expect(parseCsv(csvRow([value]))).toEqual([[`'${value}`]]);
-  });
+  it.each(['=SUM(A1)', '+1', '-1', '@x', '\tTAB', '\rCR', '=HYPERLINK("http://evil","click")', '＝SUM(A1)', '＋1', '－1', '＠x'])(
+    '%j gets a leading quote',
+    (value) => {
+      expect(neutralise(value)).toBe(`'${value}`);
+      // And survives quoting: read back, it is the neutralised text.
+      expect(parseCsv(csvRow([value]))).toEqual([[`'${value}`]]);
+    },
+  );
 
   it.each(['Hannah', '김민지', '1+1', 'a=b', ' =not first', "'already quoted", ''])('%j is left as it is', (value) => {
     expect(neutralise(value)).toBe(value);
@@ -76,25 +79,59 @@ describe('formula neutralisation', () => {
 describe('export rows', () => {
   it('header: fixed columns, one per session, one per field by id (a field named like a fixed column is prefixed)', () => {
     expect(exportColumns(event).header).toEqual([
-      'id', 'status', 'email', 'name', 'organization', 'jobTitle', 'locale', 'createdAt', 'checkedInAt',
-      'session:bio', 'session:energy',
-      'companyType', 'topics', 'newsletter', 'answers.email',
+      'id',
+      'status',
+      'email',
+      'name',
+      'organization',
+      'jobTitle',
+      'locale',
+      'createdAt',
+      'checkedInAt',
+      'session:bio',
+      'session:energy',
+      'companyType',
+      'topics',
+      'newsletter',
+      'answers.email',
     ]);
   });
 
   it('a registration: seat status per session or empty, multiselect joined with "; ", checkbox true/false, nulls empty', () => {
     // Act
-    const [row] = parseCsv(registrationRow(exportColumns(event), registration({ answers: { companyType: 'global', topics: ['bio', 'energy'], newsletter: false, email: 'x' } })));
+    const [row] = parseCsv(
+      registrationRow(
+        exportColumns(event),
+        registration({ answers: { companyType: 'global', topics: ['bio', 'energy'], newsletter: false, email: 'x' } }),
+      ),
+    );
     // Assess
     expect(row).toEqual([
-      'AAAAAAAAAAAAAAAAAAAAAA', 'confirmed', 'minji.kim@example.com', '김민지', 'Gwangju Bio Co.', '', 'ko', '2027-09-01T00:00:00.000Z', '',
-      '', 'waitlisted',
-      'global', 'bio; energy', 'false', 'x',
+      'AAAAAAAAAAAAAAAAAAAAAA',
+      'confirmed',
+      'minji.kim@example.com',
+      '김민지',
+      'Gwangju Bio Co.',
+      '',
+      'ko',
+      '2027-09-01T00:00:00.000Z',
+      '',
+      '',
+      'waitlisted',
+      'global',
+      'bio; energy',
+      'false',
+      'x',
     ]);
   });
 
   it('neutralises participant text in every column', () => {
-    const [row] = parseCsv(registrationRow(exportColumns(event), registration({ name: '=SUM(A1)', organization: '+1', jobTitle: '-1', answers: { companyType: '@x' } })));
+    const [row] = parseCsv(
+      registrationRow(
+        exportColumns(event),
+        registration({ name: '=SUM(A1)', organization: '+1', jobTitle: '-1', answers: { companyType: '@x' } }),
+      ),
+    );
     expect(row!.slice(3, 6)).toEqual(["'=SUM(A1)", "'+1", "'-1"]);
     expect(row![11]).toBe("'@x");
   });

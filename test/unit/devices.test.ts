@@ -1,7 +1,16 @@
 /** The pure rules of devices: pairing codes, token shape, places, offline duplicates, client addresses. */
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { assertPlaceAllowed, checkPlaces, isDeviceToken, isOfflineDuplicate, admittedByTwoDevices, newDeviceToken, newPairingCode, normalisePairingCode } from '#domain/device';
+import {
+  assertPlaceAllowed,
+  checkPlaces,
+  isDeviceToken,
+  isOfflineDuplicate,
+  admittedByTwoDevices,
+  newDeviceToken,
+  newPairingCode,
+  normalisePairingCode,
+} from '#domain/device';
 import { clientAddress } from '#http/client-address';
 
 describe('pairing codes', () => {
@@ -21,7 +30,8 @@ describe('pairing codes', () => {
     const bare = code.replaceAll('-', '');
     expect(normalisePairingCode(code)).toBe(bare);
     expect(normalisePairingCode(` ${code.toLowerCase().replaceAll('-', ' ')} `)).toBe(bare);
-    for (const bad of ['', bare.slice(1), `${bare}A`, `${bare.slice(0, 15)}0`, `${bare.slice(0, 15)}O`, `${bare.slice(0, 15)}가`]) expect(normalisePairingCode(bad), bad).toBeUndefined();
+    for (const bad of ['', bare.slice(1), `${bare}A`, `${bare.slice(0, 15)}0`, `${bare.slice(0, 15)}O`, `${bare.slice(0, 15)}가`])
+      expect(normalisePairingCode(bad), bad).toBeUndefined();
   });
 });
 
@@ -47,7 +57,16 @@ describe('places', () => {
   it('a new device names "venue" or the event\'s sessions, each once', () => {
     expect(checkPlaces(undefined, ['bio'])).toBeNull();
     expect(checkPlaces(['venue', 'bio'], ['bio'])).toEqual(['venue', 'bio']);
-    expect(() => checkPlaces(['bio', 'x', 'bio'], ['bio'])).toThrow(expect.objectContaining({ options: { errors: [{ path: 'places.1', message: expect.any(String) }, { path: 'places.2', message: expect.any(String) }] } }));
+    expect(() => checkPlaces(['bio', 'x', 'bio'], ['bio'])).toThrow(
+      expect.objectContaining({
+        options: {
+          errors: [
+            { path: 'places.1', message: expect.any(String) },
+            { path: 'places.2', message: expect.any(String) },
+          ],
+        },
+      }),
+    );
   });
 });
 
@@ -65,7 +84,10 @@ describe('offline duplicates', () => {
 
 describe('client addresses', () => {
   const event = (sourceIp: string, viewer?: string) =>
-    ({ headers: viewer ? { 'cloudfront-viewer-address': viewer } : {}, requestContext: { http: { sourceIp } } }) as unknown as APIGatewayProxyEventV2;
+    ({
+      headers: viewer ? { 'cloudfront-viewer-address': viewer } : {},
+      requestContext: { http: { sourceIp } },
+    }) as unknown as APIGatewayProxyEventV2;
   it("CloudFront's viewer address (without its port) over the edge's source address; IPv6 by its /64", () => {
     expect(clientAddress(event('130.176.1.1', '198.51.100.7:46532'))).toBe('198.51.100.7');
     expect(clientAddress(event('130.176.1.1'))).toBe('130.176.1.1');
@@ -78,7 +100,10 @@ describe('client addresses', () => {
 describe('the OpenAPI document', () => {
   it('names the device token on the scanner routes, optional on the public event page', async () => {
     const { buildOpenApi } = await import('#schemas/openapi-build');
-    const doc = buildOpenApi() as { paths: Record<string, Record<string, { security: unknown[] }>>; components: { securitySchemes: Record<string, unknown> } };
+    const doc = buildOpenApi() as {
+      paths: Record<string, Record<string, { security: unknown[] }>>;
+      components: { securitySchemes: Record<string, unknown> };
+    };
     expect(doc.components.securitySchemes.deviceToken).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(doc.paths['/events/{eventId}/checkins']!.post!.security).toEqual([{ cognito: [] }, { deviceToken: [] }]);
     expect(doc.paths['/events/{eventId}']!.get!.security).toEqual([{}, { deviceToken: [] }]);

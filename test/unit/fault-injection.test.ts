@@ -12,21 +12,17 @@
 import { randomBytes } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
+  type DynamoDBClient,
   InternalServerError,
   ProvisionedThroughputExceededException,
-  PutItemCommand,
   ThrottlingException,
   TransactionCanceledException,
-  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { SendRawEmailCommand, SESClient } from '@aws-sdk/client-ses';
+import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
 import {
   BatchWriteCommand,
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -55,7 +51,10 @@ Object.assign(process.env, {
   POWERTOOLS_METRICS_DISABLED: 'true',
 });
 
-type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body?: string }>;
+type Handler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<{ statusCode: number; headers?: Record<string, unknown>; body?: string }>;
 let createRegistration: Handler;
 let mailer: (event: DynamoDBStreamEvent) => Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
 let documents: DynamoDBDocumentClient;
@@ -163,11 +162,13 @@ const register = (headers: Record<string, string> = {}) => createRegistration(ap
 const problemOf = (r: { body?: string }) => JSON.parse(r.body ?? '{}') as { status: number; code: string };
 
 const throttles = {
-  ProvisionedThroughputExceededException: () => new ProvisionedThroughputExceededException({ message: 'throughput exceeded', $metadata: {} }),
+  ProvisionedThroughputExceededException: () =>
+    new ProvisionedThroughputExceededException({ message: 'throughput exceeded', $metadata: {} }),
   ThrottlingException: () => new ThrottlingException({ message: 'rate exceeded', $metadata: {} }),
   InternalServerError: () => new InternalServerError({ message: 'internal', $metadata: {} }),
 };
-const cancelled = (...codes: string[]) => new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+const cancelled = (...codes: string[]) =>
+  new TransactionCanceledException({ message: 'cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
 
 /** Every write that is not the one transaction: none may ever be sent by a registration. */
 function writesOutsideTheTransaction(): number {
@@ -182,19 +183,22 @@ function expect503(r: Awaited<ReturnType<Handler>>) {
 }
 
 describe('DynamoDB throttling on reads', () => {
-  it.each(Object.entries(throttles))('the event read keeps failing with %s → 503 with Retry-After, nothing written', async (_name, error) => {
-    // Prepare
-    mocks();
-    ddb.on(QueryCommand).rejects(error());
-    // Act
-    const r = await register();
-    // Assess
-    expect503(r);
-    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
-    expect(writesOutsideTheTransaction()).toBe(0);
-  });
+  it.each(Object.entries(throttles))(
+    'the event read keeps failing with %s → 503 with Retry-After, nothing written',
+    async (_name, error) => {
+      // Prepare
+      mocks();
+      ddb.on(QueryCommand).rejects(error());
+      // Act
+      const r = await register();
+      // Assess
+      expect503(r);
+      expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(0);
+      expect(writesOutsideTheTransaction()).toBe(0);
+    },
+  );
 
-  it("the SDK retries a throttled read itself, at most maxAttempts times, before the 503", async () => {
+  it('the SDK retries a throttled read itself, at most maxAttempts times, before the 503', async () => {
     // Below aws-sdk-client-mock: a request handler that answers every call with a throttle, so the
     // SDK's own retry strategy runs. Its backoff is real time; fake timers skip it.
     const { config } = dynamodb;
@@ -203,8 +207,13 @@ describe('DynamoDB throttling on reads', () => {
     const throttled = {
       handle: async () => {
         attempts++;
-        const body = JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException', message: 'slow down' });
-        return { response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: new Uint8Array(Buffer.from(body)) } };
+        const body = JSON.stringify({
+          __type: 'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+          message: 'slow down',
+        });
+        return {
+          response: { statusCode: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: new Uint8Array(Buffer.from(body)) },
+        };
       },
       updateHttpClientConfig: () => undefined,
       httpHandlerConfigs: () => ({}),
@@ -227,26 +236,35 @@ describe('DynamoDB throttling on reads', () => {
 });
 
 describe('DynamoDB throttling and conflicts on the registration transaction', () => {
-  it.each(Object.entries(throttles))('%s on every attempt: retried a bounded number of times under one token, then 503; no partial registration', async (_name, error) => {
-    mocks();
-    ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejects(error());
-    const r = await register();
-    expect503(r);
-    const attempts = ddb.commandCalls(TransactWriteCommand);
-    expect(attempts.length).toBeGreaterThan(1);
-    expect(attempts.length).toBeLessThanOrEqual(6);
-    expect(new Set(attempts.map((c) => c.args[0].input.ClientRequestToken)).size).toBe(1);
-    // The registration, its email guard, its seats and its email are all in that one transaction.
-    const items = attempts[0]!.args[0].input.TransactItems!;
-    expect(items.map((i) => i.Put?.Item?.type ?? (i.Update ? 'counter' : undefined))).toEqual(expect.arrayContaining(['email-guard', 'registration', 'outbox', 'counter']));
-    expect(writesOutsideTheTransaction()).toBe(0);
-  });
+  it.each(Object.entries(throttles))(
+    '%s on every attempt: retried a bounded number of times under one token, then 503; no partial registration',
+    async (_name, error) => {
+      mocks();
+      ddb.on(QueryCommand).resolves(eventPage());
+      ddb.on(TransactWriteCommand).rejects(error());
+      const r = await register();
+      expect503(r);
+      const attempts = ddb.commandCalls(TransactWriteCommand);
+      expect(attempts.length).toBeGreaterThan(1);
+      expect(attempts.length).toBeLessThanOrEqual(6);
+      expect(new Set(attempts.map((c) => c.args[0].input.ClientRequestToken)).size).toBe(1);
+      // The registration, its email guard, its seats and its email are all in that one transaction.
+      const items = attempts[0]!.args[0].input.TransactItems!;
+      expect(items.map((i) => i.Put?.Item?.type ?? (i.Update ? 'counter' : undefined))).toEqual(
+        expect.arrayContaining(['email-guard', 'registration', 'outbox', 'counter']),
+      );
+      expect(writesOutsideTheTransaction()).toBe(0);
+    },
+  );
 
   it('a throttle that passes is retried: 201', async () => {
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejectsOnce(throttles.ThrottlingException()).rejectsOnce(cancelled('None', 'ThrottlingError', 'None')).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(throttles.ThrottlingException())
+      .rejectsOnce(cancelled('None', 'ThrottlingError', 'None'))
+      .resolves({});
     const r = await register();
     expect(r.statusCode).toBe(201);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(3);
@@ -256,7 +274,11 @@ describe('DynamoDB throttling and conflicts on the registration transaction', ()
   it('TransactionConflict cancellations are retried, then the registration goes through', async () => {
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None', 'None', 'None')).rejectsOnce(cancelled('None', 'None', 'None', 'TransactionConflict')).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('TransactionConflict', 'None', 'None', 'None'))
+      .rejectsOnce(cancelled('None', 'None', 'None', 'TransactionConflict'))
+      .resolves({});
     const r = await register();
     expect(r.statusCode).toBe(201);
     expect(JSON.parse(r.body!)).toMatchObject({ status: 'confirmed', sessions: [{ id: 'bio', status: 'confirmed' }] });
@@ -322,7 +344,14 @@ describe('the Idempotency-Key under faults', () => {
     ddb.on(QueryCommand).resolves(eventPage());
     ddb.on(TransactWriteCommand).rejects(keyTaken(6));
     const { fingerprintOf } = await import('#domain/keyed-request');
-    ddb.on(GetCommand).resolves({ Item: { fingerprint: fingerprintOf(registrationBody), body: '{not json', location: '/x', expiresAt: Math.floor(Date.now() / 1000) + 3600 } });
+    ddb.on(GetCommand).resolves({
+      Item: {
+        fingerprint: fingerprintOf(registrationBody),
+        body: '{not json',
+        location: '/x',
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      },
+    });
     // Act
     const r = await register({ 'idempotency-key': 'form-5' });
     // Assess
@@ -336,7 +365,10 @@ describe('the Idempotency-Key under faults', () => {
     ddb.on(QueryCommand).resolves(eventPage());
     ddb.on(TransactWriteCommand).rejects(keyTaken(6));
     const record = (expiresAt: number) => ({ Item: { fingerprint: 'another-body', body: '{}', location: '/x', expiresAt } });
-    ddb.on(GetCommand).resolvesOnce(record(Math.floor(Date.now() / 1000) + 3600)).resolvesOnce(record(Math.floor(Date.now() / 1000) - 1));
+    ddb
+      .on(GetCommand)
+      .resolvesOnce(record(Math.floor(Date.now() / 1000) + 3600))
+      .resolvesOnce(record(Math.floor(Date.now() / 1000) - 1));
     // Act
     const reused = await register({ 'idempotency-key': 'form-3' });
     const expired = await register({ 'idempotency-key': 'form-3' });
@@ -363,7 +395,15 @@ interface OutboxState {
  */
 function outboxTable(ids: string[], registrationId: string, fail?: (id: string) => Error | undefined) {
   const state = new Map<string, OutboxState>(ids.map((id) => [id, { status: 'pending', attempts: 0 }]));
-  const item = (id: string) => ({ id, kind: 'confirmed', eventId: EVENT_ID, registrationId, createdAt: new Date().toISOString(), nextAttemptAt: new Date().toISOString(), ...state.get(id) });
+  const item = (id: string) => ({
+    id,
+    kind: 'confirmed',
+    eventId: EVENT_ID,
+    registrationId,
+    createdAt: new Date().toISOString(),
+    nextAttemptAt: new Date().toISOString(),
+    ...state.get(id),
+  });
   ddb.on(UpdateCommand).callsFake((input: UpdateCommandInput) => {
     const id = String(input.Key!.pk).slice('OUTBOX#'.length);
     const s = state.get(id);
@@ -414,7 +454,11 @@ const registrationItem = (id: string, email: string) => ({
 const streamRecords = (ids: string[]): DynamoDBStreamEvent => ({
   Records: ids.map((id, i) => ({
     eventName: 'INSERT',
-    dynamodb: { SequenceNumber: String(100 + i), Keys: { pk: { S: `OUTBOX#${id}` } }, NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: id } } },
+    dynamodb: {
+      SequenceNumber: String(100 + i),
+      Keys: { pk: { S: `OUTBOX#${id}` } },
+      NewImage: { type: { S: 'outbox' }, status: { S: 'pending' }, id: { S: id } },
+    },
   })),
 });
 
@@ -430,7 +474,9 @@ describe('the mailer under faults', () => {
   it('an SES outage leaves the item pending with its attempt count; the stream batch does not fail (retries are the sweeper’s)', async () => {
     // Prepare
     const state = mailWorld(['a1']);
-    mail.on(SendRawEmailCommand).rejects(Object.assign(new Error('Email address is not verified: mail.fault@example.com'), { name: 'MessageRejected' }));
+    mail
+      .on(SendRawEmailCommand)
+      .rejects(Object.assign(new Error('Email address is not verified: mail.fault@example.com'), { name: 'MessageRejected' }));
     // Act
     const out = await mailer(streamRecords(['a1']));
     // Assess

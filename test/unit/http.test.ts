@@ -63,13 +63,16 @@ describe('cursors', () => {
   it('limits are 1–100, default 50', () => {
     expect(pageLimit(undefined)).toBe(50);
     expect(pageLimit('100')).toBe(100);
-    for (const bad of ['0', '101', '-1', '1.5', 'abc', '', '1e2']) expect(() => pageLimit(bad)).toThrow(expect.objectContaining({ status: 422 }));
+    for (const bad of ['0', '101', '-1', '1.5', 'abc', '', '1e2'])
+      expect(() => pageLimit(bad)).toThrow(expect.objectContaining({ status: 422 }));
   });
 });
 
 describe('canonicalJson', () => {
   it('is equal for bodies equal as JSON, whatever the key order, and differs otherwise', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } })).toBe(canonicalJson({ a: { c: 'é', d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: 'é' } })).toBe(
+      canonicalJson({ a: { c: 'é', d: [1, { x: 1, y: 2 }] }, b: 1 }),
+    );
     expect(canonicalJson({ a: [1, 2] })).not.toBe(canonicalJson({ a: [2, 1] }));
     expect(canonicalJson({ a: '1' })).not.toBe(canonicalJson({ a: 1 }));
   });
@@ -77,7 +80,13 @@ describe('canonicalJson', () => {
 
 describe('directRoute (health, openapi, not-found) answers as the middy routes do', () => {
   const event = (headers: Record<string, string> = {}) =>
-    ({ rawPath: '/nope', headers, pathParameters: {}, queryStringParameters: { a: '1' }, requestContext: { http: { method: 'GET' } } }) as never;
+    ({
+      rawPath: '/nope',
+      headers,
+      pathParameters: {},
+      queryStringParameters: { a: '1' },
+      requestContext: { http: { method: 'GET' } },
+    }) as never;
   const context = {} as never;
 
   it('gives the handler the request context, and maps a refusal to problem+json in the asked language', async () => {
@@ -93,7 +102,11 @@ describe('directRoute (health, openapi, not-found) answers as the middy routes d
     const r = await handler(event({ 'accept-language': 'ko' }), context);
     // Assess
     expect(seen).toEqual([['not-found', 'ko', { a: '1' }]]);
-    expect([r.statusCode, r.headers?.['Content-Type'], JSON.parse(r.body as string).title]).toEqual([404, 'application/problem+json; charset=utf-8', problemTitles.not_found!.ko]);
+    expect([r.statusCode, r.headers?.['Content-Type'], JSON.parse(r.body as string).title]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+      problemTitles.not_found!.ko,
+    ]);
   });
 
   it('an unexpected error is a 500 problem+json, not a thrown error', async () => {
@@ -110,6 +123,7 @@ describe('directRoute (health, openapi, not-found) answers as the middy routes d
 
   it('refuses a route that reads a body, a credential or the table', async () => {
     const { directRoute } = await import('#http/direct-route');
-    for (const id of ['create-registration', 'list-events', 'get-event']) expect(() => directRoute(id, async () => ({ statusCode: 200 }))).toThrow(/publicRoute or securedRoute/);
+    for (const id of ['create-registration', 'list-events', 'get-event'])
+      expect(() => directRoute(id, async () => ({ statusCode: 200 }))).toThrow(/publicRoute or securedRoute/);
   });
 });

@@ -14,17 +14,23 @@ const sources = (dir: string) =>
 
 describe('layering', () => {
   it('no handler, domain module or HTTP helper imports the AWS SDK (adapters only)', () => {
-    const offenders = [...sources('handlers'), ...sources('domain'), ...sources('http')].filter((s) => /from '@aws-sdk\//.test(s.text)).map((s) => s.file);
+    const offenders = [...sources('handlers'), ...sources('domain'), ...sources('http')]
+      .filter((s) => /from '@aws-sdk\//.test(s.text))
+      .map((s) => s.file);
     expect(offenders).toEqual([]);
   });
 
   it('no handler decodes a JWS header by hand (jose decodes it, in the domain)', () => {
-    const offenders = sources('handlers').filter((s) => /split\('\.'\)\[0\]/.test(s.text) || /base64url'\)\.toString/.test(s.text)).map((s) => s.file);
+    const offenders = sources('handlers')
+      .filter((s) => /split\('\.'\)\[0\]/.test(s.text) || /base64url'\)\.toString/.test(s.text))
+      .map((s) => s.file);
     expect(offenders).toEqual([]);
   });
 
   it("one event-id guard: handlers call eventIdOf, none checks an event id itself (resend's 202-either-way excepted)", () => {
-    const offenders = sources('handlers').filter((s) => s.text.includes('isEventId(') && !s.file.endsWith('resend-manage-link.ts')).map((s) => s.file);
+    const offenders = sources('handlers')
+      .filter((s) => s.text.includes('isEventId(') && !s.file.endsWith('resend-manage-link.ts'))
+      .map((s) => s.file);
     expect(offenders).toEqual([]);
   });
 

@@ -3,14 +3,22 @@ import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 
 const context = (awsRequestId: string) =>
-  ({ awsRequestId, functionName: 'gatepass-get-event', functionVersion: '$LATEST', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:gatepass-get-event', memoryLimitInMB: '256', getRemainingTimeInMillis: () => 10_000 }) as unknown as Context;
+  ({
+    awsRequestId,
+    functionName: 'gatepass-get-event',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:ap-northeast-2:000000000000:function:gatepass-get-event',
+    memoryLimitInMB: '256',
+    getRemainingTimeInMillis: () => 10_000,
+  }) as unknown as Context;
 
 let lines: string[] = [];
 beforeEach(() => {
   vi.resetModules();
   lines = [];
   Object.assign(process.env, { POWERTOOLS_DEV: 'true', POWERTOOLS_LOG_LEVEL: 'INFO', AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand' });
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) vi.spyOn(console, method).mockImplementation((line: unknown) => void lines.push(String(line)));
+  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const)
+    vi.spyOn(console, method).mockImplementation((line: unknown) => void lines.push(String(line)));
 });
 afterEach(() => vi.restoreAllMocks());
 
@@ -18,7 +26,13 @@ afterEach(() => vi.restoreAllMocks());
 async function invoke(requestId: string, log: boolean) {
   const { requestContext } = await import('#http/middlewares');
   const { logger } = await import('#http/log');
-  await requestContext({ id: 'get-event', who: ['anyone'] }).before!({ event: { headers: {} }, context: context(requestId), response: null, error: null, internal: {} } as never);
+  await requestContext({ id: 'get-event', who: ['anyone'] }).before!({
+    event: { headers: {} },
+    context: context(requestId),
+    response: null,
+    error: null,
+    internal: {},
+  } as never);
   if (log) logger.warn('something worth a line', { code: 'x' });
 }
 

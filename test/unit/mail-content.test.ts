@@ -64,7 +64,8 @@ describe('email content', () => {
 });
 
 describe('email layout', () => {
-  const confirmed = (over: Partial<StoredRegistration> = {}) => emailContent({ kind: 'confirmed', event, registration: registration(over), links, badgeCid: 'badge-qr@gatepass' });
+  const confirmed = (over: Partial<StoredRegistration> = {}) =>
+    emailContent({ kind: 'confirmed', event, registration: registration(over), links, badgeCid: 'badge-qr@gatepass' });
   const hrefs = (html: string) => [...html.matchAll(/<a href="([^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
 
   it('opens with a header band in the badge’s colour: the status, the event name, when (in the event’s timezone) and where', () => {
@@ -135,7 +136,8 @@ describe('email layout', () => {
     expect(c.html).toMatch(/^<!doctype html>\n<html lang="en">/);
     expect(c.html).toContain('>Registration confirmed</p>');
     expect(c.html).toContain('alt="QR badge for Hannah Müller (show it at the entrance)"');
-    for (const label of ['View, change or cancel your registration', 'Badge (PDF)', 'Add to calendar']) expect(c.html).toContain(`>${label}</a>`);
+    for (const label of ['View, change or cancel your registration', 'Badge (PDF)', 'Add to calendar'])
+      expect(c.html).toContain(`>${label}</a>`);
     expect(c.text).toContain('When: Thursday, 14 September 2023 at 09:30 – 18:00 (Asia/Seoul)');
     const waitlisted = emailContent({ kind: 'waitlisted', event, registration: registration({ ...en, status: 'waitlisted' }), links });
     expect(hrefs(waitlisted.html)).toEqual([link, link]);
@@ -150,7 +152,13 @@ describe('email layout', () => {
     const withWallet = { ...links, appleWallet: `${link}&do=apple`, googleWallet: `${link}&do=google` };
     // Act
     const confirmed = emailContent({ kind: 'confirmed', event, registration: registration(), links: withWallet, badgeCid: 'qr' });
-    const appleOnly = emailContent({ kind: 'confirmed', event, registration: registration(), links: { ...links, appleWallet: `${link}&do=apple` }, badgeCid: 'qr' });
+    const appleOnly = emailContent({
+      kind: 'confirmed',
+      event,
+      registration: registration(),
+      links: { ...links, appleWallet: `${link}&do=apple` },
+      badgeCid: 'qr',
+    });
     const waitlisted = emailContent({ kind: 'waitlisted', event, registration: registration({ status: 'waitlisted' }), links: withWallet });
     // Assess
     expect(hrefs(confirmed.html)).toEqual([link, `${link}&do=pdf`, `${link}&do=ics`, `${link}&do=apple`, `${link}&do=google`, link]);
@@ -163,14 +171,27 @@ describe('email layout', () => {
   it('escapes every value from a participant or an organiser, in text, attributes and links', () => {
     // Prepare
     const hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>';
-    const hostileEvent = { ...event, name: { ko: hostile, en: hostile }, venue: `${hostile} & Co`, sessions: event.sessions.map((s) => ({ ...s, name: { ko: hostile, en: hostile } })) };
+    const hostileEvent = {
+      ...event,
+      name: { ko: hostile, en: hostile },
+      venue: `${hostile} & Co`,
+      sessions: event.sessions.map((s) => ({ ...s, name: { ko: hostile, en: hostile } })),
+    };
     // Act
-    const c = emailContent({ kind: 'confirmed', event: hostileEvent, registration: registration({ name: hostile, organization: hostile }), links, badgeCid: 'qr' });
+    const c = emailContent({
+      kind: 'confirmed',
+      event: hostileEvent,
+      registration: registration({ name: hostile, organization: hostile }),
+      links,
+      badgeCid: 'qr',
+    });
     // Assess
     expect(c.html).not.toContain('<script');
     expect(c.html).not.toContain('<img src=x');
     // Only the layout's own elements: nothing a hostile value brought in.
-    expect(new Set([...c.html.matchAll(/<([a-z][a-z0-9]*)/g)].map((m) => m[1]))).toEqual(new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'table', 'tr', 'td', 'p', 'h1', 'br', 'img', 'a']));
+    expect(new Set([...c.html.matchAll(/<([a-z][a-z0-9]*)/g)].map((m) => m[1]))).toEqual(
+      new Set(['html', 'head', 'meta', 'title', 'body', 'div', 'table', 'tr', 'td', 'p', 'h1', 'br', 'img', 'a']),
+    );
     expect(c.html).toContain('&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(c.html).toContain('&amp; Co');
     expect(c.html).toContain(`alt="QR 배지: ${escapeHtml(hostile)} (행사장 입구에서 보여 주세요)"`);
@@ -199,14 +220,20 @@ describe('manage link', () => {
 
   it('a configured manage page (MANAGE_PAGE_URL) overrides the site, downloads included', () => {
     const r = registration();
-    const links = emailLinks({ from: 'x', managePageUrl: 'https://forum.example.org/my#old', siteUrl: 'https://d111.cloudfront.net' }, r, 'tok');
+    const links = emailLinks(
+      { from: 'x', managePageUrl: 'https://forum.example.org/my#old', siteUrl: 'https://d111.cloudfront.net' },
+      r,
+      'tok',
+    );
     expect(links.manage).toBe(`https://forum.example.org/my#token=tok&event=gwangju-2023&registration=${r.id}`);
     expect(links.badgePdf).toBe(`${links.manage}&do=pdf`);
   });
 
   it('encodes the fragment’s values', () => {
     const r = registration({ id: 'a&b=c' });
-    expect(emailLinks({ from: 'x', siteUrl: 'https://s.example' }, r, 't+/=').manage).toBe('https://s.example/manage#token=t%2B%2F%3D&event=gwangju-2023&registration=a%26b%3Dc');
+    expect(emailLinks({ from: 'x', siteUrl: 'https://s.example' }, r, 't+/=').manage).toBe(
+      'https://s.example/manage#token=t%2B%2F%3D&event=gwangju-2023&registration=a%26b%3Dc',
+    );
   });
 
   it('without a site or a page, falls back to the API’s own URL, with no download links', () => {
@@ -217,7 +244,9 @@ describe('manage link', () => {
     expect(manageUrl({ from: 'x', publicApiUrl: 'https://api.example.org/' }, r, 'tok')).toBe(
       `https://api.example.org/events/gwangju-2023/registrations/${r.id}#token=tok&event=gwangju-2023&registration=${r.id}`,
     );
-    expect(emailLinks({ from: 'x', publicApiUrl: 'https://api.example.org/' }, r, 'tok')).toEqual({ manage: manageUrl({ from: 'x', publicApiUrl: 'https://api.example.org/' }, r, 'tok') });
+    expect(emailLinks({ from: 'x', publicApiUrl: 'https://api.example.org/' }, r, 'tok')).toEqual({
+      manage: manageUrl({ from: 'x', publicApiUrl: 'https://api.example.org/' }, r, 'tok'),
+    });
   });
 });
 

@@ -15,24 +15,47 @@ import { openEvent } from '../support/fixtures.ts';
 const event = newEvent('ledger-prop1', eventInput().parse(openEvent({ capacity: 50 })), new Date('2026-01-01T00:00:00Z'));
 const NOW = '2026-06-01T00:00:00.000Z';
 
-function person(i: number, status: StoredRegistration['status'], arrivalMs: number, sessions: StoredRegistration['sessions'] = []): StoredRegistration {
+function person(
+  i: number,
+  status: StoredRegistration['status'],
+  arrivalMs: number,
+  sessions: StoredRegistration['sessions'] = [],
+): StoredRegistration {
   const at = new Date(Date.parse('2026-02-01T00:00:00Z') + arrivalMs).toISOString();
   return {
-    id: `r${String(i).padStart(21, '0')}`, eventId: event.id, status, email: `p${i}@example.com`, name: `P ${i}`, organization: null, jobTitle: null,
-    locale: 'en', sessions, answers: {}, consent: { privacy: true }, createdAt: at, updatedAt: at, checkedInAt: null, tokenVersion: 1,
+    id: `r${String(i).padStart(21, '0')}`,
+    eventId: event.id,
+    status,
+    email: `p${i}@example.com`,
+    name: `P ${i}`,
+    organization: null,
+    jobTitle: null,
+    locale: 'en',
+    sessions,
+    answers: {},
+    consent: { privacy: true },
+    createdAt: at,
+    updatedAt: at,
+    checkedInAt: null,
+    tokenVersion: 1,
   };
 }
 
 /** A full event (capacity C, C confirmed) with a line of waiting people, arrivals distinct and shuffled. */
 const fullEventWithLine = fc
-  .record({ capacity: fc.integer({ min: 1, max: 30 }), arrivals: fc.uniqueArray(fc.integer({ min: 1, max: 1_000_000 }), { maxLength: 12 }) })
+  .record({
+    capacity: fc.integer({ min: 1, max: 30 }),
+    arrivals: fc.uniqueArray(fc.integer({ min: 1, max: 1_000_000 }), { maxLength: 12 }),
+  })
   .map(({ capacity, arrivals }) => {
     const counters = freshCounters({ ...event, capacity });
     counters.event.confirmed = capacity;
     counters.event.waitlisted = arrivals.length;
     const waiting = arrivals.map((ms, i) => person(100 + i, 'waitlisted', ms));
     // The store reads a line oldest first.
-    const line: LineEntry[] = [...waiting].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((r) => ({ registration: r, arrival: r.createdAt }));
+    const line: LineEntry[] = [...waiting]
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((r) => ({ registration: r, arrival: r.createdAt }));
     return { capacity, counters, line };
   });
 
@@ -48,7 +71,9 @@ describe('the seat ledger (fast-check)', () => {
         const plan = ledger.settle();
         // Assess
         const change = plan.counters.get('event')!;
-        const promoted = [...plan.registrations.values()].filter((w) => w.before.status === 'waitlisted' && w.after.status === 'confirmed').map((w) => w.after.id);
+        const promoted = [...plan.registrations.values()]
+          .filter((w) => w.before.status === 'waitlisted' && w.after.status === 'confirmed')
+          .map((w) => w.after.id);
         expect(promoted).toEqual(line.length ? [line[0]!.registration.id] : []);
         expect(change.confirmed).toBe(line.length ? 0 : -1);
         expect(change.waitlisted).toBe(line.length ? -1 : 0);
@@ -76,21 +101,29 @@ describe('the seat ledger (fast-check)', () => {
         const confirmedAfter = capacity + (change?.confirmed ?? 0);
         expect(confirmedAfter).toBeLessThanOrEqual(capacity + added);
         expect((change?.waitlisted ?? 0) + promoted.length).toBe(0);
-        expect(plan.emails.filter((e) => e.kind === 'promoted').map((e) => e.registrationId).sort()).toEqual([...promoted].sort());
+        expect(
+          plan.emails
+            .filter((e) => e.kind === 'promoted')
+            .map((e) => e.registrationId)
+            .sort(),
+        ).toEqual([...promoted].sort());
       }),
     );
   });
 
   it('cancelling someone who waits frees no seat and promotes nobody', () => {
     fc.assert(
-      fc.property(fullEventWithLine.filter((x) => x.line.length > 0), ({ counters, line }) => {
-        const leaving = line[line.length - 1]!.registration;
-        const ledger = new SeatLedger({ event, counters, heads: new Map([['event', line.slice(0, 1)]]) }, NOW);
-        ledger.cancel(leaving);
-        const plan = ledger.settle();
-        expect([...plan.registrations.keys()]).toEqual([leaving.id]);
-        expect(plan.counters.get('event')).toMatchObject({ confirmed: 0, waitlisted: -1, cancelled: 1 });
-      }),
+      fc.property(
+        fullEventWithLine.filter((x) => x.line.length > 0),
+        ({ counters, line }) => {
+          const leaving = line[line.length - 1]!.registration;
+          const ledger = new SeatLedger({ event, counters, heads: new Map([['event', line.slice(0, 1)]]) }, NOW);
+          ledger.cancel(leaving);
+          const plan = ledger.settle();
+          expect([...plan.registrations.keys()]).toEqual([leaving.id]);
+          expect(plan.counters.get('event')).toMatchObject({ confirmed: 0, waitlisted: -1, cancelled: 1 });
+        },
+      ),
     );
   });
 });

@@ -5,9 +5,27 @@ import type { StoredRegistration } from '#domain/registration';
 import { boundedPlan, leavesSeatsOwed, planWrites, SeatLedger, sessionPlace, type LineEntry, type Place } from '#domain/seat-ledger';
 
 const at = (n: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
-const person = (id: string, n: number, status: 'confirmed' | 'waitlisted', sessions: StoredRegistration['sessions']): StoredRegistration => ({
-  id: id.padEnd(22, 'x'), eventId: 'evt', status, email: `${id}@example.com`, name: id, organization: null, jobTitle: null, locale: 'en',
-  sessions, answers: {}, consent: { privacy: true }, createdAt: at(n), updatedAt: at(n), checkedInAt: null, tokenVersion: 1,
+const person = (
+  id: string,
+  n: number,
+  status: 'confirmed' | 'waitlisted',
+  sessions: StoredRegistration['sessions'],
+): StoredRegistration => ({
+  id: id.padEnd(22, 'x'),
+  eventId: 'evt',
+  status,
+  email: `${id}@example.com`,
+  name: id,
+  organization: null,
+  jobTitle: null,
+  locale: 'en',
+  sessions,
+  answers: {},
+  consent: { privacy: true },
+  createdAt: at(n),
+  updatedAt: at(n),
+  checkedInAt: null,
+  tokenVersion: 1,
 });
 const event = { id: 'evt' } as StoredEvent;
 
@@ -19,8 +37,18 @@ describe('a cancellation that frees more than one transaction can hand out', () 
       event: { capacity: 100, confirmed: 31, waitlisted: 0, cancelled: 0, checkedIn: 0 },
       sessions: Object.fromEntries(ids.map((id) => [id, { capacity: 1, confirmed: 1, waitlisted: 1, checkedIn: 0 }])),
     };
-    const r = person('holder', 0, 'confirmed', ids.map((id) => ({ id, status: 'confirmed' })));
-    const heads = new Map<Place, LineEntry[]>(ids.map((id, i) => [sessionPlace(id), [{ registration: person(`w${i}`, i + 1, 'confirmed', [{ id, status: 'waitlisted', arrival: at(i + 1) }]), arrival: at(i + 1) }]]));
+    const r = person(
+      'holder',
+      0,
+      'confirmed',
+      ids.map((id) => ({ id, status: 'confirmed' })),
+    );
+    const heads = new Map<Place, LineEntry[]>(
+      ids.map((id, i) => [
+        sessionPlace(id),
+        [{ registration: person(`w${i}`, i + 1, 'confirmed', [{ id, status: 'waitlisted', arrival: at(i + 1) }]), arrival: at(i + 1) }],
+      ]),
+    );
     // Act
     const plan = boundedPlan(heads, 99, (given, truncated) => {
       const ledger = new SeatLedger({ event, counters, heads: given, truncated }, at(100));
@@ -34,7 +62,8 @@ describe('a cancellation that frees more than one transaction can hand out', () 
     expect(promoted.length).toBe(21);
     expect(leavesSeatsOwed(counters, plan)).toBe(true);
     // Every freed seat is freed (counted), given or owed; nobody is seated twice.
-    for (const id of ids) expect(plan.counters.get(sessionPlace(id))!.confirmed).toBe(promoted.includes(`w${ids.indexOf(id)}`.padEnd(22, 'x')) ? 0 : -1);
+    for (const id of ids)
+      expect(plan.counters.get(sessionPlace(id))!.confirmed).toBe(promoted.includes(`w${ids.indexOf(id)}`.padEnd(22, 'x')) ? 0 : -1);
   });
 });
 
@@ -46,7 +75,18 @@ describe('a line cut short by the write bound', () => {
       sessions: { bio: { capacity: 2, confirmed: 1, waitlisted: 1, checkedIn: 0, waitingForEvent: 1 } },
     };
     const e = person('eline', 0, 'waitlisted', [{ id: 'bio', status: 'waitlisted' }]);
-    const ledger = new SeatLedger({ event, counters, heads: new Map([['event', [{ registration: e, arrival: e.createdAt }]], [sessionPlace('bio'), []]]), truncated: new Set([sessionPlace('bio')]) }, at(100));
+    const ledger = new SeatLedger(
+      {
+        event,
+        counters,
+        heads: new Map([
+          ['event', [{ registration: e, arrival: e.createdAt }]],
+          [sessionPlace('bio'), []],
+        ]),
+        truncated: new Set([sessionPlace('bio')]),
+      },
+      at(100),
+    );
     ledger.addSeats('event', 1);
     ledger.addSeats(sessionPlace('bio'), 1);
     // Act
@@ -58,8 +98,14 @@ describe('a line cut short by the write bound', () => {
   });
 
   it('a promoted registration whose chosen session the event no longer has keeps its other sessions (no throw)', () => {
-    const counters: EventCounters = { event: { capacity: 2, confirmed: 1, waitlisted: 1, cancelled: 0, checkedIn: 0 }, sessions: { bio: { capacity: 5, confirmed: 0, waitlisted: 0, checkedIn: 0 } } };
-    const e = person('eline', 0, 'waitlisted', [{ id: 'bio', status: 'waitlisted' }, { id: 'gone', status: 'waitlisted' }]);
+    const counters: EventCounters = {
+      event: { capacity: 2, confirmed: 1, waitlisted: 1, cancelled: 0, checkedIn: 0 },
+      sessions: { bio: { capacity: 5, confirmed: 0, waitlisted: 0, checkedIn: 0 } },
+    };
+    const e = person('eline', 0, 'waitlisted', [
+      { id: 'bio', status: 'waitlisted' },
+      { id: 'gone', status: 'waitlisted' },
+    ]);
     const ledger = new SeatLedger({ event, counters, heads: new Map([['event', [{ registration: e, arrival: e.createdAt }]]]) }, at(100));
     ledger.addSeats('event', 1);
     const plan = ledger.settle();
@@ -79,7 +125,11 @@ describe('steps after a change has committed', () => {
     const r = person('leaver', 0, 'confirmed', []);
     const applied: unknown[] = [];
     const stores = {
-      events: { read: async () => { throw serviceUnavailable(); } },
+      events: {
+        read: async () => {
+          throw serviceUnavailable();
+        },
+      },
       registrations: {},
       seats: { heads: async () => new Map(), apply: async (_: string, plan: unknown) => (applied.push(plan), 'ok' as const) },
     } as never;

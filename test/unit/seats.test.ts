@@ -4,7 +4,9 @@ import type { EventCounters } from '#domain/event';
 
 const counters = (event: [number, number, number], sessions: Record<string, [number, number, number]> = {}): EventCounters => ({
   event: { capacity: event[0], confirmed: event[1], waitlisted: event[2], cancelled: 0, checkedIn: 0 },
-  sessions: Object.fromEntries(Object.entries(sessions).map(([id, [capacity, confirmed, waitlisted]]) => [id, { capacity, confirmed, waitlisted, checkedIn: 0 }])),
+  sessions: Object.fromEntries(
+    Object.entries(sessions).map(([id, [capacity, confirmed, waitlisted]]) => [id, { capacity, confirmed, waitlisted, checkedIn: 0 }]),
+  ),
 });
 
 describe('allocateSeats', () => {
@@ -17,7 +19,13 @@ describe('allocateSeats', () => {
 
   it('waitlists only the full session', () => {
     const d = allocateSeats(counters([10, 3, 0], { bio: [2, 2, 0], energy: [2, 1, 0] }), ['bio', 'energy'], true);
-    expect(d).toEqual({ status: 'confirmed', sessions: [{ id: 'bio', status: 'waitlisted' }, { id: 'energy', status: 'confirmed' }] });
+    expect(d).toEqual({
+      status: 'confirmed',
+      sessions: [
+        { id: 'bio', status: 'waitlisted' },
+        { id: 'energy', status: 'confirmed' },
+      ],
+    });
   });
 
   it('waitlists the whole registration, sessions too, when the event is full', () => {
@@ -32,7 +40,9 @@ describe('allocateSeats', () => {
 
   it('answers sold_out with the waitlist off', () => {
     expect(() => allocateSeats(counters([1, 1, 0]), [], false)).toThrow(expect.objectContaining({ status: 409, code: 'sold_out' }));
-    expect(() => allocateSeats(counters([5, 1, 0], { bio: [1, 1, 0] }), ['bio'], false)).toThrow(expect.objectContaining({ code: 'sold_out' }));
+    expect(() => allocateSeats(counters([5, 1, 0], { bio: [1, 1, 0] }), ['bio'], false)).toThrow(
+      expect.objectContaining({ code: 'sold_out' }),
+    );
   });
 });
 
@@ -47,8 +57,22 @@ describe('plans under contention, bounded by the function time', () => {
     counters.event.confirmed = 1;
     const at = '2023-08-21T00:00:00.000Z';
     const registration = {
-      id: 'r'.repeat(22), eventId: event.id, status: 'confirmed' as const, email: 'a@example.com', name: '김민지', organization: null, jobTitle: null,
-      locale: 'ko' as const, sessions: [], answers: {}, consent: { privacy: true }, createdAt: at, updatedAt: at, checkedInAt: null, tokenVersion: 1, expiresAt: 0,
+      id: 'r'.repeat(22),
+      eventId: event.id,
+      status: 'confirmed' as const,
+      email: 'a@example.com',
+      name: '김민지',
+      organization: null,
+      jobTitle: null,
+      locale: 'ko' as const,
+      sessions: [],
+      answers: {},
+      consent: { privacy: true },
+      createdAt: at,
+      updatedAt: at,
+      checkedInAt: null,
+      tokenVersion: 1,
+      expiresAt: 0,
     };
     const plans = { written: 0 };
     const stores = {
@@ -64,7 +88,9 @@ describe('plans under contention, bounded by the function time', () => {
     const { cancelRegistration } = await import('#domain/seat-changes');
     const c = await contended();
     // Act: a deadline already within the margin
-    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 1000 }).catch((e: unknown) => e);
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 1000 }).catch(
+      (e: unknown) => e,
+    );
     // Assess: no write begun without time for it, 503
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable', options: { headers: { 'Retry-After': '1' } } });
     expect(c.plans.written).toBe(0);
@@ -77,7 +103,9 @@ describe('plans under contention, bounded by the function time', () => {
     const paused: number[] = [];
     const sleep = async (ms: number) => void paused.push(ms);
     // Act
-    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 60_000, sleep }).catch((e: unknown) => e);
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: Date.now() + 60_000, sleep }).catch(
+      (e: unknown) => e,
+    );
     // Assess: the bound (60 plans), each stale plan followed by a jittered pause of at most 200 ms
     expect(refused).toMatchObject({ status: 503 });
     expect(c.plans.written).toBe(60);
@@ -93,7 +121,9 @@ describe('plans under contention, bounded by the function time', () => {
     const now = () => new Date(clock);
     const sleep = async () => void (clock += 400);
     // Act
-    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: 3000, now, sleep }).catch((e: unknown) => e);
+    const refused = await cancelRegistration(c.stores, c.eventId, c.registrationId, { deadline: 3000, now, sleep }).catch(
+      (e: unknown) => e,
+    );
     // Assess: plans at 0, 400, 800, 1200; after the fourth pause the clock (1,600) is past 3,000 − 1,500
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(c.plans.written).toBe(4);
@@ -107,7 +137,14 @@ describe('registration decisions, bounded by the function time', () => {
     const { newEvent, freshCounters } = await import('#domain/event');
     const { eventInput } = await import('#schemas/event');
     const forum = (await import('../../functions/local/forum-2023.json', { with: { type: 'json' } })).default;
-    const event = newEvent('gwangju-2023', eventInput().parse({ ...forum.event, registration: { ...forum.event.registration, opensAt: '2000-01-01T00:00:00Z', closesAt: '2999-01-01T00:00:00Z' } }), new Date('2023-08-20T00:00:00Z'));
+    const event = newEvent(
+      'gwangju-2023',
+      eventInput().parse({
+        ...forum.event,
+        registration: { ...forum.event.registration, opensAt: '2000-01-01T00:00:00Z', closesAt: '2999-01-01T00:00:00Z' },
+      }),
+      new Date('2023-08-20T00:00:00Z'),
+    );
     const writes = { tried: 0 };
     const registrations = { insert: async () => (writes.tried++, 'stale' as const), holdsEmail: async () => false } as never;
     const events = { read: async () => ({ event, counters: freshCounters(event) }) } as never;

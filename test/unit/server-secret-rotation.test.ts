@@ -11,15 +11,25 @@ import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 const ARN = 'arn:aws:secretsmanager:ap-northeast-2:123456789012:secret:ServerSecret-abc';
 const secretsManager = mockClient(SecretsManagerClient);
 
-Object.assign(process.env, { AWS_REGION: 'ap-northeast-2', AWS_ACCESS_KEY_ID: 'unit', AWS_SECRET_ACCESS_KEY: 'unit', DATA_TABLE: 'data-unit', SERVER_SECRET_ARN: ARN });
+Object.assign(process.env, {
+  AWS_REGION: 'ap-northeast-2',
+  AWS_ACCESS_KEY_ID: 'unit',
+  AWS_SECRET_ACCESS_KEY: 'unit',
+  DATA_TABLE: 'data-unit',
+  SERVER_SECRET_ARN: ARN,
+});
 delete process.env.SERVER_SECRET;
 
 /** Secrets Manager holding these versions (a secret never rotated has no AWSPREVIOUS). */
 function versions(current: string, previous?: string) {
   secretsManager.reset();
   secretsManager.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSCURRENT' }).resolves({ SecretString: current });
-  if (previous) secretsManager.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: previous });
-  else secretsManager.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSPREVIOUS' }).rejects(new ResourceNotFoundException({ message: 'no previous version', $metadata: {} }));
+  if (previous)
+    secretsManager.on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSPREVIOUS' }).resolves({ SecretString: previous });
+  else
+    secretsManager
+      .on(GetSecretValueCommand, { SecretId: ARN, VersionStage: 'AWSPREVIOUS' })
+      .rejects(new ResourceNotFoundException({ message: 'no previous version', $metadata: {} }));
 }
 
 /** A new container: nothing read yet. */
@@ -53,7 +63,7 @@ beforeEach(() => secretsManager.reset());
 afterAll(() => secretsManager.restore());
 
 describe('server secret rotation', () => {
-  it("links and cursors issued before a rotation keep working; the rotation after retires them", async () => {
+  it('links and cursors issued before a rotation keep working; the rotation after retires them', async () => {
     // Prepare: issued under the first version, never rotated.
     versions(v1);
     const before = await container();
@@ -84,7 +94,10 @@ describe('server secret rotation', () => {
     const c = await container();
     await c.verify(await c.issue(regId));
     await c.pages((await c.cursor()) ?? '');
-    const stages = secretsManager.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.VersionStage).sort();
+    const stages = secretsManager
+      .commandCalls(GetSecretValueCommand)
+      .map((call) => call.args[0].input.VersionStage)
+      .sort();
     expect(stages).toEqual(['AWSCURRENT', 'AWSPREVIOUS']);
   });
 });

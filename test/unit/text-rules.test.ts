@@ -98,7 +98,9 @@ describe('text rules in every text field of a registration', () => {
   );
 
   it('the rule is one function: any text holding a refused character is refused, any printable text passes (property)', () => {
-    const printable = fc.string({ unit: 'grapheme', maxLength: 30 }).filter((s) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u3164\u115F\u1160\uFFA0]/u.test(s));
+    const printable = fc
+      .string({ unit: 'grapheme', maxLength: 30 })
+      .filter((s) => !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\u3164\u115F\u1160\uFFA0]/u.test(s));
     fc.assert(
       fc.property(printable, printable, fc.constantFrom(...Object.values(refused)), (before, after, bad) => {
         expect(textProblem(`${before}${after}`)).toBeUndefined();

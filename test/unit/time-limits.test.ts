@@ -8,7 +8,13 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 
-Object.assign(process.env, { AWS_REGION: 'ap-northeast-2', AWS_ACCESS_KEY_ID: 'unit', AWS_SECRET_ACCESS_KEY: 'unit', DATA_TABLE: 'data-time', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+Object.assign(process.env, {
+  AWS_REGION: 'ap-northeast-2',
+  AWS_ACCESS_KEY_ID: 'unit',
+  AWS_SECRET_ACCESS_KEY: 'unit',
+  DATA_TABLE: 'data-time',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+});
 
 let restore: (() => void) | undefined;
 afterEach(() => restore?.());
@@ -25,7 +31,11 @@ const getEvent = (eventId: string): APIGatewayProxyEventV2 => ({
 });
 const contextWith = (remainingMs: number): Context => {
   const end = Date.now() + remainingMs;
-  return { awsRequestId: 'unit', functionName: 'gatepass-get-event', getRemainingTimeInMillis: () => end - Date.now() } as unknown as Context;
+  return {
+    awsRequestId: 'unit',
+    functionName: 'gatepass-get-event',
+    getRemainingTimeInMillis: () => end - Date.now(),
+  } as unknown as Context;
 };
 
 describe('the function time runs out', () => {
@@ -58,7 +68,9 @@ describe('the function time runs out', () => {
       events: { read: async () => ({ event, counters: freshCounters(event) }), update: async () => (writes++, 'ok' as const) },
       seats: { heads: async () => new Map(), apply: async () => (writes++, 'ok' as const), owedEvents: async () => [] },
     } as never;
-    const refused = await updateEvent(stores, event.id, { capacity: event.capacity + 10 }, (m) => m, { deadline: Date.now() + 1000 }).catch((e: unknown) => e);
+    const refused = await updateEvent(stores, event.id, { capacity: event.capacity + 10 }, (m) => m, { deadline: Date.now() + 1000 }).catch(
+      (e: unknown) => e,
+    );
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });
     expect(writes).toBe(0);
     await updateEvent(stores, event.id, { capacity: event.capacity + 10 }, (m) => m, { deadline: Date.now() + 60_000 });

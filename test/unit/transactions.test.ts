@@ -18,7 +18,11 @@ afterEach(() => ddb.reset());
 
 describe('transactWrite', () => {
   it('retries TransactionConflict under one ClientRequestToken, then succeeds', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('None', 'TransactionConflict')).rejectsOnce(cancelled('TransactionConflict', 'None')).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('None', 'TransactionConflict'))
+      .rejectsOnce(cancelled('TransactionConflict', 'None'))
+      .resolves({});
     await expect(transactWrite([], noSleep)).resolves.toEqual({ ok: true });
     const tokens = ddb.commandCalls(TransactWriteCommand).map((c) => c.args[0].input.ClientRequestToken);
     expect(tokens).toHaveLength(3);

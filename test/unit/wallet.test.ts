@@ -15,8 +15,14 @@ describe('walletLinks', () => {
   const r = { eventId: 'e/1', id: 'r1' };
   it('links to the offered kinds only, and is null when none is', () => {
     expect(walletLinks(r, NO_WALLET, 'https://api')).toBeNull();
-    expect(walletLinks(r, { apple: true, google: false }, 'https://api')).toEqual({ appleUrl: 'https://api/events/e%2F1/registrations/r1/wallet/apple', googleUrl: null });
-    expect(walletLinks(r, { apple: false, google: true })).toEqual({ appleUrl: null, googleUrl: '/events/e%2F1/registrations/r1/wallet/google' });
+    expect(walletLinks(r, { apple: true, google: false }, 'https://api')).toEqual({
+      appleUrl: 'https://api/events/e%2F1/registrations/r1/wallet/apple',
+      googleUrl: null,
+    });
+    expect(walletLinks(r, { apple: false, google: true })).toEqual({
+      appleUrl: null,
+      googleUrl: '/events/e%2F1/registrations/r1/wallet/google',
+    });
   });
 });
 
@@ -38,9 +44,17 @@ describe('applePass', () => {
     timezone: 'Asia/Seoul',
     startsAt: '2027-09-14T00:30:00.000Z',
     endsAt: '2027-09-15T09:00:00.000Z',
-    sessions: [{ id: 'bio', name: { ko: '바이오', en: 'Bio' }, startsAt: '2027-09-14T02:00:00Z', endsAt: '2027-09-14T03:00:00Z', capacity: 5 }],
+    sessions: [
+      { id: 'bio', name: { ko: '바이오', en: 'Bio' }, startsAt: '2027-09-14T02:00:00Z', endsAt: '2027-09-14T03:00:00Z', capacity: 5 },
+    ],
   };
-  const registration = { id: 'r'.repeat(22), eventId: event.id, name: 'Minji', organization: null, sessions: [{ id: 'bio', status: 'waitlisted' as const }] };
+  const registration = {
+    id: 'r'.repeat(22),
+    eventId: event.id,
+    name: 'Minji',
+    organization: null,
+    sessions: [{ id: 'bio', status: 'waitlisted' as const }],
+  };
 
   it('leaves out the organisation when there is none and sessions without a confirmed seat', () => {
     const pass = applePass({ event, registration, badgeToken: 't' });

@@ -66,7 +66,13 @@ test('pages and assets carry the security headers; hashed assets cache for long,
 });
 
 test('on a 390 × 844 phone the demo forum reads without sideways scrolling and registers', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'ko-KR' });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'ko-KR',
+  });
   const page = await context.newPage();
   await page.goto(`${site()}/e/gwangju-2023`);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('2023 국제투자유치포럼');
@@ -84,10 +90,23 @@ test('on a 390 × 844 phone the demo forum reads without sideways scrolling and 
 });
 
 test('with a keyboard alone: switch language, fill, tick, submit, reach the manage link', async ({ page }) => {
-  const event = await createEvent({ fields: [{ id: 'companyType', type: 'select', required: true, label: { ko: '기업 유형', en: 'Company type' }, options: [{ value: 'global', label: { ko: '글로벌', en: 'Global' } }] }] });
+  const event = await createEvent({
+    fields: [
+      {
+        id: 'companyType',
+        type: 'select',
+        required: true,
+        label: { ko: '기업 유형', en: 'Company type' },
+        options: [{ value: 'global', label: { ko: '글로벌', en: 'Global' } }],
+      },
+    ],
+  });
   const email = unique('keys');
   await page.goto(`${site()}/e/${event.id}`);
-  const focused = () => page.evaluate(() => (document.activeElement as HTMLElement & { name?: string }).getAttribute('name') ?? document.activeElement?.textContent);
+  const focused = () =>
+    page.evaluate(
+      () => (document.activeElement as HTMLElement & { name?: string }).getAttribute('name') ?? document.activeElement?.textContent,
+    );
   const tabTo = async (name: string) => {
     for (let i = 0; i < 30 && (await focused()) !== name; i++) await page.keyboard.press('Tab');
     expect(await focused()).toBe(name);

@@ -4,7 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 export default async function globalSetup() {
   const server = fileURLToPath(new URL('./stack-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', server], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+  const child = spawn(process.execPath, ['--import', 'tsx', server], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
   const ready = await new Promise<{ url: string; ses: string; admin: string }>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`the browser suite's stack did not start in 120 s:\n${out}`)), 120_000);

@@ -37,7 +37,13 @@ test('from the email: change sessions, cancel after a confirmation step, and the
   await expect(page.locator('[data-notice=saved]')).toBeVisible();
   await expect(page.locator('[data-session=energy]')).toHaveAttribute('data-session-status', 'confirmed');
   const changed = (await call('GET', `/events/${event.id}/registrations/${holder.json.id}`)).json;
-  expect(changed).toMatchObject({ jobTitle: '연구소장', sessions: [{ id: 'bio', status: 'confirmed' }, { id: 'energy', status: 'confirmed' }] });
+  expect(changed).toMatchObject({
+    jobTitle: '연구소장',
+    sessions: [
+      { id: 'bio', status: 'confirmed' },
+      { id: 'energy', status: 'confirmed' },
+    ],
+  });
 
   await page.locator('[data-action=cancel]').click();
   await expect(page.getByRole('alertdialog')).toBeVisible();
@@ -64,29 +70,47 @@ test('a bad or replaced token gets a clear message and the resend form, which al
   await expect(page.locator('[data-resend=sent]')).toContainText('Check your inbox');
 });
 
-test('the email\'s download buttons (do=pdf|ics) fetch the file with the header; "send me a new link" falls back to the resend form', async ({ page }) => {
+test('the email\'s download buttons (do=pdf|ics) fetch the file with the header; "send me a new link" falls back to the resend form', async ({
+  page,
+}) => {
   const event = await createEvent();
   const email = unique('files');
   const r = await register(event.id, { email, name: 'Files Please' });
   const token = r.json.manageToken;
   const headers: (string | undefined)[] = [];
   page.on('request', (req) => req.url().includes('/badge') && headers.push(req.headers()['x-manage-token']));
-  const [pdf] = await Promise.all([page.waitForEvent('download'), page.goto(`${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}&do=pdf`)]);
-  expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+  const [pdf] = await Promise.all([
+    page.waitForEvent('download'),
+    page.goto(`${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}&do=pdf`),
+  ]);
+  expect(
+    readFileSync((await pdf.path())!)
+      .subarray(0, 5)
+      .toString(),
+  ).toBe('%PDF-');
   expect(headers.length).toBeGreaterThan(0);
   expect(headers.every((h) => h === token)).toBe(true);
-  const [ics] = await Promise.all([page.waitForEvent('download'), page.goto(`${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}&do=ics`)]);
+  const [ics] = await Promise.all([
+    page.waitForEvent('download'),
+    page.goto(`${site()}/manage#token=${token}&event=${event.id}&registration=${r.json.id}&do=ics`),
+  ]);
   expect(readFileSync((await ics.path())!, 'utf8')).toContain('SUMMARY:Browser Test Forum');
 
   // Where the rotation route is not there (404), the page offers the resend form instead.
   await page.route('**/manage-token', (route) =>
-    route.fulfill({ status: 404, contentType: 'application/problem+json', body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' }) }),
+    route.fulfill({
+      status: 404,
+      contentType: 'application/problem+json',
+      body: JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' }),
+    }),
   );
   await page.locator('[data-action=new-link]').click();
   await expect(page.locator('#resend-email')).toBeVisible();
 });
 
-test('wallet buttons where the deployment offers passes: do=apple fetches the .pkpass with the header, do=google follows the Save link', async ({ page }) => {
+test('wallet buttons where the deployment offers passes: do=apple fetches the .pkpass with the header, do=google follows the Save link', async ({
+  page,
+}) => {
   const event = await createEvent();
   const r = await register(event.id, { email: unique('wallet'), name: 'Wallet Please' });
   const token = r.json.manageToken;
@@ -99,9 +123,15 @@ test('wallet buttons where the deployment offers passes: do=apple fetches the .p
   await expect(page.locator('[data-action=google]')).toBeVisible();
   const [pass] = await Promise.all([page.waitForEvent('download'), page.goto(`${base}&do=apple`)]);
   expect(pass.suggestedFilename()).toMatch(/\.pkpass$/);
-  expect(readFileSync((await pass.path())!).subarray(0, 2).toString()).toBe('PK');
+  expect(
+    readFileSync((await pass.path())!)
+      .subarray(0, 2)
+      .toString(),
+  ).toBe('PK');
   // Google's page is outside this closed network: answer it here and look at where the page went.
-  await page.route('https://pay.google.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>saved</title>' }));
+  await page.route('https://pay.google.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<title>saved</title>' }),
+  );
   await Promise.all([page.waitForURL(/^https:\/\/pay\.google\.com\/gp\/v\/save\/[\w-]+\.[\w-]+\.[\w-]+$/), page.goto(`${base}&do=google`)]);
   expect(headers.length).toBe(2);
   expect(headers.every((h) => h === token)).toBe(true);

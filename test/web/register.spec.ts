@@ -1,7 +1,7 @@
 /** The event page (/e/{eventId}) and its confirmation, in a real browser against the local stack. */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { call, createEvent, readmeShot, register, registrationsOf, site, unique } from './support.ts';
+import { call, createEvent, readmeShot, registrationsOf, site, unique } from './support.ts';
 
 test.describe('registering on the event page', () => {
   test('in Korean, with a Hangul name typed and every field type answered', async ({ browser }) => {
@@ -44,7 +44,16 @@ test.describe('registering on the event page', () => {
       locale: 'ko',
       status: 'confirmed',
       sessions: [{ id: 'energy', status: 'confirmed' }],
-      answers: { companyType: 'global', industries: ['bio', 'mobility'], motto: '바이오로 세상을 바꿉니다', goals: '투자 유치\n협력사 발굴', b2b: true, country: 'KR', phone: '+82 62 123 4567', website: 'https://bio.example.kr' },
+      answers: {
+        companyType: 'global',
+        industries: ['bio', 'mobility'],
+        motto: '바이오로 세상을 바꿉니다',
+        goals: '투자 유치\n협력사 발굴',
+        b2b: true,
+        country: 'KR',
+        phone: '+82 62 123 4567',
+        website: 'https://bio.example.kr',
+      },
     });
     await expect(page.getByText(`확인 메일을 ${email}(으)로 보내고 있습니다.`)).toBeVisible();
     // The badge, fetched with the manage token and shown from a blob: URL.
@@ -54,12 +63,19 @@ test.describe('registering on the event page', () => {
     await readmeShot(page, 'confirmation-ko');
 
     const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=pdf]').click()]);
-    expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(
+      readFileSync((await pdf.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     const [ics] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action=ics]').click()]);
     const calendar = readFileSync((await ics.path())!, 'utf8');
     expect(calendar).toContain('BEGIN:VEVENT');
     expect(calendar).toContain('SUMMARY:브라우저 테스트 포럼');
-    await expect(page.getByRole('link', { name: '등록 확인·변경·취소' })).toHaveAttribute('href', new RegExp(`^/manage#token=.+&event=${event.id}&registration=${id}$`));
+    await expect(page.getByRole('link', { name: '등록 확인·변경·취소' })).toHaveAttribute(
+      'href',
+      new RegExp(`^/manage#token=.+&event=${event.id}&registration=${id}$`),
+    );
     await context.close();
   });
 

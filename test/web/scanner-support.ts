@@ -50,7 +50,13 @@ export interface SeenVerdict {
 
 /** The number of the verdict on screen (0 before the first), read at once: never a stale 0 when the page is slow. */
 async function currentSeq(page: Page): Promise<number> {
-  return page.evaluate(() => Number((globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document.querySelector('[data-verdict]')?.getAttribute('data-seq') ?? 0));
+  return page.evaluate(() =>
+    Number(
+      (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document
+        .querySelector('[data-verdict]')
+        ?.getAttribute('data-seq') ?? 0,
+    ),
+  );
 }
 
 /** Holds a badge up to the canvas camera, waits for the next verdict, then takes the badge away. */
@@ -64,6 +70,7 @@ export async function scan(page: Page, badge: string): Promise<SeenVerdict> {
     verdict: (await verdict.getAttribute('data-verdict'))!,
     mode: (await verdict.getAttribute('data-mode'))!,
     queue: Number(await page.locator('[data-queue]').getAttribute('data-queue')),
+    // biome-ignore lint/performance/useDomNodeTextContent: what the volunteer sees (rendered text), not every text node
     text: (await verdict.innerText()).replace(/\s+/g, ' '),
   };
 }

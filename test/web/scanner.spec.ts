@@ -26,7 +26,8 @@ async function person(eventId: string, name: string, extra: Record<string, unkno
   return r.json;
 }
 
-const cancel = async (r: Registration, eventId: string) => expect((await call('DELETE', `/events/${eventId}/registrations/${r.id}`)).status).toBe(200);
+const cancel = async (r: Registration, eventId: string) =>
+  expect((await call('DELETE', `/events/${eventId}/registrations/${r.id}`)).status).toBe(200);
 
 async function newDevice(eventId: string, name: string, places?: string[]) {
   const r = await call('POST', `/events/${eventId}/devices`, { name, ...(places ? { places } : {}) });
@@ -35,7 +36,12 @@ async function newDevice(eventId: string, name: string, places?: string[]) {
 }
 
 /** A phone that opened the admin's pairing link (the deep link, as its QR holds it) and finished its first sync. */
-async function pairedPhone(browser: Browser, eventId: string, name = 'Door 1', places?: string[]): Promise<{ context: BrowserContext; page: Page; device: { id: string } }> {
+async function pairedPhone(
+  browser: Browser,
+  eventId: string,
+  name = 'Door 1',
+  places?: string[],
+): Promise<{ context: BrowserContext; page: Page; device: { id: string } }> {
   const device = await newDevice(eventId, name, places);
   const link = new URL(device.pairing.url);
   expect(link.pathname + link.hash).toBe(`/scan#pair=${device.pairing.code}`);
@@ -50,7 +56,9 @@ async function pairedPhone(browser: Browser, eventId: string, name = 'Door 1', p
 const attendance = async (eventId: string) => (await call('GET', `/events/${eventId}/attendance`)).json as { checkedIn: number };
 
 test.describe('the door scanner', () => {
-  test('pairs by its deep link, scans online, refuses a repeat with the first scan, checks in by name search; Korean; axe-clean', async ({ browser }) => {
+  test('pairs by its deep link, scans online, refuses a repeat with the first scan, checks in by name search; Korean; axe-clean', async ({
+    browser,
+  }) => {
     test.setTimeout(90_000);
     const event = await createEvent();
     const minji = await person(event.id, '김민지', { sessions: ['energy'] });
@@ -69,7 +77,10 @@ test.describe('the door scanner', () => {
     expect(first.text).toContain('Gwangju Bio Co.');
     expect(first.text).toContain('Future Energy');
     // For the README's picture, the badge in front of the camera again (ignored: the same badge within 3 s).
-    await page.evaluate(async (url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url), await qrDataUrl(minji.badge.token));
+    await page.evaluate(
+      async (url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url),
+      await qrDataUrl(minji.badge.token),
+    );
     await readmeShot(page, 'scanner-verdict');
     await page.evaluate(() => (globalThis as unknown as { __showBadge(u: null): Promise<void> }).__showBadge(null));
     expect((await new AxeBuilder({ page }).analyze()).violations).toEqual([]);
@@ -102,7 +113,9 @@ test.describe('the door scanner', () => {
     await context.close();
   });
 
-  test('offline by itself: the queue grows, a reload offline keeps scanning, back online the queue uploads and each person counts once', async ({ browser }) => {
+  test('offline by itself: the queue grows, a reload offline keeps scanning, back online the queue uploads and each person counts once', async ({
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const event = await createEvent();
     const [a, b, c] = [await person(event.id, '이서연'), await person(event.id, 'Ana Souza'), await person(event.id, '박지훈')];
@@ -130,10 +143,16 @@ test.describe('the door scanner', () => {
     await context.close();
   });
 
-  test('a badge cancelled after the sync: refused online, refused offline after the next sync; an offline admission the API refuses is shown', async ({ browser }) => {
+  test('a badge cancelled after the sync: refused online, refused offline after the next sync; an offline admission the API refuses is shown', async ({
+    browser,
+  }) => {
     test.setTimeout(120_000);
     const event = await createEvent();
-    const [a, b, c] = [await person(event.id, 'Cancelled Online'), await person(event.id, 'Cancelled Synced'), await person(event.id, 'Cancelled Unsynced')];
+    const [a, b, c] = [
+      await person(event.id, 'Cancelled Online'),
+      await person(event.id, 'Cancelled Synced'),
+      await person(event.id, 'Cancelled Unsynced'),
+    ];
     const { context, page } = await pairedPhone(browser, event.id);
     await cancel(a, event.id);
     expect(await scan(page, a.badge.token)).toMatchObject({ verdict: 'registration_cancelled', mode: 'online' });
@@ -186,11 +205,17 @@ test.describe('the door scanner', () => {
     await page.waitForTimeout(3100);
     expect(await scan(page, forged)).toMatchObject({ verdict: 'invalid_badge', mode: 'offline', queue: 0 });
     // With WebCrypto Ed25519 the fallback verifier is never downloaded.
-    expect(await page.evaluate(() => (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /ed25519-/.test(e.name)).length)).toBe(0);
+    expect(
+      await page.evaluate(
+        () => (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /ed25519-/.test(e.name)).length,
+      ),
+    ).toBe(0);
     await context.close();
   });
 
-  test('without WebCrypto Ed25519 (older Samsung Internet) the small JavaScript verifier is loaded when first needed and judges alike', async ({ browser }) => {
+  test('without WebCrypto Ed25519 (older Samsung Internet) the small JavaScript verifier is loaded when first needed and judges alike', async ({
+    browser,
+  }) => {
     test.setTimeout(90_000);
     const event = await createEvent();
     const real = await person(event.id, 'Verified In JS');
@@ -211,7 +236,12 @@ test.describe('the door scanner', () => {
       })();`,
     });
     const page = await context.newPage();
-    const verifierLoads = () => page.evaluate(() => (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /\/assets\/ed25519-[\w-]+\.js$/.test(e.name)).length as number);
+    const verifierLoads = () =>
+      page.evaluate(
+        () =>
+          (globalThis as any).performance.getEntriesByType('resource').filter((e: any) => /\/assets\/ed25519-[\w-]+\.js$/.test(e.name))
+            .length as number,
+      );
     await page.goto(`${site()}/scan#pair=${device.pairing.code}`);
     await expect(page.locator('[data-queue]')).toBeVisible({ timeout: 20_000 });
     expect(await verifierLoads()).toBe(0);
@@ -255,7 +285,10 @@ test.describe('the door scanner', () => {
     expect(await scan(page, a.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'online' });
     expect((await call('DELETE', `/events/${event.id}/devices/${device.id}`)).status).toBe(200);
 
-    await page.evaluate((url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url), await qrDataUrl(b.badge.token));
+    await page.evaluate(
+      (url) => (globalThis as unknown as { __showBadge(u: string): Promise<void> }).__showBadge(url),
+      await qrDataUrl(b.badge.token),
+    );
     await expect(page.locator('[data-revoked]')).toBeVisible({ timeout: 15_000 });
     await expect(page.locator('form[data-form=pair] [name=code]')).toBeVisible();
     const stored = await page.evaluate(async () => {
@@ -271,7 +304,14 @@ test.describe('the door scanner', () => {
           const r = db.transaction(store).objectStore(store).count();
           r.onsuccess = () => resolve(r.result);
         });
-      const out = { kv: await count('kv'), roster: await count('roster'), queue: await count('queue'), admissions: await count('admissions'), local: g.localStorage.length, session: g.sessionStorage.length };
+      const out = {
+        kv: await count('kv'),
+        roster: await count('roster'),
+        queue: await count('queue'),
+        admissions: await count('admissions'),
+        local: g.localStorage.length,
+        session: g.sessionStorage.length,
+      };
       db.close();
       return out;
     });

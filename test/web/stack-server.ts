@@ -16,7 +16,14 @@ await ensureSiteBuilt((line) => console.error(line));
 const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-web-'));
 const [dynamo, ses] = await Promise.all([freePort().then((p) => startDynamoDbLocal(p)), freePort().then((p) => startSesEmulator(p))]);
 const port = await freePort();
-const stack = await startLocalStack({ port, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, stateDir, siteDir: defaultSiteDir, sweepSeconds: 3600 });
+const stack = await startLocalStack({
+  port,
+  dynamoEndpoint: dynamo.endpoint,
+  sesEndpoint: ses.endpoint,
+  stateDir,
+  siteDir: defaultSiteDir,
+  sweepSeconds: 3600,
+});
 const { seedDemoForum } = await import('#local/seed');
 await seedDemoForum();
 const admin = await signToken(stateDir, 'admin', { hours: 6 });

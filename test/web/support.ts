@@ -12,7 +12,11 @@ export async function call(method: string, path: string, body?: unknown, headers
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await r.text();
-  return { status: r.status, json: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined, headers: r.headers };
+  return {
+    status: r.status,
+    json: text && r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined,
+    headers: r.headers,
+  };
 }
 
 const DAY = 86_400_000;
@@ -30,12 +34,42 @@ export function eventBody(overrides: Record<string, unknown> = {}) {
     registration: { opensAt: at(-DAY), closesAt: at(6 * DAY), waitlist: true },
     capacity: 100,
     sessions: [
-      { id: 'bio', name: { ko: '첨단의료·바이오', en: 'Advanced Medical & Bio' }, startsAt: at(7 * DAY), endsAt: at(7 * DAY + 3600_000), capacity: 1 },
-      { id: 'energy', name: { ko: '미래 에너지', en: 'Future Energy' }, startsAt: at(7 * DAY), endsAt: at(7 * DAY + 3600_000), capacity: 20 },
+      {
+        id: 'bio',
+        name: { ko: '첨단의료·바이오', en: 'Advanced Medical & Bio' },
+        startsAt: at(7 * DAY),
+        endsAt: at(7 * DAY + 3600_000),
+        capacity: 1,
+      },
+      {
+        id: 'energy',
+        name: { ko: '미래 에너지', en: 'Future Energy' },
+        startsAt: at(7 * DAY),
+        endsAt: at(7 * DAY + 3600_000),
+        capacity: 20,
+      },
     ],
     fields: [
-      { id: 'companyType', type: 'select', required: true, label: { ko: '기업 유형', en: 'Company type' }, options: [{ value: 'global', label: { ko: '글로벌', en: 'Global' } }, { value: 'domestic', label: { ko: '국내', en: 'Domestic' } }] },
-      { id: 'industries', type: 'multiselect', label: { ko: '관심 산업', en: 'Industries' }, options: [{ value: 'bio', label: { ko: '바이오', en: 'Bio' } }, { value: 'energy', label: { ko: '에너지', en: 'Energy' } }, { value: 'mobility', label: { ko: '모빌리티', en: 'Mobility' } }] },
+      {
+        id: 'companyType',
+        type: 'select',
+        required: true,
+        label: { ko: '기업 유형', en: 'Company type' },
+        options: [
+          { value: 'global', label: { ko: '글로벌', en: 'Global' } },
+          { value: 'domestic', label: { ko: '국내', en: 'Domestic' } },
+        ],
+      },
+      {
+        id: 'industries',
+        type: 'multiselect',
+        label: { ko: '관심 산업', en: 'Industries' },
+        options: [
+          { value: 'bio', label: { ko: '바이오', en: 'Bio' } },
+          { value: 'energy', label: { ko: '에너지', en: 'Energy' } },
+          { value: 'mobility', label: { ko: '모빌리티', en: 'Mobility' } },
+        ],
+      },
       { id: 'motto', type: 'text', label: { ko: '한 줄 소개', en: 'One-line intro' } },
       { id: 'goals', type: 'textarea', label: { ko: '참가 목적', en: 'Why you come' } },
       { id: 'b2b', type: 'checkbox', label: { ko: 'B2B 상담 희망', en: 'I want B2B meetings' } },
@@ -54,12 +88,19 @@ export async function createEvent(overrides: Record<string, unknown> = {}): Prom
 }
 
 export function register(eventId: string, body: Record<string, unknown>) {
-  return call('POST', `/events/${eventId}/registrations`, { locale: 'en', answers: { companyType: 'global', country: 'KR' }, consent: { privacy: true }, ...body }, { authorization: '' });
+  return call(
+    'POST',
+    `/events/${eventId}/registrations`,
+    { locale: 'en', answers: { companyType: 'global', country: 'KR' }, consent: { privacy: true }, ...body },
+    { authorization: '' },
+  );
 }
 
 export async function registrationsOf(eventId: string, email: string) {
   const r = await call('GET', `/events/${eventId}/registrations?q=${encodeURIComponent(email)}`);
-  return (r.json.items as { id: string; email: string; status: string; sessions: { id: string; status: string }[] }[]).filter((x) => x.email === email);
+  return (r.json.items as { id: string; email: string; status: string; sessions: { id: string; status: string }[] }[]).filter(
+    (x) => x.email === email,
+  );
 }
 
 export const unique = (label: string) => `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.com`;

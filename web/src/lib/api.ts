@@ -66,7 +66,11 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
 }
 
 async function problemOf(response: Response): Promise<Problem> {
-  const fallback: Problem = { status: response.status, code: `http_${response.status}`, title: response.statusText || `HTTP ${response.status}` };
+  const fallback: Problem = {
+    status: response.status,
+    code: `http_${response.status}`,
+    title: response.statusText || `HTTP ${response.status}`,
+  };
   try {
     const body = (await response.json()) as Partial<Problem>;
     if (typeof body?.code === 'string') return { ...fallback, ...body, status: response.status };

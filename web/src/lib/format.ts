@@ -2,10 +2,14 @@
 export function when(startsAt: string, endsAt: string, timeZone: string, lang: string): string {
   const day = new Intl.DateTimeFormat(lang, { timeZone, dateStyle: 'full' });
   const time = new Intl.DateTimeFormat(lang, { timeZone, timeStyle: 'short' });
-  const zone = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'short' }).formatToParts(new Date(startsAt)).find((p) => p.type === 'timeZoneName')?.value;
+  const zone = new Intl.DateTimeFormat(lang, { timeZone, timeZoneName: 'short' })
+    .formatToParts(new Date(startsAt))
+    .find((p) => p.type === 'timeZoneName')?.value;
   const [s, e] = [new Date(startsAt), new Date(endsAt)];
   const sameDay = day.format(s) === day.format(e);
-  const range = sameDay ? `${day.format(s)} ${time.format(s)}–${time.format(e)}` : `${day.format(s)} ${time.format(s)} – ${day.format(e)} ${time.format(e)}`;
+  const range = sameDay
+    ? `${day.format(s)} ${time.format(s)}–${time.format(e)}`
+    : `${day.format(s)} ${time.format(s)} – ${day.format(e)} ${time.format(e)}`;
   return zone ? `${range} (${zone})` : range;
 }
 

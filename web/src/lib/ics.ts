@@ -1,8 +1,12 @@
 /** An .ics calendar file for the event, made in the browser (RFC 5545, UTC times, folded lines). */
 import type { PublicEvent } from './types.ts';
 
-const stamp = (at: string) => new Date(at).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
-const escape = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+const stamp = (at: string) =>
+  new Date(at)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+const escapeText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
 
 function fold(line: string): string {
   // RFC 5545: at most 75 octets a line, continued with a leading space; Hangul is 3 octets a character.
@@ -30,9 +34,9 @@ export function eventIcs(event: PublicEvent, registrationId: string, lang: 'ko' 
     `DTSTAMP:${stamp(new Date().toISOString())}`,
     `DTSTART:${stamp(event.startsAt)}`,
     `DTEND:${stamp(event.endsAt)}`,
-    `SUMMARY:${escape(event.name[lang])}`,
-    `LOCATION:${escape(event.venue)}`,
-    ...(event.description ? [`DESCRIPTION:${escape(event.description[lang])}`] : []),
+    `SUMMARY:${escapeText(event.name[lang])}`,
+    `LOCATION:${escapeText(event.venue)}`,
+    ...(event.description ? [`DESCRIPTION:${escapeText(event.description[lang])}`] : []),
     `URL:${manageUrl}`,
     'END:VEVENT',
     'END:VCALENDAR',

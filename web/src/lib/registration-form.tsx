@@ -39,7 +39,8 @@ export function emptyValues(locale: Lang): FormValues {
 
 export function valuesOf(r: Registration): FormValues {
   const answers: Record<string, Answer> = {};
-  for (const [k, v] of Object.entries(r.answers)) if (typeof v === 'string' || typeof v === 'boolean' || Array.isArray(v)) answers[k] = v as Answer;
+  for (const [k, v] of Object.entries(r.answers))
+    if (typeof v === 'string' || typeof v === 'boolean' || Array.isArray(v)) answers[k] = v as Answer;
   return {
     email: r.email,
     name: r.name,
@@ -90,7 +91,8 @@ export function check(event: PublicEvent, body: unknown, mode: Mode): FieldError
   const errors: FieldError[] = [];
   for (const issue of result.error.issues) {
     const at = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) errors.push({ path: [...at, key].join('.'), message: issue.message });
+    if (issue.code === 'unrecognized_keys')
+      for (const key of issue.keys) errors.push({ path: [...at, key].join('.'), message: issue.message });
     // A required input left empty: say so, rather than zod's "expected string, received undefined".
     else if (valueAt(body, at) === undefined) errors.push({ path: at.join('.'), message: pick(formStrings).missing });
     else errors.push({ path: at.join('.'), message: issue.message });
@@ -161,7 +163,13 @@ export function ErrorSummary({ event, mode, errors }: Pick<Props, 'event' | 'mod
               const home = homeOf(topLevel(e.path), paths);
               return (
                 <li key={i}>
-                  {home ? <a href={`#${idOf(home)}`}>{labelOf(event, home, t)}: {e.message}</a> : <span data-error-for={e.path}>{e.message}</span>}
+                  {home ? (
+                    <a href={`#${idOf(home)}`}>
+                      {labelOf(event, home, t)}: {e.message}
+                    </a>
+                  ) : (
+                    <span data-error-for={e.path}>{e.message}</span>
+                  )}
                 </li>
               );
             })}
@@ -178,7 +186,15 @@ function labelOf(event: PublicEvent, path: string, t: (typeof formStrings)['en']
   return (t as unknown as Record<string, string>)[path] ?? path;
 }
 
-function Field(props: { path: string; label: string; required?: boolean; hint?: string; errors: readonly FieldError[]; paths: readonly string[]; children: ComponentChildren }) {
+function Field(props: {
+  path: string;
+  label: string;
+  required?: boolean;
+  hint?: string;
+  errors: readonly FieldError[];
+  paths: readonly string[];
+  children: ComponentChildren;
+}) {
   const t = pick(formStrings);
   return (
     <div class="field">
@@ -207,7 +223,10 @@ const Required = ({ t }: { t: (typeof formStrings)['en'] }) => (
 /** aria attributes tying an input to its error (and hint). */
 function described(path: string, errors: readonly FieldError[], paths: readonly string[], hint = false) {
   const invalid = errors.some((e) => homeOf(topLevel(e.path), paths) === path);
-  return { 'aria-describedby': `${hint ? `${idOf(path)}-hint ` : ''}${errId(path)}`, 'aria-invalid': invalid ? ('true' as const) : undefined };
+  return {
+    'aria-describedby': `${hint ? `${idOf(path)}-hint ` : ''}${errId(path)}`,
+    'aria-invalid': invalid ? ('true' as const) : undefined,
+  };
 }
 
 export function RegistrationFields({ event, mode, values, errors, disabled }: Props) {
@@ -241,7 +260,14 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
       {text('organization', 'text', false, 'organization')}
       {text('jobTitle', 'text', false, 'organization-title')}
       <Field path="locale" label={t.locale} errors={errs} paths={paths}>
-        <select id={idOf('locale')} name="locale" value={v.locale} disabled={disabled} onChange={(e) => set({ locale: e.currentTarget.value as Lang, localeChosen: true })} {...described('locale', errs, paths)}>
+        <select
+          id={idOf('locale')}
+          name="locale"
+          value={v.locale}
+          disabled={disabled}
+          onChange={(e) => set({ locale: e.currentTarget.value as Lang, localeChosen: true })}
+          {...described('locale', errs, paths)}
+        >
           {(['ko', 'en'] as const).map((x) => (
             <option value={x} key={x}>
               {t.localeNames[x]}
@@ -250,7 +276,12 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
         </select>
       </Field>
       {event.sessions.length > 0 && (
-        <fieldset class="field group" id={idOf('sessions')} tabIndex={-1} aria-describedby={`${idOf('sessions')}-hint ${errId('sessions')}`}>
+        <fieldset
+          class="field group"
+          id={idOf('sessions')}
+          tabIndex={-1}
+          aria-describedby={`${idOf('sessions')}-hint ${errId('sessions')}`}
+        >
           <legend>{t.sessions}</legend>
           <p class="hint" id={`${idOf('sessions')}-hint`}>
             {t.sessionsHint}
@@ -268,13 +299,21 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
                   value={s.id}
                   checked={held}
                   disabled={disabled || closed}
-                  onChange={(e) => set({ sessions: e.currentTarget.checked ? [...values.value.sessions, s.id] : values.value.sessions.filter((x) => x !== s.id) })}
+                  onChange={(e) =>
+                    set({
+                      sessions: e.currentTarget.checked
+                        ? [...values.value.sessions, s.id]
+                        : values.value.sessions.filter((x) => x !== s.id),
+                    })
+                  }
                 />
                 <label for={`${idOf('sessions')}-${s.id}`}>
                   <span class="session-name">{local(s.name)}</span>{' '}
                   <span class="session-seats">
                     {full ? (
-                      <span class={event.registration.waitlist ? 'mark waitlist' : 'mark full'}>{event.registration.waitlist ? t.waitlist : t.full}</span>
+                      <span class={event.registration.waitlist ? 'mark waitlist' : 'mark full'}>
+                        {event.registration.waitlist ? t.waitlist : t.full}
+                      </span>
                     ) : (
                       t.seatsLeft(s.seatsLeft)
                     )}
@@ -287,7 +326,16 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
         </fieldset>
       )}
       {event.fields.map((f) => (
-        <AnswerField key={f.id} field={f} value={v.answers[f.id]} onChange={(a) => setAnswer(f.id, a)} errors={errs} paths={paths} disabled={disabled} lang={l} />
+        <AnswerField
+          key={f.id}
+          field={f}
+          value={v.answers[f.id]}
+          onChange={(a) => setAnswer(f.id, a)}
+          errors={errs}
+          paths={paths}
+          disabled={disabled}
+          lang={l}
+        />
       ))}
       {mode === 'register' && (
         <div class="field choice consent">
@@ -312,7 +360,15 @@ export function RegistrationFields({ event, mode, values, errors, disabled }: Pr
   );
 }
 
-function AnswerField(props: { field: FormField; value: Answer | undefined; onChange: (a: Answer) => void; errors: readonly FieldError[]; paths: readonly string[]; disabled?: boolean; lang: Lang }) {
+function AnswerField(props: {
+  field: FormField;
+  value: Answer | undefined;
+  onChange: (a: Answer) => void;
+  errors: readonly FieldError[];
+  paths: readonly string[];
+  disabled?: boolean;
+  lang: Lang;
+}) {
   const { field: f, value, onChange, errors, paths, disabled } = props;
   const t = pick(formStrings);
   const path = `answers.${f.id}`;
@@ -348,7 +404,16 @@ function AnswerField(props: { field: FormField; value: Answer | undefined; onCha
   if (f.type === 'checkbox') {
     return (
       <div class="field choice">
-        <input type="checkbox" id={id} name={path} checked={value === true} required={f.required} disabled={disabled} onChange={(e) => onChange(e.currentTarget.checked)} {...described(path, errors, paths)} />
+        <input
+          type="checkbox"
+          id={id}
+          name={path}
+          checked={value === true}
+          required={f.required}
+          disabled={disabled}
+          onChange={(e) => onChange(e.currentTarget.checked)}
+          {...described(path, errors, paths)}
+        />
         <label for={id}>
           {label}
           {f.required && <Required t={t} />}
@@ -357,8 +422,14 @@ function AnswerField(props: { field: FormField; value: Answer | undefined; onCha
       </div>
     );
   }
-  const common = { id, name: path, required: f.required, disabled, ...described(path, errors, paths, f.type === 'phone' || f.type === 'url') };
-  let control;
+  const common = {
+    id,
+    name: path,
+    required: f.required,
+    disabled,
+    ...described(path, errors, paths, f.type === 'phone' || f.type === 'url'),
+  };
+  let control: ComponentChildren;
   let hint: string | undefined;
   switch (f.type) {
     case 'textarea':
@@ -366,7 +437,10 @@ function AnswerField(props: { field: FormField; value: Answer | undefined; onCha
       break;
     case 'select':
     case 'country': {
-      const options = f.type === 'select' ? (f.options ?? []).map((o) => ({ value: o.value, label: local(o.label) })) : countries(props.lang).map((c) => ({ value: c.code, label: c.name }));
+      const options =
+        f.type === 'select'
+          ? (f.options ?? []).map((o) => ({ value: o.value, label: local(o.label) }))
+          : countries(props.lang).map((c) => ({ value: c.code, label: c.name }));
       control = (
         <select {...common} value={str} onChange={(e) => onChange(e.currentTarget.value)}>
           <option value="">{t.choose}</option>

@@ -8,7 +8,10 @@ export const viewStrings = {
       denied: '등록 신청이 승인되지 않았습니다.',
       cancelled: '등록이 취소되었습니다.',
     },
-    statusWord: { confirmed: '확정', waitlisted: '대기', pending: '승인 대기', denied: '거절', cancelled: '취소' } as Record<string, string>,
+    statusWord: { confirmed: '확정', waitlisted: '대기', pending: '승인 대기', denied: '거절', cancelled: '취소' } as Record<
+      string,
+      string
+    >,
     registrationId: '등록 번호',
     sessions: '세션',
     badge: 'QR 배지',
@@ -31,7 +34,13 @@ export const viewStrings = {
       denied: 'Your registration was not approved.',
       cancelled: 'Your registration is cancelled.',
     },
-    statusWord: { confirmed: 'confirmed', waitlisted: 'waitlisted', pending: 'pending approval', denied: 'denied', cancelled: 'cancelled' } as Record<string, string>,
+    statusWord: {
+      confirmed: 'confirmed',
+      waitlisted: 'waitlisted',
+      pending: 'pending approval',
+      denied: 'denied',
+      cancelled: 'cancelled',
+    } as Record<string, string>,
     registrationId: 'Registration number',
     sessions: 'Sessions',
     badge: 'QR badge',

@@ -39,7 +39,8 @@ export function Summary({ event, r }: { event: PublicEvent; r: Registration }) {
             <ul class="sessions">
               {r.sessions.map((s) => (
                 <li key={s.id} data-session={s.id} data-session-status={s.status}>
-                  {local(event.sessions.find((x) => x.id === s.id)?.name) || s.id} — <span class={`mark ${s.status}`}>{t.statusWord[s.status] ?? s.status}</span>
+                  {local(event.sessions.find((x) => x.id === s.id)?.name) || s.id} —{' '}
+                  <span class={`mark ${s.status}`}>{t.statusWord[s.status] ?? s.status}</span>
                 </li>
               ))}
             </ul>
@@ -159,7 +160,11 @@ export function Downloads({ event, r, token }: { event: PublicEvent; r: Registra
           {t.googleWallet}
         </button>
       )}
-      {downloadError.value && <p class="error" role="alert">{downloadError.value}</p>}
+      {downloadError.value && (
+        <p class="error" role="alert">
+          {downloadError.value}
+        </p>
+      )}
     </div>
   );
 }

@@ -81,7 +81,11 @@ async function submit(event: PublicEvent) {
   if (errors.length) return focusSummary();
   state.submitting.value = true;
   try {
-    const r = await api<Registration>(`/events/${encodeURIComponent(eventId)}/registrations`, { method: 'POST', body, idempotencyKey: state.key.value });
+    const r = await api<Registration>(`/events/${encodeURIComponent(eventId)}/registrations`, {
+      method: 'POST',
+      body,
+      idempotencyKey: state.key.value,
+    });
     batch(() => {
       state.registered.value = r;
       state.errors.value = [];
@@ -171,11 +175,14 @@ function Sessions({ event }: { event: PublicEvent }) {
       <ul class="programme">
         {event.sessions.map((s) => (
           <li key={s.id}>
-            <span class="time">{timeRange(s.startsAt, s.endsAt, event.timezone, lang.value)}</span> <span class="session-name">{local(s.name)}</span>{' '}
+            <span class="time">{timeRange(s.startsAt, s.endsAt, event.timezone, lang.value)}</span>{' '}
+            <span class="session-name">{local(s.name)}</span>{' '}
             {s.seatsLeft > 0 ? (
               <span class="seats">{t.seatsLeft(s.seatsLeft)}</span>
             ) : (
-              <span class={event.registration.waitlist ? 'mark waitlist' : 'mark full'}>{event.registration.waitlist ? t.waitlistMark : t.fullMark}</span>
+              <span class={event.registration.waitlist ? 'mark waitlist' : 'mark full'}>
+                {event.registration.waitlist ? t.waitlistMark : t.fullMark}
+              </span>
             )}
           </li>
         ))}
@@ -188,7 +195,12 @@ function RegistrationForm({ event }: { event: PublicEvent }) {
   const t = pick(strings);
   const a = availability(event);
   if (a === 'not-yet' || a === 'closed' || a === 'sold-out') {
-    const text = a === 'not-yet' ? t.notOpenYet(dateTime(event.registration.opensAt, event.timezone, lang.value)) : a === 'closed' ? t.closed : t.soldOut;
+    const text =
+      a === 'not-yet'
+        ? t.notOpenYet(dateTime(event.registration.opensAt, event.timezone, lang.value))
+        : a === 'closed'
+          ? t.closed
+          : t.soldOut;
     return (
       <section aria-labelledby="form-h">
         <h2 id="form-h">{t.registerTitle}</h2>

@@ -12,7 +12,15 @@ import { lang, local, pick } from '../lib/i18n.ts';
 import { when } from '../lib/format.ts';
 import { Page, useTitle } from '../lib/layout.tsx';
 import { bodyOf, check, emptyValues, ErrorSummary, RegistrationFields, valuesOf, type FormValues } from '../lib/registration-form.tsx';
-import { addToAppleWallet, BadgeSection, downloadIcs, downloadPdf, saveToGoogleWallet, StatusText, Summary } from '../lib/registration-view.tsx';
+import {
+  addToAppleWallet,
+  BadgeSection,
+  downloadIcs,
+  downloadPdf,
+  saveToGoogleWallet,
+  StatusText,
+  Summary,
+} from '../lib/registration-view.tsx';
 import { ResendForm } from '../lib/resend-form.tsx';
 import type { PublicEvent, Registration } from '../lib/types.ts';
 import { strings } from './manage.strings.ts';
@@ -84,7 +92,10 @@ async function load() {
     if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return badLink();
     if (error instanceof ApiError && error.status === 404) {
       // Which one is unknown decides the view: an unknown event, or a link to nothing.
-      const event = await api(`/events/${encodeURIComponent(link.event)}`).then(() => true, () => false);
+      const event = await api(`/events/${encodeURIComponent(link.event)}`).then(
+        () => true,
+        () => false,
+      );
       if (event) return badLink();
       state.load.value = { kind: 'not-found' };
       return;
@@ -215,7 +226,14 @@ function CancelSection() {
         <div role="alertdialog" aria-labelledby="cancel-q" class="card">
           <p id="cancel-q">{t.cancelConfirm}</p>
           <div class="actions">
-            <button type="button" class="danger primary" data-action="confirm-cancel" disabled={step === 'cancelling'} onClick={() => void cancelRegistration()} ref={(b) => b?.focus()}>
+            <button
+              type="button"
+              class="danger primary"
+              data-action="confirm-cancel"
+              disabled={step === 'cancelling'}
+              onClick={() => void cancelRegistration()}
+              ref={(b) => b?.focus()}
+            >
               {step === 'cancelling' ? t.cancelling : t.cancelYes}
             </button>
             <button type="button" disabled={step === 'cancelling'} onClick={() => (state.cancel.value = 'idle')}>
@@ -250,9 +268,25 @@ function App() {
   const t = pick(strings);
   const s = state.load.value;
   useTitle(s.kind === 'ready' ? `${t.title} · ${local(s.event.name)}` : t.title);
-  if (s.kind === 'loading') return <Page><p aria-busy="true">{t.loading}</p></Page>;
-  if (s.kind === 'no-link') return <Page><h1>{t.title}</h1><p role="alert">{t.noLink}</p></Page>;
-  if (s.kind === 'not-found') return <Page><h1 data-not-found>{t.notFoundTitle}</h1></Page>;
+  if (s.kind === 'loading')
+    return (
+      <Page>
+        <p aria-busy="true">{t.loading}</p>
+      </Page>
+    );
+  if (s.kind === 'no-link')
+    return (
+      <Page>
+        <h1>{t.title}</h1>
+        <p role="alert">{t.noLink}</p>
+      </Page>
+    );
+  if (s.kind === 'not-found')
+    return (
+      <Page>
+        <h1 data-not-found>{t.notFoundTitle}</h1>
+      </Page>
+    );
   if (s.kind === 'unreachable')
     return (
       <Page>
@@ -279,7 +313,8 @@ function App() {
   return (
     <Page>
       <p class="lead">
-        <a href={`/e/${encodeURIComponent(event.id)}`}>{local(event.name)}</a> · {when(event.startsAt, event.endsAt, event.timezone, lang.value)} · {event.venue}
+        <a href={`/e/${encodeURIComponent(event.id)}`}>{local(event.name)}</a> ·{' '}
+        {when(event.startsAt, event.endsAt, event.timezone, lang.value)} · {event.venue}
       </p>
       <h1 id="status-h" tabIndex={-1}>
         {t.title}: {r.name}

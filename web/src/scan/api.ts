@@ -4,7 +4,7 @@
  * caller then judges offline. A 401 `device_revoked` is reported as such wherever it comes from.
  */
 
-export type ApiOutcome<T = any> =
+export type ApiOutcome<T = unknown> =
   | { kind: 'answer'; status: number; body: T; code?: string }
   | { kind: 'unreachable'; reason: string }
   | { kind: 'revoked' };
@@ -19,7 +19,7 @@ export interface ApiOptions {
 /** The check-in limit: an API slower than this is treated as offline (API.md). */
 export const SCAN_TIMEOUT_MS = 1500;
 
-export async function call<T = any>(method: string, path: string, options: ApiOptions = {}): Promise<ApiOutcome<T>> {
+export async function call<T = unknown>(method: string, path: string, options: ApiOptions = {}): Promise<ApiOutcome<T>> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs ?? 10_000);
   const headers: Record<string, string> = { accept: 'application/json' };

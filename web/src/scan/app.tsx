@@ -32,7 +32,13 @@ function time(at: string | undefined, event: ScannerEvent | null): string {
   if (!at) return '';
   const zone = (event as { timezone?: string } | null)?.timezone;
   try {
-    return new Intl.DateTimeFormat(currentLang.value, { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', ...(zone ? { timeZone: zone } : {}) }).format(new Date(at));
+    return new Intl.DateTimeFormat(currentLang.value, {
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      ...(zone ? { timeZone: zone } : {}),
+    }).format(new Date(at));
   } catch {
     return new Date(at).toLocaleTimeString();
   }
@@ -57,6 +63,7 @@ export function App() {
   };
   const event = state.event.value;
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: not a control: the first touch or key anywhere unlocks the verdict beep (browsers allow audio only after a gesture)
     <div class="scanner" onPointerDown={unlockAudio} onKeyDown={unlockAudio}>
       <header class="bar">
         <h1>
@@ -136,7 +143,7 @@ function Pair() {
         </button>
         {error ? (
           <p id="pair-error" class="error" role="alert" data-error-for="code">
-            {(t as Record<string, unknown>)[error] as string ?? error}
+            {((t as Record<string, unknown>)[error] as string) ?? error}
           </p>
         ) : null}
       </form>
@@ -224,7 +231,12 @@ function Scan() {
       {places.length > 1 ? (
         <div class="place">
           <label for="place">{t.place}</label>
-          <select id="place" name="place" value={state.place.value} onChange={(e) => void choosePlace((e.target as HTMLSelectElement).value)}>
+          <select
+            id="place"
+            name="place"
+            value={state.place.value}
+            onChange={(e) => void choosePlace((e.target as HTMLSelectElement).value)}
+          >
             {places.map((p) => (
               <option value={p} key={p}>
                 {p === 'venue' ? t.venue : sessionName(event, p, l)}
@@ -321,14 +333,21 @@ function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
           {r.organization ? <p class="person-org">{r.organization}</p> : null}
           {r.sessions.length ? (
             <p class="person-sessions">
-              {t.sessions}: {r.sessions.filter((s) => s.status === 'confirmed').map((s) => sessionName(event, s.id, l)).join(', ') || '—'}
+              {t.sessions}:{' '}
+              {r.sessions
+                .filter((s) => s.status === 'confirmed')
+                .map((s) => sessionName(event, s.id, l))
+                .join(', ') || '—'}
             </p>
           ) : null}
         </>
       ) : null}
       {verdict.code === 'already_checked_in' ? (
         <p class="first-scan" data-first-scan={verdict.checkedInAt}>
-          {t.firstScan(time(verdict.checkedInAt, event), verdict.deviceId === state.device.value?.id ? (state.device.value?.name ?? '') : (verdict.deviceId ?? t.otherDevice))}
+          {t.firstScan(
+            time(verdict.checkedInAt, event),
+            verdict.deviceId === state.device.value?.id ? (state.device.value?.name ?? '') : (verdict.deviceId ?? t.otherDevice),
+          )}
         </p>
       ) : null}
       {verdict.mode === 'offline' ? <p class="offline-mark">{t.judgedOffline}</p> : null}

@@ -53,7 +53,11 @@ export async function hasWebCryptoEd25519(): Promise<boolean> {
   }
 }
 
-type Verify = (signature: Uint8Array<ArrayBuffer>, message: Uint8Array<ArrayBuffer>, publicKey: Uint8Array<ArrayBuffer>) => Promise<boolean>;
+type Verify = (
+  signature: Uint8Array<ArrayBuffer>,
+  message: Uint8Array<ArrayBuffer>,
+  publicKey: Uint8Array<ArrayBuffer>,
+) => Promise<boolean>;
 
 const imported = new WeakMap<Uint8Array, ReturnType<typeof crypto.subtle.importKey>>();
 const webcryptoVerify: Verify = async (signature, message, publicKey) => {

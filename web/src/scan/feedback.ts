@@ -13,7 +13,7 @@ export function unlockAudio(): void {
 }
 
 function tone(frequency: number, start: number, duration: number): void {
-  if (!audio || audio.state !== 'running') return;
+  if (audio?.state !== 'running') return;
   const osc = audio.createOscillator();
   const gain = audio.createGain();
   osc.frequency.value = frequency;

@@ -77,7 +77,18 @@ export async function judgeOffline(ports: JudgePorts, scan: ScanInput, now: Date
   const registration = person ? doorView(person) : { id: registrationId, name: null, organization: null, sessions: [] };
   // As the API does: the asked-for place (the last) decides between checked_in and already_checked_in.
   const asked = places[places.length - 1]!;
-  const first = (await ports.admission(registrationId, asked)) ?? (asked === 'VENUE' && person?.checkedInAt ? { at: person.checkedInAt, deviceId: null } : undefined);
-  if (first) return { code: 'already_checked_in', admitted: false, registration, registrationId, checkedInAt: first.at, deviceId: first.deviceId, places };
+  const first =
+    (await ports.admission(registrationId, asked)) ??
+    (asked === 'VENUE' && person?.checkedInAt ? { at: person.checkedInAt, deviceId: null } : undefined);
+  if (first)
+    return {
+      code: 'already_checked_in',
+      admitted: false,
+      registration,
+      registrationId,
+      checkedInAt: first.at,
+      deviceId: first.deviceId,
+      places,
+    };
   return { code: 'checked_in', admitted: true, registration, registrationId, checkedInAt: now.toISOString(), places };
 }

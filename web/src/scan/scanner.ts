@@ -133,7 +133,7 @@ function takePairCodeFromUrl(): string | null {
   const params = new URLSearchParams(location.hash.slice(1));
   const code = params.get('pair');
   if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  return code && code.trim() ? code.trim() : null;
+  return code?.trim() ? code.trim() : null;
 }
 
 async function resume(): Promise<void> {
@@ -273,7 +273,11 @@ export async function syncRoster(full: boolean, progress?: (n: number) => void):
     const q = new URLSearchParams({ limit: '100' });
     if (since) q.set('since', since);
     if (cursor) q.set('cursor', cursor);
-    const r = await call<{ items: RosterPerson[]; nextCursor: string | null; syncToken: string }>('GET', `/events/${device.eventId}/roster?${q}`, { token, locale, timeoutMs: 20_000 });
+    const r = await call<{ items: RosterPerson[]; nextCursor: string | null; syncToken: string }>(
+      'GET',
+      `/events/${device.eventId}/roster?${q}`,
+      { token, locale, timeoutMs: 20_000 },
+    );
     if (r.kind === 'revoked') {
       await revoke();
       return 'revoked';
@@ -346,7 +350,8 @@ function sessionOf(place: Place): string | undefined {
   return place === 'venue' ? undefined : place;
 }
 
-const placesFor = (sessionId: string | undefined): CheckinPlace[] => (sessionId === undefined ? ['VENUE'] : ['VENUE', `SESSION#${sessionId}`]);
+const placesFor = (sessionId: string | undefined): CheckinPlace[] =>
+  sessionId === undefined ? ['VENUE'] : ['VENUE', `SESSION#${sessionId}`];
 
 /** Notes an admission at once (the next scan sees it) and returns the write that keeps it. */
 function remember(registrationId: string, places: CheckinPlace[], first: Admission): Promise<unknown> {
@@ -395,11 +400,22 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         deviceId: b.result === 'checked_in' ? device.id : (b.deviceId ?? null),
         registrationId: b.registration?.id,
       };
-      if (b.registration?.id) writes.push(remember(b.registration.id, placesFor(sessionId), { at: b.checkedInAt, deviceId: verdict.deviceId ?? null }));
+      if (b.registration?.id)
+        writes.push(remember(b.registration.id, placesFor(sessionId), { at: b.checkedInAt, deviceId: verdict.deviceId ?? null }));
     } else {
       // A refusal: show who it was when the roster knows the badge.
-      const known = 'registrationId' in input ? roster.get(input.registrationId) : await verifier.verify(input.badge).then((c) => roster.get(c.registrationId), () => undefined);
-      verdict = { code: r.code ?? `HTTP ${r.status}`, admitted: false, ...(known ? { registration: { id: known.id, name: known.name, organization: known.organization, sessions: known.sessions } } : {}) };
+      const known =
+        'registrationId' in input
+          ? roster.get(input.registrationId)
+          : await verifier.verify(input.badge).then(
+              (c) => roster.get(c.registrationId),
+              () => undefined,
+            );
+      verdict = {
+        code: r.code ?? `HTTP ${r.status}`,
+        admitted: false,
+        ...(known ? { registration: { id: known.id, name: known.name, organization: known.organization, sessions: known.sessions } } : {}),
+      };
     }
   } else {
     mode = 'offline';
@@ -428,7 +444,8 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
       };
       writes.push(db.put('queue', queued));
       queuedOne = true;
-      if (offline.admitted && offline.registrationId) writes.push(remember(offline.registrationId, offline.places, { at: scannedAt, deviceId: device.id }));
+      if (offline.admitted && offline.registrationId)
+        writes.push(remember(offline.registrationId, offline.places, { at: scannedAt, deviceId: device.id }));
     }
   }
   const shown: ShownVerdict = { ...verdict, mode, seq: ++seq, startedAt, tookMs: performance.now() - startedAt };
@@ -469,7 +486,12 @@ export function upload(): Promise<void> {
           scanId,
           verdict,
         }));
-        const r = await call<{ results: BatchResult[] }>('POST', `/events/${device.eventId}/checkins/batch`, { token, body: { scans }, timeoutMs: 10_000, locale });
+        const r = await call<{ results: BatchResult[] }>('POST', `/events/${device.eventId}/checkins/batch`, {
+          token,
+          body: { scans },
+          timeoutMs: 10_000,
+          locale,
+        });
         if (r.kind === 'revoked') {
           await revoke();
           return;
@@ -487,7 +509,14 @@ export function upload(): Promise<void> {
           judged.push(item.scanId);
           const server = result.result ?? result.code ?? `HTTP ${result.status}`;
           if (server !== item.shown || result.offlineDuplicate) {
-            differences.push({ scanId: item.scanId, name: item.name, registrationId: item.registrationId ?? null, shown: item.shown, server, offlineDuplicate: result.offlineDuplicate === true });
+            differences.push({
+              scanId: item.scanId,
+              name: item.name,
+              registrationId: item.registrationId ?? null,
+              shown: item.shown,
+              server,
+              offlineDuplicate: result.offlineDuplicate === true,
+            });
           }
         }
         await db.delete('queue', judged);

@@ -8,7 +8,11 @@
  */
 
 export function searchKey(text: string): string {
-  return text.normalize('NFKD').toLocaleLowerCase('und').replace(/\p{M}+/gu, '').trim();
+  return text
+    .normalize('NFKD')
+    .toLocaleLowerCase('und')
+    .replace(/\p{M}+/gu, '')
+    .trim();
 }
 
 interface Indexed<T> {

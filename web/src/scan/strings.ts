@@ -4,7 +4,8 @@ export type Lang = 'ko' | 'en';
 
 const en = {
   title: 'Gatepass scanner',
-  insecure: 'This page is not on a secure (HTTPS) connection, so the camera and badge checks cannot run. Open the scanner through its https:// address.',
+  insecure:
+    'This page is not on a secure (HTTPS) connection, so the camera and badge checks cannot run. Open the scanner through its https:// address.',
   pairTitle: 'Pair this phone',
   pairHelp: 'Scan the pairing QR code shown in the admin console, or type the pairing code.',
   pairCode: 'Pairing code',

@@ -20,8 +20,12 @@ const API_ROUTES = ['/events/*', '/devices/*', '/webhooks/*', '/outbox/*', '/hea
 sw.addEventListener('install', (event) => {
   // Where the browser has static routing, API calls never wake this worker: a scan's request
   // must not wait for a service worker to start on a busy phone.
-  const routed = event as ExtendableEvent & { addRoutes?(rules: { condition: { urlPattern: string }; source: 'network' }[]): Promise<void> };
-  const routes = routed.addRoutes ? routed.addRoutes(API_ROUTES.map((urlPattern) => ({ condition: { urlPattern }, source: 'network' }))).catch(() => undefined) : Promise.resolve();
+  const routed = event as ExtendableEvent & {
+    addRoutes?(rules: { condition: { urlPattern: string }; source: 'network' }[]): Promise<void>;
+  };
+  const routes = routed.addRoutes
+    ? routed.addRoutes(API_ROUTES.map((urlPattern) => ({ condition: { urlPattern }, source: 'network' }))).catch(() => undefined)
+    : Promise.resolve();
   event.waitUntil(Promise.all([routes, precache()]).then(() => sw.skipWaiting()));
 });
 
