@@ -101,3 +101,25 @@ export function writeBadgeY4m(path: string, text: string): void {
   const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`);
   writeFileSync(path, Buffer.concat([header, ...Array.from({ length: 10 }, () => frame)]));
 }
+
+/**
+ * Waits until the scanner's service worker controls the page and holds its shell (the page, its
+ * chunks, the lazily loaded verifier): what a phone has once the scanner has been open a moment,
+ * before a volunteer can walk out of coverage. Going offline earlier would test the install race.
+ */
+export async function shellCached(page: Page): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const nav = navigator as unknown as { serviceWorker: { controller: unknown } };
+          if (!nav.serviceWorker.controller) return 0;
+          const w = globalThis as unknown as { caches: { keys(): Promise<string[]>; open(n: string): Promise<{ keys(): Promise<unknown[]> }> } };
+          let n = 0;
+          for (const name of await w.caches.keys()) if (name.startsWith('scan-shell-')) n += (await (await w.caches.open(name)).keys()).length;
+          return n;
+        }),
+      { timeout: 20_000 },
+    )
+    .toBeGreaterThanOrEqual(5);
+}

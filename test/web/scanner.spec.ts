@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { qrDataUrl, scan, useCanvasCamera, writeBadgeY4m } from './scanner-support.ts';
+import { qrDataUrl, scan, shellCached, useCanvasCamera, writeBadgeY4m } from './scanner-support.ts';
 import { call, createEvent, readmeShot, register, site, unique } from './support.ts';
 
 const phone = { viewport: { width: 390, height: 844 }, locale: 'en-US' };
@@ -120,6 +120,7 @@ test.describe('the door scanner', () => {
     const event = await createEvent();
     const [a, b, c] = [await person(event.id, '이서연'), await person(event.id, 'Ana Souza'), await person(event.id, '박지훈')];
     const { context, page } = await pairedPhone(browser, event.id);
+    await shellCached(page);
     await context.setOffline(true);
     expect(await scan(page, a.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'offline', queue: 1 });
     expect(await scan(page, b.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'offline', queue: 2 });
@@ -162,6 +163,7 @@ test.describe('the door scanner', () => {
     // A reload syncs at once (as the 60 s timer would).
     await page.reload();
     await expect(page.locator('[data-last-sync]')).not.toHaveAttribute('data-last-sync', lastSync!, { timeout: 20_000 });
+    await shellCached(page);
     await context.setOffline(true);
     expect(await scan(page, b.badge.token)).toMatchObject({ verdict: 'registration_cancelled', mode: 'offline' });
 
@@ -184,6 +186,7 @@ test.describe('the door scanner', () => {
     await expect(page.locator('[data-place]')).toContainText('Future Energy');
     expect(await scan(page, unseated.badge.token)).toMatchObject({ verdict: 'not_registered_for_session', mode: 'online' });
     expect(await scan(page, seated.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'online' });
+    await shellCached(page);
     await context.setOffline(true);
     await page.waitForTimeout(3100);
     expect(await scan(page, unseated.badge.token)).toMatchObject({ verdict: 'not_registered_for_session', mode: 'offline', queue: 1 });
@@ -201,6 +204,7 @@ test.describe('the door scanner', () => {
     const forged = `${header}.${Buffer.from(JSON.stringify({ e: event.id, r: other.id })).toString('base64url')}.${signature}`;
     const { context, page } = await pairedPhone(browser, event.id);
     expect(await scan(page, forged)).toMatchObject({ verdict: 'invalid_badge', mode: 'online' });
+    await shellCached(page);
     await context.setOffline(true);
     await page.waitForTimeout(3100);
     expect(await scan(page, forged)).toMatchObject({ verdict: 'invalid_badge', mode: 'offline', queue: 0 });
@@ -245,6 +249,7 @@ test.describe('the door scanner', () => {
     await page.goto(`${site()}/scan#pair=${device.pairing.code}`);
     await expect(page.locator('[data-queue]')).toBeVisible({ timeout: 20_000 });
     expect(await verifierLoads()).toBe(0);
+    await shellCached(page);
     await context.setOffline(true);
     expect(await scan(page, real.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'offline', queue: 1 });
     expect(await verifierLoads()).toBe(1);
@@ -258,6 +263,8 @@ test.describe('the door scanner', () => {
     const guest = await person(event.id, '최유나');
     const one = await pairedPhone(browser, event.id, 'North door');
     const two = await pairedPhone(browser, event.id, 'South door');
+    await shellCached(one.page);
+    await shellCached(two.page);
     await one.context.setOffline(true);
     await two.context.setOffline(true);
     expect(await scan(one.page, guest.badge.token)).toMatchObject({ verdict: 'checked_in', mode: 'offline' });
