@@ -45,7 +45,11 @@ export function ensureSiteBuilt(log: (line: string) => void = (line) => process.
   try {
     // A production build whoever asks: test runners set NODE_ENV=test, which would make Vite's
     // import.meta.env.PROD false (the scanner registers its service worker only in production).
-    execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+    execFileSync('npm', ['run', '--silent', 'build:web'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
   } catch (error) {
     const output = `${(error as { stderr?: Buffer }).stderr ?? ''}${(error as { stdout?: Buffer }).stdout ?? ''}`;
     // Vite says "error during build:", "Build failed with 1 error:", then the cause: the first error line that is not a heading.

@@ -114,9 +114,12 @@ export async function shellCached(page: Page): Promise<void> {
         page.evaluate(async () => {
           const nav = navigator as unknown as { serviceWorker: { controller: unknown } };
           if (!nav.serviceWorker.controller) return 0;
-          const w = globalThis as unknown as { caches: { keys(): Promise<string[]>; open(n: string): Promise<{ keys(): Promise<unknown[]> }> } };
+          const w = globalThis as unknown as {
+            caches: { keys(): Promise<string[]>; open(n: string): Promise<{ keys(): Promise<unknown[]> }> };
+          };
           let n = 0;
-          for (const name of await w.caches.keys()) if (name.startsWith('scan-shell-')) n += (await (await w.caches.open(name)).keys()).length;
+          for (const name of await w.caches.keys())
+            if (name.startsWith('scan-shell-')) n += (await (await w.caches.open(name)).keys()).length;
           return n;
         }),
       { timeout: 20_000 },
