@@ -391,6 +391,29 @@ export const routes = [
     produces: ['text/csv'],
     summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)',
   },
+  // — approval —
+  {
+    id: 'approve-registration',
+    method: 'POST',
+    path: '/events/{eventId}/registrations/{registrationId}/approve',
+    who: ['admin'],
+    table: 'readwrite',
+    status: 200,
+    response: 'Registration',
+    summary: 'Approve a pending registration: it takes seats as a new one would now (confirmed, waitlisted or 409 sold_out)',
+  },
+  {
+    id: 'deny-registration',
+    method: 'POST',
+    path: '/events/{eventId}/registrations/{registrationId}/deny',
+    who: ['admin'],
+    table: 'readwrite',
+    deletes: true,
+    status: 200,
+    request: 'DenyInput',
+    response: 'Registration',
+    summary: 'Deny a pending registration (with an optional reason): its email is freed',
+  },
 ] as const satisfies readonly Route[];
 
 /**

@@ -8,7 +8,7 @@ import { eventsIndex, keys } from '#adapters/keys';
 import { expiryMoveItem } from '#adapters/expiry-store';
 import { planItems } from '#adapters/seat-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import { freshCounters, personalDataExpiry, type EventCounters, type StoredEvent } from '#domain/event';
+import { freshCounters, needsApproval, personalDataExpiry, type EventCounters, type StoredEvent } from '#domain/event';
 import type { EventStore, EventUpdateOutcome, Page } from '#domain/ports';
 import { sessionPlace, type Place } from '#domain/seat-ledger';
 
@@ -150,12 +150,15 @@ export const eventStore: EventStore = {
           TableName,
           Key: keys.sessionCounter(after.id, removed.id),
           ConditionExpression:
-            'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero)',
+            'confirmed = :zero AND waitlisted = :zero AND (attribute_not_exists(waitingForEvent) OR waitingForEvent <= :zero) AND (attribute_not_exists(overCapacity) OR overCapacity <= :zero)',
           ExpressionAttributeValues: { ':zero': 0 },
         },
       });
     }
     if (step) items.push(...planItems(after.id, step, capacities));
+    // Approval turned off: only while nobody is pending (a pending registration written meanwhile
+    // makes this stale, and the use case refuses it from a fresh read).
+    if (needsApproval(before) && !needsApproval(after)) requireNonePending(items, TableName, keys.eventCounter(after.id));
     // Dates or retention changed: the expiry of the event's personal data is owed a move (the
     // sweeper does it in pages; expiry-store.ts), committed with the change itself.
     const expiry = personalDataExpiry(after);
@@ -166,3 +169,15 @@ export const eventStore: EventStore = {
     return outcome.ok ? 'ok' : 'stale';
   },
 };
+
+/** Adds `pending = 0` to the event counter's condition: to the update of it already in `items` (a transaction touches an item once), else as a check. */
+function requireNonePending(items: TransactItems, TableName: string, Key: { pk: string; sk: string }): void {
+  const none = '(attribute_not_exists(pending) OR pending = :nonePending)';
+  const update = items.find((i) => i.Update && i.Update.Key?.pk === Key.pk && i.Update.Key?.sk === Key.sk)?.Update;
+  if (update) {
+    update.ConditionExpression = update.ConditionExpression ? `(${update.ConditionExpression}) AND ${none}` : none;
+    update.ExpressionAttributeValues = { ...update.ExpressionAttributeValues, ':nonePending': 0 };
+    return;
+  }
+  items.push({ ConditionCheck: { TableName, Key, ConditionExpression: none, ExpressionAttributeValues: { ':nonePending': 0 } } });
+}

@@ -8,9 +8,10 @@ import { emailIndex, keys, nameIndex, registrationsIndex, rosterIndex, statusInd
 import { newOutboxItem } from '#adapters/outbox-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import type { KeyedRequestRecord } from '#domain/keyed-request';
-import { emailHash, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
+import type { EmailKind } from '#domain/outbox';
+import { emailHash, lineArrival, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
-import type { SeatStatus } from '#domain/seats';
+import type { SeatDecision, SeatStatus } from '#domain/seats';
 
 const table = () => config().DATA_TABLE;
 
@@ -48,12 +49,90 @@ export function registrationItem(r: StoredRegistration) {
   };
 }
 
+/**
+ * The counter and line writes of a seat decision: the event's seat (or its line, by `arrival`),
+ * then a seat or a line per session. `pending`: the change of the pending count (an approval's -1),
+ * in the event counter's own update (a transaction touches an item once).
+ */
+function seatItems(r: StoredRegistration, decision: SeatDecision, arrival: string, pending = 0): TransactItems {
+  const TableName = table();
+  const values = { ':one': 1, ':zero': 0 };
+  // `capacity` is a DynamoDB reserved word.
+  const names = { '#capacity': 'capacity' };
+  const items: TransactItems = [
+    {
+      Update: {
+        TableName,
+        Key: keys.eventCounter(r.eventId),
+        UpdateExpression: seatWrite(decision.status).update + (pending ? ' ADD pending :pending' : ''),
+        ConditionExpression: seatWrite(decision.status).condition,
+        ExpressionAttributeValues: pending ? { ...values, ':pending': pending } : values,
+        ExpressionAttributeNames: names,
+      },
+    },
+  ];
+  if (decision.status === 'waitlisted') {
+    items.push({ Put: { TableName, Item: { ...keys.eventLine(r.eventId, arrival, r.id), type: 'line', registrationId: r.id } } });
+    // Each chosen session counts those in the event's line who want it, so it is never removed
+    // from under them (and the session must still exist: else the decision is stale).
+    for (const s of decision.sessions) {
+      items.push({
+        Update: {
+          TableName,
+          Key: keys.sessionCounter(r.eventId, s.id),
+          UpdateExpression: 'ADD waitingForEvent :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      });
+    }
+  } else {
+    for (const s of decision.sessions) {
+      items.push({
+        Update: {
+          TableName,
+          Key: keys.sessionCounter(r.eventId, s.id),
+          UpdateExpression: seatWrite(s.status).update,
+          ConditionExpression: seatWrite(s.status).condition,
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        },
+      });
+      if (s.status === 'waitlisted') {
+        items.push({
+          Put: { TableName, Item: { ...keys.sessionLine(r.eventId, s.id, arrival, r.id), type: 'line', registrationId: r.id } },
+        });
+      }
+    }
+  }
+  return items;
+}
+
+/** Counts kept apart from the seats (`pending`, `overCapacity`), by ADD: the counter must exist. */
+const countApart = (key: { pk: string; sk: string }, counts: string): TransactItems[number] => ({
+  Update: {
+    TableName: table(),
+    Key: key,
+    UpdateExpression: `ADD ${counts}`,
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':one': 1 },
+  },
+});
+
+/** The registration as `after`, only if it is still the pending one that was read. */
+const pendingPut = (before: StoredRegistration, after: StoredRegistration): TransactItems[number] => ({
+  Put: {
+    TableName: table(),
+    Item: registrationItem(after),
+    ConditionExpression: 'updatedAt = :seen AND #status = :pending',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':seen': before.updatedAt, ':pending': 'pending' },
+  },
+});
+
 export const registrationStore: RegistrationStore = {
-  async insert(r, decision, keyed): Promise<InsertOutcome> {
+  async insert(r, keyed): Promise<InsertOutcome> {
     const TableName = table();
-    const values = { ':one': 1, ':zero': 0 };
-    // `capacity` is a DynamoDB reserved word.
-    const names = { '#capacity': 'capacity' };
     const items: TransactItems = [
       {
         Put: {
@@ -63,52 +142,30 @@ export const registrationStore: RegistrationStore = {
         },
       },
       { Put: { TableName, Item: registrationItem(r), ConditionExpression: 'attribute_not_exists(pk)' } },
-      // The email this change owes, in the change's own transaction.
-      { Put: { TableName, Item: newOutboxItem(decision.status, r.eventId, r.id, r.createdAt) } },
-      {
-        Update: {
-          TableName,
-          Key: keys.eventCounter(r.eventId),
-          UpdateExpression: seatWrite(decision.status).update,
-          ConditionExpression: seatWrite(decision.status).condition,
-          ExpressionAttributeValues: values,
-          ExpressionAttributeNames: names,
-        },
-      },
+      // The email this change owes, in the change's own transaction. Approval: `pending` is the
+      // "received, awaits approval" email (webhook registration.pending belongs here too).
+      { Put: { TableName, Item: newOutboxItem(r.status as EmailKind, r.eventId, r.id, r.createdAt) } },
     ];
-    if (decision.status === 'waitlisted') {
-      items.push({ Put: { TableName, Item: { ...keys.eventLine(r.eventId, r.createdAt, r.id), type: 'line', registrationId: r.id } } });
-      // Each chosen session counts those in the event's line who want it, so it is never removed
-      // from under them (and the session must still exist: else the decision is stale).
-      for (const s of decision.sessions) {
-        items.push({
-          Update: {
-            TableName,
-            Key: keys.sessionCounter(r.eventId, s.id),
-            UpdateExpression: 'ADD waitingForEvent :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':one': 1 },
-          },
-        });
-      }
+    if (r.status === 'pending') {
+      // No seat, no line: counted as pending, and only while the event still asks for approval
+      // (a PATCH turning it off meanwhile makes this stale, and the registration is decided afresh).
+      items.push(countApart(keys.eventCounter(r.eventId), 'pending :one'), {
+        ConditionCheck: {
+          TableName,
+          Key: keys.event(r.eventId),
+          ConditionExpression: '#registration.approval = :true',
+          ExpressionAttributeNames: { '#registration': 'registration' },
+          ExpressionAttributeValues: { ':true': true },
+        },
+      });
+    } else if (r.overCapacity) {
+      // Confirmed by an admin over the capacity: counted apart, so it takes no seat and frees none.
+      items.push(
+        countApart(keys.eventCounter(r.eventId), 'overCapacity :one'),
+        ...r.sessions.map((s) => countApart(keys.sessionCounter(r.eventId, s.id), 'overCapacity :one')),
+      );
     } else {
-      for (const s of decision.sessions) {
-        items.push({
-          Update: {
-            TableName,
-            Key: keys.sessionCounter(r.eventId, s.id),
-            UpdateExpression: seatWrite(s.status).update,
-            ConditionExpression: seatWrite(s.status).condition,
-            ExpressionAttributeValues: values,
-            ExpressionAttributeNames: names,
-          },
-        });
-        if (s.status === 'waitlisted') {
-          items.push({
-            Put: { TableName, Item: { ...keys.sessionLine(r.eventId, s.id, r.createdAt, r.id), type: 'line', registrationId: r.id } },
-          });
-        }
-      }
+      items.push(...seatItems(r, asDecision(r), r.createdAt));
     }
     // Last, so the indexes above stay as they are; an expired record (TTL runs late) is free.
     const keyedAt = items.length;
@@ -135,6 +192,46 @@ export const registrationStore: RegistrationStore = {
     if (outcome.ok) return 'ok';
     if (keyed && outcome.failed.includes(keyedAt)) return 'key_taken';
     return outcome.failed.includes(0) ? 'duplicate' : 'stale';
+  },
+
+  async approve(before, after, decision) {
+    const TableName = table();
+    const items: TransactItems = [
+      pendingPut(before, after),
+      // Approval owes the new status's email (confirmed or waitlisted); webhooks
+      // registration.approved then .confirmed/.waitlisted belong in this transaction too.
+      { Put: { TableName, Item: newOutboxItem(decision.status, after.eventId, after.id, after.updatedAt) } },
+      ...seatItems(after, decision, lineArrival(after), -1),
+    ];
+    return (await transactWrite(items)).ok ? 'ok' : 'stale';
+  },
+
+  async deny(before, after) {
+    const TableName = table();
+    const items: TransactItems = [
+      pendingPut(before, after),
+      // The denial email (webhook registration.denied belongs in this transaction too).
+      { Put: { TableName, Item: newOutboxItem('denied', after.eventId, after.id, after.updatedAt) } },
+      {
+        Update: {
+          TableName,
+          Key: keys.eventCounter(after.eventId),
+          UpdateExpression: 'ADD pending :minus, denied :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
+        },
+      },
+      // The email is free again: its owner may register anew.
+      {
+        Delete: {
+          TableName,
+          Key: keys.emailGuard(after.eventId, emailHash(after.email)),
+          ConditionExpression: 'registrationId = :rid',
+          ExpressionAttributeValues: { ':rid': after.id },
+        },
+      },
+    ];
+    return (await transactWrite(items)).ok ? 'ok' : 'stale';
   },
 
   async holdsEmail(eventId, email) {
@@ -174,3 +271,6 @@ export function storedRegistration(item: Record<string, unknown>): StoredRegistr
   for (const [k, v] of Object.entries(item)) if (!/^(pk|sk|type|emailHash|gsi\d(pk|sk))$/.test(k)) r[k] = v;
   return r as unknown as StoredRegistration;
 }
+
+/** A registration's own seat decision (status and sessions), as allocateSeats made it. */
+const asDecision = (r: StoredRegistration): SeatDecision => r as unknown as SeatDecision;

@@ -137,10 +137,21 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
       update += ', cancelled = cancelled + :dx';
       values[':dx'] = c.cancelled;
     }
+    const adds: string[] = [];
     if (c.waitingForEvent) {
-      update += ' ADD waitingForEvent :dwe';
+      adds.push('waitingForEvent :dwe');
       values[':dwe'] = c.waitingForEvent;
     }
+    // Counts kept apart from the seats (absent on older counters: ADD starts them at 0).
+    if (c.pending) {
+      adds.push('pending :dp');
+      values[':dp'] = c.pending;
+    }
+    if (c.overCapacity) {
+      adds.push('overCapacity :doc');
+      values[':doc'] = c.overCapacity;
+    }
+    if (adds.length) update += ` ADD ${adds.join(', ')}`;
     items.push({
       Update: {
         TableName,

@@ -15,7 +15,8 @@ export interface StoredEvent {
   timezone: string;
   startsAt: string;
   endsAt: string;
-  registration: { opensAt: string; closesAt: string; waitlist: boolean };
+  /** `approval`: new registrations wait for an admin's approval (absent on events stored before it: false). */
+  registration: { opensAt: string; closesAt: string; waitlist: boolean; approval?: boolean };
   capacity: number;
   /** Days after the event that personal data is kept. */
   retentionDays: number;
@@ -34,18 +35,25 @@ export interface SeatCounter {
   waitlisted: number;
 }
 export interface EventCounters {
-  event: SeatCounter & { cancelled: number; checkedIn: number };
+  /**
+   * `pending`, `denied`: registrations awaiting approval and denied; `overCapacity`: confirmed by
+   * an admin over the capacity (they hold no seat). Kept by ADD, so absent on older counters: 0.
+   */
+  event: SeatCounter & { cancelled: number; checkedIn: number; pending?: number; denied?: number; overCapacity?: number };
   /**
    * `waitingForEvent`: registrations in the event's line that chose this session (they stand in
    * no session line yet, but will ask for a seat here when promoted), so a session is never
    * removed from under them. Absent on counters written before it was kept: 0.
    */
-  sessions: Record<string, SeatCounter & { checkedIn: number; waitingForEvent?: number }>;
+  sessions: Record<string, SeatCounter & { checkedIn: number; waitingForEvent?: number; overCapacity?: number }>;
 }
 
 /** Whether a session still holds anyone: a seat, a place in its line, or a wish from the event's line. */
 export const sessionInUse = (c: EventCounters['sessions'][string] | undefined) =>
-  c !== undefined && (c.confirmed !== 0 || c.waitlisted !== 0 || (c.waitingForEvent ?? 0) > 0);
+  c !== undefined && (c.confirmed !== 0 || c.waitlisted !== 0 || (c.waitingForEvent ?? 0) > 0 || (c.overCapacity ?? 0) > 0);
+
+/** Whether new registrations of this event wait for an admin's approval. */
+export const needsApproval = (event: Pick<StoredEvent, 'registration'>) => event.registration.approval === true;
 
 export const DEFAULT_RETENTION_DAYS = 180;
 
@@ -76,6 +84,7 @@ export function newEvent(id: string, input: EventInput, now: Date): StoredEvent 
       opensAt: input.registration?.opensAt ?? at,
       closesAt: input.registration?.closesAt ?? input.startsAt,
       waitlist: input.registration?.waitlist ?? true,
+      approval: input.registration?.approval ?? false,
     },
     capacity: input.capacity,
     retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
@@ -120,6 +129,7 @@ export function eventView(event: StoredEvent, counters: EventCounters) {
   const { version: _version, ...rest } = event;
   return {
     ...rest,
+    registration: { ...event.registration, approval: needsApproval(event) },
     seatsLeft: seatsLeft(counters.event, event.capacity),
     sessions: event.sessions.map((s) => ({ ...s, seatsLeft: seatsLeft(counters.sessions[s.id], s.capacity) })),
   };

@@ -12,7 +12,12 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   sold_out: { en: 'No seat is left', ko: '남은 좌석이 없습니다' },
   registration_cancelled: { en: 'This registration is cancelled', ko: '취소된 등록입니다' },
   not_registered_for_session: { en: 'No confirmed seat in this session', ko: '이 세션에 확정된 좌석이 없습니다' },
-  badge_not_issued: { en: 'No badge is issued while waitlisted', ko: '대기 중에는 배지가 발급되지 않습니다' },
+  badge_not_issued: {
+    en: 'No badge is issued while waitlisted, pending approval or denied',
+    ko: '대기 중이거나 승인 대기·거절된 등록에는 배지가 발급되지 않습니다',
+  },
+  not_pending: { en: 'Only a pending registration can be approved or denied', ko: '승인 대기 중인 등록만 승인하거나 거절할 수 있습니다' },
+  registration_denied: { en: 'This registration was denied', ko: '승인이 거절된 등록입니다' },
   wallet_not_configured: {
     en: 'Wallet passes are not set up for this deployment',
     ko: '이 서비스에는 모바일 지갑 패스가 설정되어 있지 않습니다',

@@ -3,7 +3,8 @@
  * change, so no change can happen without its email being owed. Items hold ids only (no PII);
  * the mailer reads the registration when it sends.
  */
-export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link';
+/** Approval: `pending` ("received, awaits approval"), `denied` (with the admin's reason, if any). */
+export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | 'pending' | 'denied';
 /** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
@@ -36,11 +37,11 @@ export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /**
  * API.md Emails: no address gets more than this many registration emails from one event in 24
  * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
- * Manage-link emails are not counted.
+ * Manage-link and approval decision (`denied`) emails are not counted; `pending` ("received") is.
  */
 export const EMAILS_PER_ADDRESS = 6;
 export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
-export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link';
+export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && kind !== 'denied';
 
 export interface CapEntry {
   id: string;

@@ -37,8 +37,19 @@ export interface EventStore {
 export type InsertOutcome = 'ok' | 'duplicate' | 'key_taken' | 'stale';
 
 export interface RegistrationStore {
-  /** Registration, email guard, counters, waitlist lines and the key's record in one transaction. */
-  insert(registration: StoredRegistration, decision: SeatDecision, keyed?: KeyedRequestRecord): Promise<InsertOutcome>;
+  /**
+   * Registration, email guard, counters, waitlist lines and the key's record in one transaction;
+   * the registration's status and sessions are the seat decision (`pending`: no seat, no line;
+   * `overCapacity`: confirmed apart from the seats).
+   */
+  insert(registration: StoredRegistration, keyed?: KeyedRequestRecord): Promise<InsertOutcome>;
+  /**
+   * A pending registration approved: `after` takes seats as `decision` says (lines by its
+   * approval time), with its email, in one transaction; `stale` when it or the counters moved.
+   */
+  approve(before: StoredRegistration, after: StoredRegistration, decision: SeatDecision): Promise<'ok' | 'stale'>;
+  /** A pending registration denied: status, counts, the email guard freed and the email owed, in one transaction. */
+  deny(before: StoredRegistration, after: StoredRegistration): Promise<'ok' | 'stale'>;
   /** The record of an Idempotency-Key, unless there is none or it has expired. */
   keyedRequest(eventId: string, key: string): Promise<KeyedRequestRecord | undefined>;
   read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;

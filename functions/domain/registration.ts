@@ -4,7 +4,9 @@ import { GatepassError } from '#domain/errors';
 import type { SeatStatus } from '#domain/seats';
 import { walletLinks, type WalletLinks, type WalletOffer } from '#domain/wallet';
 
-export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled';
+export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'pending' | 'denied';
+/** A session of a registration awaiting approval (or denied) holds no seat and stands in no line: `pending`, `denied`. */
+export type SessionStatus = SeatStatus | 'pending' | 'denied';
 
 export interface StoredRegistration {
   id: string;
@@ -15,8 +17,11 @@ export interface StoredRegistration {
   organization: string | null;
   jobTitle: string | null;
   locale: 'ko' | 'en';
-  /** `arrival`: when a waitlisted seat joined that session's line (its place in the line). */
-  sessions: { id: string; status: SeatStatus; arrival?: string }[];
+  /**
+   * `arrival`: when a waitlisted seat joined that session's line (its place in the line).
+   * `overCapacity`: confirmed there by an admin over the capacity (counted apart, holds no seat).
+   */
+  sessions: { id: string; status: SessionStatus; arrival?: string; overCapacity?: boolean }[];
   answers: Record<string, unknown>;
   consent: { privacy: true; marketing?: boolean };
   createdAt: string;
@@ -24,6 +29,12 @@ export interface StoredRegistration {
   checkedInAt: string | null;
   /** Bumped to rotate the manage token (the token itself is never stored). */
   tokenVersion: number;
+  /** When an admin approved it (approval events): its place in any line, instead of createdAt. */
+  approvedAt?: string;
+  /** The reason an admin gave when denying it (shown to the participant and in the email). */
+  denialReason?: string;
+  /** Confirmed by an admin over the event's capacity: counted apart (`overCapacity`), holds no seat. */
+  overCapacity?: boolean;
   /** When DynamoDB's TTL removes this personal data (epoch seconds): the event's end plus its retention. */
   expiresAt?: number;
 }
@@ -64,6 +75,9 @@ export const FIRST_TOKEN_VERSION = 1;
 export const holdsBadge = (r: StoredRegistration) => r.status === 'confirmed';
 
 /** What the badge route refuses, for anything that carries the badge (wallet passes): cancelled, or not confirmed. */
+/** Where a registration stands in the event's line: its approval time once approved, else its registration time. */
+export const lineArrival = (r: Pick<StoredRegistration, 'approvedAt' | 'createdAt'>) => r.approvedAt ?? r.createdAt;
+
 export function assertBadgeIssued(r: StoredRegistration): void {
   if (r.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
   if (!holdsBadge(r)) throw new GatepassError(409, 'badge_not_issued');
@@ -86,6 +100,9 @@ export function registrationView(r: StoredRegistration, extras: ViewExtras = {})
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     checkedInAt: r.checkedInAt,
+    ...(r.approvedAt ? { approvedAt: r.approvedAt } : {}),
+    ...(r.status === 'denied' ? { denialReason: r.denialReason ?? null } : {}),
+    ...(r.overCapacity ? { overCapacity: true } : {}),
     ...(extras.manageToken ? { manageToken: extras.manageToken } : {}),
     badge:
       holdsBadge(r) && extras.badgeToken

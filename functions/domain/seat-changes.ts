@@ -21,6 +21,7 @@ import {
   boundedPlan,
   leavesSeatsOwed,
   MAX_TRANSACTION_WRITES,
+  registrationDenied,
   SeatLedger,
   seatsOwed,
   sessionPlace,
@@ -196,6 +197,7 @@ export async function changeRegistration(
     async (attempt) => {
       const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
       if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+      if (registration.status === 'denied') throw registrationDenied();
       const wanted = changes.sessions;
       const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
       const lines = linesToRead(page, registration, dropped);

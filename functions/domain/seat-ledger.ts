@@ -12,7 +12,7 @@
 import type { EventCounters, SeatCounter, StoredEvent } from '#domain/event';
 import { GatepassError } from '#domain/errors';
 import type { EmailKind } from '#domain/outbox';
-import type { StoredRegistration } from '#domain/registration';
+import { lineArrival as eventLineArrival, type StoredRegistration } from '#domain/registration';
 
 export type Place = 'event' | `session:${string}`;
 export const sessionPlace = (id: string): Place => `session:${id}`;
@@ -38,6 +38,10 @@ export interface CounterChange {
   capacity: number;
   /** Change of the session's `waitingForEvent` (people in the event's line who chose it). */
   waitingForEvent: number;
+  /** Change of the registrations awaiting approval (the event's counter only). */
+  pending?: number;
+  /** Change of those confirmed over capacity by an admin (they hold no seat, so free none). */
+  overCapacity?: number;
 }
 
 export interface LineChange {
@@ -140,12 +144,20 @@ export class SeatLedger {
   /** Cancels a registration: frees its seats and its email, leaves its lines. */
   cancel(registration: StoredRegistration): void {
     if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+    if (registration.status === 'denied') throw registrationDenied();
     const r = this.current(registration);
     const event = this.counter('event');
     event.cancelled += 1;
-    if (r.status === 'waitlisted') {
+    if (r.status === 'pending') {
+      // Awaiting approval: no seat, no line; only the count of those pending moves.
+      event.pending = (event.pending ?? 0) - 1;
+    } else if (r.status === 'confirmed' && r.overCapacity) {
+      // Over capacity: it held no seat, so it frees none (nobody is promoted past the capacity).
+      event.overCapacity = (event.overCapacity ?? 0) - 1;
+      for (const s of r.sessions) this.leaveSession(r, s.id);
+    } else if (r.status === 'waitlisted') {
       event.waitlisted -= 1;
-      this.plan.lines.push({ place: 'event', arrival: r.createdAt, registrationId: r.id, op: 'delete' });
+      this.plan.lines.push({ place: 'event', arrival: eventLineArrival(r), registrationId: r.id, op: 'delete' });
       for (const s of r.sessions) this.wish(s.id, -1);
     } else {
       event.confirmed -= 1;
@@ -166,12 +178,14 @@ export class SeatLedger {
     // A session removed from the event (only ever while empty) leaves nothing to count.
     if (r.status === 'confirmed' && this.counterOf(place)) {
       const c = this.counter(place);
-      if (seat.status === 'confirmed') {
+      if (seat.status === 'confirmed' && seat.overCapacity) {
+        c.overCapacity = (c.overCapacity ?? 0) - 1;
+      } else if (seat.status === 'confirmed') {
         c.confirmed -= 1;
         this.free(place);
       } else {
         c.waitlisted -= 1;
-        this.plan.lines.push({ place, arrival: seat.arrival ?? r.createdAt, registrationId: r.id, op: 'delete' });
+        this.plan.lines.push({ place, arrival: seat.arrival ?? eventLineArrival(r), registrationId: r.id, op: 'delete' });
       }
     }
   }
@@ -180,6 +194,12 @@ export class SeatLedger {
   changeSessions(registration: StoredRegistration, wanted: readonly string[], waitlistOn: boolean): void {
     const r = this.current(registration);
     if (r.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+    if (r.status === 'denied') throw registrationDenied();
+    if (r.status === 'pending') {
+      // Awaiting approval: only the wish list changes; seats are taken when it is approved.
+      this.write(registration, (x) => ({ ...x, sessions: wanted.map((id) => ({ id, status: 'pending' as const })) }));
+      return;
+    }
     const have = new Set(r.sessions.map((s) => s.id));
     const dropped = r.sessions.filter((s) => !wanted.includes(s.id)).map((s) => s.id);
     const added = wanted.filter((id) => !have.has(id));
@@ -270,7 +290,7 @@ export class SeatLedger {
       // Promoted to the event: now asks for each chosen session, by original arrival.
       for (const s of after.sessions) {
         this.wish(s.id, -1);
-        this.demand(sessionPlace(s.id), { registration: after, arrival: registration.createdAt });
+        this.demand(sessionPlace(s.id), { registration: after, arrival: eventLineArrival(registration) });
       }
       return;
     }
@@ -294,6 +314,10 @@ export class SeatLedger {
     }));
   }
 }
+
+/** A denied registration is over: nothing to change or cancel. */
+export const registrationDenied = () =>
+  new GatepassError(409, 'registration_denied', { detail: 'This registration was denied; register again if you wish.' });
 
 /** The places whose line heads a plan may need, and how many of each, before planning. */
 export function headsNeeded(places: Iterable<[Place, number]>): Map<Place, number> {

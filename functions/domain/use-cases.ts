@@ -6,6 +6,7 @@ import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
 import {
   asInput,
   assertRegistrationOpen,
+  needsApproval,
   newEvent,
   personalDataExpiry,
   sessionInUse,
@@ -14,7 +15,7 @@ import {
 } from '#domain/event';
 import { KEYED_REQUEST_SECONDS, keyInUse, type KeyedAnswer, type KeyedRequest, type KeyedRequestRecord } from '#domain/keyed-request';
 import { FIRST_TOKEN_VERSION, newEventId, newRegistrationId, type StoredRegistration } from '#domain/registration';
-import { allocateSeats } from '#domain/seats';
+import { allocateSeats, type SeatDecision } from '#domain/seats';
 import type { EventStore, RegistrationStore, SeatStore } from '#domain/ports';
 import { promotionStep } from '#domain/seat-changes';
 import { MAX_TRANSACTION_WRITES } from '#domain/seat-ledger';
@@ -82,6 +83,13 @@ export async function updateEvent(
       updatedAt: at.toISOString(),
       version: before.version + 1,
     };
+    // Those awaiting approval would be stranded (nobody left to approve them): decide them first.
+    if (needsApproval(before) && !needsApproval(after) && (page.counters.event.pending ?? 0) > 0) {
+      throw new GatepassError(422, 'validation_failed', {
+        detail: 'Approval cannot be turned off while registrations are pending: approve or deny them first.',
+        errors: [{ path: 'registration.approval', message: 'registrations are still pending approval' }],
+      });
+    }
     const counters = countersAfter(page.counters, before, after);
     const removed = before.sessions.filter((s) => !after.sessions.some((a) => a.id === s.id));
     if (removed.some((s) => sessionInUse(page.counters.sessions[s.id]))) {
@@ -131,7 +139,9 @@ function countersAfter(counters: EventCounters, before: StoredEvent, after: Stor
  * 2. Check the registration window (409 registration_closed).
  * 3. Validate the body against the event's own sessions and fields (`parse`, 422).
  * 4. Decide seats from the counters (confirmed / waitlisted, or 409 sold_out, unless the email
- *    already holds a registration: then 409 already_registered).
+ *    already holds a registration: then 409 already_registered). An event that asks for approval
+ *    takes no seat yet: `pending`. An admin's registration ignores the window (step 2), is its own
+ *    approval, and with `overCapacity` is confirmed over the capacity (counted apart, no seat).
  * 5. With an Idempotency-Key, render the answer (`keyed.answer`) to keep in the key's record.
  * 6. Write registration, email guard, counters, lines and the key's record in one transaction: a
  *    duplicate email is 409 already_registered; a key already recorded is 409
@@ -148,22 +158,30 @@ export async function register(
     /** Epoch ms after which no new decision starts (the function's time limit): 503 instead. */
     deadline?: number;
     now?: () => Date;
+    /** Registered by an admin (press, VIP): only then may the body ask for `overCapacity`. */
+    admin?: boolean;
   } = {},
 ): Promise<StoredRegistration> {
-  const { keyed, deadline = Infinity, now = () => new Date() } = options;
+  const { keyed, deadline = Infinity, now = () => new Date(), admin } = options;
   const id = newRegistrationId();
   let parsed: { version: number; input: RegistrationInput } | undefined;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     const page = await events.read(eventId);
     if (!page) throw notFound();
     const at = now();
-    assertRegistrationOpen(page.event, at);
+    if (!admin) assertRegistrationOpen(page.event, at);
     // Judged again against an event changed meanwhile (a session removed is then a 422).
     if (parsed?.version !== page.event.version) parsed = { version: page.event.version, input: parse(page.event) };
     const input = parsed.input;
-    let decision: ReturnType<typeof allocateSeats>;
+    if (input.overCapacity && !admin) throw new GatepassError(403, 'forbidden', { detail: 'Only an admin may register over capacity.' });
+    const overCapacity = admin === true && input.overCapacity === true;
+    let decision: SeatDecision | { status: 'pending' | 'confirmed'; sessions: StoredRegistration['sessions'] };
     try {
-      decision = allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
+      decision = overCapacity
+        ? { status: 'confirmed', sessions: (input.sessions ?? []).map((sid) => ({ id: sid, status: 'confirmed', overCapacity: true })) }
+        : needsApproval(page.event) && !admin
+          ? { status: 'pending', sessions: (input.sessions ?? []).map((sid) => ({ id: sid, status: 'pending' })) }
+          : allocateSeats(page.counters, input.sessions ?? [], page.event.registration.waitlist);
     } catch (soldOut) {
       // Someone who already holds a registration hears that, not that the event is full.
       if (await registrations.holdsEmail(eventId, input.email)) throw alreadyRegistered();
@@ -188,6 +206,7 @@ export async function register(
       checkedInAt: null,
       tokenVersion: FIRST_TOKEN_VERSION,
       expiresAt: personalDataExpiry(page.event),
+      ...(overCapacity ? { overCapacity: true } : {}),
     };
     const record: KeyedRequestRecord | undefined = keyed && {
       key: keyed.key,
@@ -197,7 +216,7 @@ export async function register(
     };
     // Before each write: with too little time left for it, not begun (503, nothing written).
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
-    const outcome = await registrations.insert(registration, decision, record);
+    const outcome = await registrations.insert(registration, record);
     if (outcome === 'ok') return registration;
     // The key first: a repeat also finds its own email taken, and is answered as a repeat.
     if (outcome === 'key_taken') throw keyInUse();

@@ -21,7 +21,7 @@ import { eventIdOf, found } from '#http/event-id';
 /** Built on first use: no zod schema is built at cold start. */
 const filterQuery = once(() =>
   z.object({
-    status: z.optional(z.enum(['confirmed', 'waitlisted', 'cancelled'])),
+    status: z.optional(z.enum(['confirmed', 'waitlisted', 'cancelled', 'pending', 'denied'])),
     sessionId: z.optional(identifier()),
     checkedIn: z.optional(z.enum(['true', 'false'])),
     q: z.optional(

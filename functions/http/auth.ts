@@ -71,6 +71,18 @@ export async function authenticate(
   throw unauthorized();
 }
 
+/**
+ * On a route open to anyone that gives admins more (POST …/registrations: outside the window,
+ * over capacity): whether the bearer is a valid admin access token. Anything else, an invalid
+ * token included, is judged as anyone's (the route checks no credential for what anyone may do).
+ */
+export async function isAdminBearer(authorization: string | undefined): Promise<boolean> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (!bearer || isDeviceToken(bearer)) return false;
+  const user = await verifyAccessToken(bearer).catch(() => undefined);
+  return user?.kind === 'user' && user.roles.has('admin');
+}
+
 /** Tests rotate issuers between stacks in one process. */
 export function resetJwks(): void {
   jwks = undefined;

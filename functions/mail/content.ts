@@ -68,6 +68,23 @@ const copy: Record<EmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
     ko: (e) => ({ subject: `[${e}] 등록이 취소되었습니다`, lead: '등록이 취소되었습니다. 배지는 더 이상 사용할 수 없습니다.' }),
     en: (e) => ({ subject: `[${e}] Your registration is cancelled`, lead: 'Your registration is cancelled. Its badge no longer admits.' }),
   },
+  pending: {
+    ko: (e) => ({
+      subject: `[${e}] 등록 신청이 접수되었습니다 (승인 대기)`,
+      lead: '등록 신청이 접수되었습니다. 주최 측의 승인을 기다리고 있으며, 결과는 이메일로 알려 드립니다. 그동안 아래 링크로 신청 내용을 확인, 변경 또는 취소할 수 있습니다.',
+    }),
+    en: (e) => ({
+      subject: `[${e}] Registration received, awaiting approval`,
+      lead: 'We received your registration. It awaits the organiser’s approval, and we will email you the outcome. Meanwhile you can view, change or cancel it with the link below.',
+    }),
+  },
+  denied: {
+    ko: (e) => ({ subject: `[${e}] 등록 신청이 승인되지 않았습니다`, lead: '죄송합니다. 주최 측이 이번 등록 신청을 승인하지 않았습니다.' }),
+    en: (e) => ({
+      subject: `[${e}] Your registration was not approved`,
+      lead: 'We are sorry: the organiser did not approve your registration.',
+    }),
+  },
   manage_link: {
     ko: (e) => ({
       subject: `[${e}] 등록 관리 링크`,
@@ -93,6 +110,8 @@ const labels = {
     googleWallet: 'Google 월렛에 저장',
     confirmed: '확정',
     waitlisted: '대기',
+    pending: '승인 대기',
+    reason: '사유',
     badgeAlt: (n: string) => `QR 배지: ${n} (행사장 입구에서 보여 주세요)`,
     imagesOff: 'QR 코드가 보이지 않으면 배지 PDF를 열어 입구에서 보여 주세요.',
     copyLink: '버튼이 열리지 않으면 이 주소를 브라우저에 붙여 넣으세요:',
@@ -103,6 +122,8 @@ const labels = {
       waitlisted: '대기자 명단 등록',
       cancelled: '등록 취소',
       manage_link: '등록 관리 링크',
+      pending: '승인 대기',
+      denied: '승인 거절',
     },
   },
   en: {
@@ -117,6 +138,8 @@ const labels = {
     googleWallet: 'Save to Google Wallet',
     confirmed: 'confirmed',
     waitlisted: 'waitlisted',
+    pending: 'awaiting approval',
+    reason: 'Reason',
     badgeAlt: (n: string) => `QR badge for ${n} (show it at the entrance)`,
     imagesOff: 'No QR code above? Open the badge PDF and show it at the entrance.',
     copyLink: 'If a button does not open, paste this address into your browser:',
@@ -127,6 +150,8 @@ const labels = {
       waitlisted: 'On the waitlist',
       cancelled: 'Registration cancelled',
       manage_link: 'Your registration link',
+      pending: 'Awaiting approval',
+      denied: 'Not approved',
     },
   },
 } satisfies Record<'ko' | 'en', { status: Record<EmailKind, string> } & Record<string, unknown>>;
@@ -162,33 +187,36 @@ export function emailContent(ctx: EmailContext): EmailContent {
   const c = copy[kind][locale](eventName);
   const sessionLines = r.sessions.map((s) => {
     const name = event.sessions.find((x) => x.id === s.id)?.name[locale] ?? s.id;
-    return { name, status: s.status === 'confirmed' ? l.confirmed : l.waitlisted };
+    return { name, status: s.status === 'confirmed' ? l.confirmed : s.status === 'pending' ? l.pending : l.waitlisted };
   });
-  const showSessions = kind !== 'cancelled' && sessionLines.length > 0;
+  // Cancelled and denied: nothing left to open or attend.
+  const over = kind === 'cancelled' || kind === 'denied';
+  const showSessions = !over && sessionLines.length > 0;
+  const reason = kind === 'denied' && r.denialReason ? r.denialReason : undefined;
   const time = when(event, locale);
   // A cancelled registration has nothing left to open; downloads only beside the badge they fetch.
-  const buttons =
-    kind === 'cancelled'
-      ? []
-      : [
-          { label: l.manage, href: links.manage, primary: true },
-          ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
-          ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
-          ...(ctx.badgeCid && links.appleWallet ? [{ label: l.appleWallet, href: links.appleWallet, primary: false }] : []),
-          ...(ctx.badgeCid && links.googleWallet ? [{ label: l.googleWallet, href: links.googleWallet, primary: false }] : []),
-        ];
+  const buttons = over
+    ? []
+    : [
+        { label: l.manage, href: links.manage, primary: true },
+        ...(ctx.badgeCid && links.badgePdf ? [{ label: l.badgePdf, href: links.badgePdf, primary: false }] : []),
+        ...(ctx.badgeCid && links.calendar ? [{ label: l.calendar, href: links.calendar, primary: false }] : []),
+        ...(ctx.badgeCid && links.appleWallet ? [{ label: l.appleWallet, href: links.appleWallet, primary: false }] : []),
+        ...(ctx.badgeCid && links.googleWallet ? [{ label: l.googleWallet, href: links.googleWallet, primary: false }] : []),
+      ];
 
   const text = [
     l.hello(r.name),
     '',
     c.lead,
+    ...(reason ? ['', `${l.reason}: ${reason}`] : []),
     '',
     `== ${eventName} ==`,
     `${l.when}: ${time}`,
     `${l.where}: ${event.venue}`,
     ...(showSessions ? ['', `${l.sessions}:`, ...sessionLines.map((s) => `- ${s.name} (${s.status})`)] : []),
     ...buttons.flatMap((b) => ['', `${b.label}:`, b.href]),
-    ...(kind !== 'cancelled' ? ['', l.private] : []),
+    ...(!over ? ['', l.private] : []),
     '',
   ].join('\n');
 
@@ -210,7 +238,7 @@ export function emailContent(ctx: EmailContext): EmailContent {
 <h1 style="margin:0;font-size:22px;line-height:1.3;color:${colour.onHeader};font-weight:bold">${e(eventName)}</h1>
 <p style="margin:10px 0 0;font-size:14px;line-height:1.5;color:${colour.onHeaderMuted}">${e(l.when)}: ${e(time)}<br>${e(l.where)}: ${e(event.venue)}</p>
 </td></tr>
-${row(`<p style="margin:0 0 12px">${e(l.hello(r.name))}</p><p style="margin:0">${e(c.lead)}</p>`, 'padding-top:24px;padding-bottom:16px')}
+${row(`<p style="margin:0 0 12px">${e(l.hello(r.name))}</p><p style="margin:0">${e(c.lead)}</p>${reason ? `<p data-part="reason" style="margin:12px 0 0"><strong>${e(l.reason)}:</strong> ${e(reason)}</p>` : ''}`, 'padding-top:24px;padding-bottom:16px')}
 ${
   ctx.badgeCid
     ? row(
@@ -227,7 +255,7 @@ ${
 }
 ${showSessions ? row(`<p style="margin:0 0 6px;font-weight:bold">${e(l.sessions)}</p><table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0">${sessionLines.map((s) => `<tr><td style="${cell};padding:6px 0;border-top:1px solid ${colour.rule}">${e(s.name)}</td><td align="right" style="${cell};padding:6px 0;border-top:1px solid ${colour.rule};color:${colour.muted};white-space:nowrap">${e(s.status)}</td></tr>`).join('')}</table>`, 'padding-bottom:16px') : ''}
 ${buttons.length ? row(`${buttons.map(button).join('\n')}<p style="margin:8px 0 0;font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.copyLink)}<br><a href="${e(links.manage)}" style="color:${colour.header};word-break:break-all">${e(links.manage)}</a></p>`, 'padding-bottom:20px') : ''}
-${kind !== 'cancelled' ? `<tr><td style="font-family:${font};padding:16px 28px 24px;border-top:1px solid ${colour.rule};font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.private)}</td></tr>` : '<tr><td style="padding:0 0 8px"></td></tr>'}
+${!over ? `<tr><td style="font-family:${font};padding:16px 28px 24px;border-top:1px solid ${colour.rule};font-size:12px;line-height:1.5;color:${colour.muted}">${e(l.private)}</td></tr>` : '<tr><td style="padding:0 0 8px"></td></tr>'}
 </table>
 </td></tr></table>
 </body></html>`;

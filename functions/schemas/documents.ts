@@ -21,7 +21,7 @@ export const eventOutput = z.object({
   id: z.string(),
   ...eventShape,
   description: z.nullable(localizedText(2000)),
-  registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean() }),
+  registration: z.object({ opensAt: dateTime, closesAt: dateTime, waitlist: z.boolean(), approval: z.boolean() }),
   retentionDays: z.int(),
   sessions: z.array(z.object({ ...sessionInput.def.shape, ...seats.def.shape })),
   fields: z.array(formField),
@@ -53,14 +53,18 @@ export const registrationInputDoc = z.strictObject({
   sessions: z.optional(z.array(z.string())),
   answers: z.optional(z.record(z.string(), z.unknown())),
   consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
+  /** Admin only (Bearer admin JWT): confirm over the capacity; from anyone else 403 forbidden. */
+  overCapacity: z.optional(z.boolean()),
 });
 
-const seatStatus = z.enum(['confirmed', 'waitlisted']);
+/** A session of a registration that awaits approval (or was denied) holds no seat: `pending`, `denied`. */
+const seatStatus = z.enum(['confirmed', 'waitlisted', 'pending', 'denied']);
+const registrationStatus = z.enum(['confirmed', 'waitlisted', 'cancelled', 'pending', 'denied']);
 
 export const registrationOutput = z.object({
   id: z.string(),
   eventId: z.string(),
-  status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
+  status: registrationStatus,
   email: z.string(),
   name: z.string(),
   organization: z.nullable(z.string()),
@@ -71,6 +75,12 @@ export const registrationOutput = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
   checkedInAt: z.nullable(dateTime),
+  /** When an admin approved it (approval events): its place in any line. */
+  approvedAt: z.optional(dateTime),
+  /** A denied registration's reason, as the admin gave it (null without one). */
+  denialReason: z.optional(z.nullable(z.string())),
+  /** Confirmed by an admin over the capacity (counted apart in attendance). */
+  overCapacity: z.optional(z.literal(true)),
   /** null in the replay of a guessable Idempotency-Key (API.md). */
   manageToken: z.optional(z.nullable(z.string())),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),
@@ -120,8 +130,8 @@ export const rosterOutput = z.object({
       id: z.string(),
       name: z.string(),
       organization: z.nullable(z.string()),
-      status: z.enum(['confirmed', 'waitlisted', 'cancelled']),
-      sessions: z.array(z.object({ id: z.string(), status: z.enum(['confirmed', 'waitlisted']) })),
+      status: registrationStatus,
+      sessions: z.array(z.object({ id: z.string(), status: seatStatus })),
       checkedInAt: z.nullable(dateTime),
       updatedAt: dateTime,
     }),
@@ -138,7 +148,14 @@ export const attendanceOutput = z.object({
   confirmed: count,
   waitlisted: count,
   cancelled: count,
+  /** Approval: registrations awaiting a decision, and those denied. */
+  pending: count,
+  denied: count,
+  /** Confirmed by an admin over the capacity (not in `confirmed`, which counts seats). */
+  overCapacity: count,
   checkedIn: count,
-  sessions: z.array(z.object({ id: z.string(), capacity: count, confirmed: count, waitlisted: count, checkedIn: count })),
+  sessions: z.array(
+    z.object({ id: z.string(), capacity: count, confirmed: count, waitlisted: count, overCapacity: count, checkedIn: count }),
+  ),
   asOf: dateTime,
 });

@@ -50,6 +50,8 @@ export const registrationWindow = once(() =>
     opensAt: z.optional(dateTime()),
     closesAt: z.optional(dateTime()),
     waitlist: z.optional(z.boolean()),
+    /** New registrations wait for an admin's approval (default false). */
+    approval: z.optional(z.boolean()),
   }),
 );
 

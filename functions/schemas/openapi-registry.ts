@@ -1,7 +1,7 @@
 /** Names the route table uses for request and response schemas in the OpenAPI document. */
 import * as z from 'zod/mini';
 import { eventInput, eventPatch } from '#schemas/event';
-import { resendInput } from '#schemas/registration';
+import { denyInput, resendInput } from '#schemas/registration';
 import { batchScanInput, checkinBatchInput, checkinInput } from '#schemas/checkin';
 import { deviceInput, pairingInput } from '#schemas/device';
 import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
@@ -41,6 +41,7 @@ export const schemas: Record<string, z.ZodMiniType> = {
   Redrive: z.object({ redriven: z.int() }),
   RegistrationPatch: registrationPatchDoc,
   ResendInput: resendInput(),
+  DenyInput: denyInput(),
   Accepted: z.object({ status: z.literal('accepted') }),
   Attendance: attendanceOutput,
   CheckinInput: checkinInput(),

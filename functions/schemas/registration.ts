@@ -85,6 +85,8 @@ export function registrationInput(event: RegistrationForm) {
     email: email(),
     ...detailsShape(event),
     consent: z.strictObject({ privacy: z.literal(true), marketing: z.optional(z.boolean()) }),
+    /** Admin only: confirmed over the capacity (the handler refuses it from anyone else: 403). */
+    overCapacity: z.optional(z.boolean()),
   });
 }
 export type RegistrationInput = z.output<ReturnType<typeof registrationInput>>;
@@ -98,3 +100,7 @@ export function registrationPatch(event: RegistrationForm) {
 export type RegistrationPatch = z.output<ReturnType<typeof registrationPatch>>;
 
 export const resendInput = once(() => z.strictObject({ email: email() }));
+
+/** POST …/deny: an optional reason for the participant, plain text under the text rules. */
+export const denyInput = once(() => z.strictObject({ reason: z.optional(text(0, 500)) }));
+export type DenyInput = z.output<ReturnType<typeof denyInput>>;
