@@ -165,7 +165,12 @@ describe('a pending registration', () => {
     // Assess
     expect(viewed.json).toMatchObject({ status: 'pending', badge: null });
     expect(changed.status, changed.text).toBe(200);
-    expect(changed.json).toMatchObject({ status: 'pending', jobTitle: 'CTO', sessions: [{ id: 'energy', status: 'pending' }], badge: null });
+    expect(changed.json).toMatchObject({
+      status: 'pending',
+      jobTitle: 'CTO',
+      sessions: [{ id: 'energy', status: 'pending' }],
+      badge: null,
+    });
     expect(cancelled.status, cancelled.text).toBe(200);
     expect(cancelled.json.status).toBe('cancelled');
     expect(before).toMatchObject({ pending: 1, confirmed: 0, cancelled: 0 });

@@ -133,6 +133,9 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
   'POST /devices/pair': ['anyone'],
   'GET /events/{eventId}/checkins/duplicates': ['admin'],
+  // API.md, Approval.
+  'POST /events/{eventId}/registrations/{registrationId}/approve': ['admin'],
+  'POST /events/{eventId}/registrations/{registrationId}/deny': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
