@@ -49,6 +49,8 @@ const DELETING_ROUTES = [
   'new-device-pairing',
   'pair-device',
   'outbox-sweeper',
+  // A denial frees the email: its guard goes.
+  'deny-registration',
 ];
 // (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
