@@ -14,10 +14,10 @@ export const handler = securedRoute('get-attendance', async (req) => {
     confirmed: c.confirmed,
     waitlisted: c.waitlisted,
     cancelled: c.cancelled,
+    checkedIn: checkins.venue,
     pending: c.pending ?? 0,
     denied: c.denied ?? 0,
     overCapacity: c.overCapacity ?? 0,
-    checkedIn: checkins.venue,
     sessions: page.event.sessions.map((s) => {
       const sc = page.counters.sessions[s.id];
       return {
@@ -25,8 +25,8 @@ export const handler = securedRoute('get-attendance', async (req) => {
         capacity: s.capacity,
         confirmed: sc?.confirmed ?? 0,
         waitlisted: sc?.waitlisted ?? 0,
-        overCapacity: sc?.overCapacity ?? 0,
         checkedIn: checkins.sessions[s.id] ?? 0,
+        overCapacity: sc?.overCapacity ?? 0,
       };
     }),
     asOf: new Date().toISOString(),

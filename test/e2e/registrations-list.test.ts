@@ -336,7 +336,7 @@ describe('refusals', () => {
     [{ limit: '101' }, 'limit'],
     [{ limit: 'abc' }, 'limit'],
     [{ limit: '1.5' }, 'limit'],
-    [{ status: 'pending' }, 'status'],
+    [{ status: 'approved' }, 'status'],
     [{ status: '' }, 'status'],
     [{ checkedIn: 'yes' }, 'checkedIn'],
     [{ checkedIn: 'TRUE' }, 'checkedIn'],

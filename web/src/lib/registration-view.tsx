@@ -18,9 +18,16 @@ export const managePath = (r: Pick<Registration, 'eventId' | 'id'>, token: strin
 export function StatusText({ r }: { r: Registration }) {
   const t = pick(viewStrings);
   return (
-    <p class={`status status-${r.status}`} data-status={r.status}>
-      {t.status[r.status]}
-    </p>
+    <>
+      <p class={`status status-${r.status}`} data-status={r.status}>
+        {t.status[r.status]}
+      </p>
+      {r.status === 'denied' && r.denialReason && (
+        <p data-denial-reason>
+          {t.reason}: {r.denialReason}
+        </p>
+      )}
+    </>
   );
 }
 
@@ -145,7 +152,7 @@ export function Downloads({ event, r, token }: { event: PublicEvent; r: Registra
           {t.pdf}
         </button>
       )}
-      {r.status !== 'cancelled' && r.status !== 'denied' && (
+      {(r.status === 'confirmed' || r.status === 'waitlisted') && (
         <button type="button" data-action="ics" onClick={() => downloadIcs(event, r, token)}>
           {t.ics}
         </button>

@@ -43,6 +43,8 @@ export interface Registration {
   answers: Record<string, unknown>;
   createdAt: string;
   checkedInAt: string | null;
+  /** Approval: the admin's reason, on a denied registration (null without one). */
+  denialReason?: string | null;
   manageToken?: string;
   badge: { token: string; svgUrl: string; pngUrl: string; pdfUrl: string } | null;
   /** The passes this deployment offers for this badge (null: none, or no badge yet). */

@@ -110,7 +110,7 @@ function runAction(event: PublicEvent, r: Registration) {
   state.pendingAction = undefined;
   if (!link || !a) return;
   if (a === 'pdf' && r.status === 'confirmed') void downloadPdf(r, link.token);
-  if (a === 'ics') downloadIcs(event, r, link.token);
+  if (a === 'ics' && (r.status === 'confirmed' || r.status === 'waitlisted')) downloadIcs(event, r, link.token);
   if (a === 'apple' && r.status === 'confirmed') void addToAppleWallet(r, link.token);
   if (a === 'google' && r.status === 'confirmed') void saveToGoogleWallet(r, link.token);
 }
@@ -321,7 +321,7 @@ function App() {
       </h1>
       <StatusText r={r} />
       <Summary event={event} r={r} />
-      {r.status !== 'cancelled' && <BadgeSection key={`${r.status}`} event={event} r={r} token={link!.token} />}
+      {active && <BadgeSection key={`${r.status}`} event={event} r={r} token={link!.token} />}
       {active && <ChangeForm event={event} />}
       {active && <CancelSection />}
       {active && <NewLinkSection eventId={event.id} />}
