@@ -138,3 +138,41 @@ describe('50 approvals at once for 20 seats', () => {
     });
   }, 120_000);
 });
+
+describe('turning approval off while registrations arrive', () => {
+  it('never strands a pending registration: either the PATCH is refused, or nobody is left pending', async () => {
+    for (let round = 0; round < 6; round++) {
+      // Prepare
+      const body = openEvent({ capacity: 100, sessions: [] });
+      const event = await stack.call('POST', '/events', {
+        token: admin,
+        body: { ...body, registration: { ...body.registration, approval: true } },
+      });
+      const eventId = event.json.id as string;
+      // Act: registrations and the PATCH at once.
+      const [patch, ...regs] = await Promise.all([
+        stack.call('PATCH', `/events/${eventId}`, { token: admin, body: { registration: { approval: false } } }),
+        ...Array.from({ length: 8 }, (_, i) =>
+          stack.call('POST', `/events/${eventId}/registrations`, {
+            body: participant(i, { email: `race${round}-${i}-${eventId}@example.com` }),
+          }),
+        ),
+      ]);
+      // Assess
+      expect(regs.every((r) => r.status === 201)).toBe(true);
+      const by = await recount(eventId);
+      const counts = (await stack.call('GET', `/events/${eventId}/attendance`, { token: admin })).json;
+      expect(counts.pending).toBe(by.get('pending')?.length ?? 0);
+      expect(counts.confirmed).toBe(by.get('confirmed')?.length ?? 0);
+      if (patch.status === 200) {
+        expect(by.get('pending'), `round ${round}`).toBeUndefined();
+        expect((await stack.call('GET', `/events/${eventId}`)).json.registration.approval).toBe(false);
+      } else {
+        expect(patch.status).toBe(422);
+        expect(patch.json.errors[0].path).toBe('registration.approval');
+        expect((await stack.call('GET', `/events/${eventId}`)).json.registration.approval).toBe(true);
+        expect(by.get('confirmed')).toBeUndefined();
+      }
+    }
+  }, 120_000);
+});
