@@ -13,22 +13,33 @@ export interface CheckinCounts {
   sessions: Record<string, number>;
 }
 
-export async function readCheckinCounts(eventId: string): Promise<CheckinCounts> {
+/** Check-in counts and people inside, summed over the shards (`<place>` and `inside_<place>` attributes). */
+export async function readShardCounts(eventId: string): Promise<{ checkins: CheckinCounts; inside: CheckinCounts }> {
   const TableName = config().DATA_TABLE;
   const shards = await batchGetAll(
     TableName,
     Array.from({ length: CHECKIN_SHARDS }, (_, n) => keys.checkinShard(eventId, n)),
   );
-  const counts: CheckinCounts = { venue: 0, sessions: {} };
+  const checkins: CheckinCounts = { venue: 0, sessions: {} };
+  const inside: CheckinCounts = { venue: 0, sessions: {} };
   for (const item of shards) {
-    counts.venue += Number(item.venue ?? 0);
-    for (const [k, v] of Object.entries(item))
-      if (k.startsWith('s_')) counts.sessions[k.slice(2)] = (counts.sessions[k.slice(2)] ?? 0) + Number(v);
+    for (const [k, v] of Object.entries(item)) {
+      const counts = k.startsWith('inside_') ? inside : checkins;
+      const name = k.startsWith('inside_') ? k.slice(7) : k;
+      if (name === 'venue') counts.venue += Number(v);
+      else if (name.startsWith('s_')) counts.sessions[name.slice(2)] = (counts.sessions[name.slice(2)] ?? 0) + Number(v);
+    }
   }
-  return counts;
+  return { checkins, inside };
 }
 
-export async function readAttendance(eventId: string): Promise<{ page: EventPage; checkins: CheckinCounts } | undefined> {
-  const [page, checkins] = await Promise.all([eventStore.read(eventId), readCheckinCounts(eventId)]);
-  return page ? { page, checkins } : undefined;
+export async function readCheckinCounts(eventId: string): Promise<CheckinCounts> {
+  return (await readShardCounts(eventId)).checkins;
+}
+
+export async function readAttendance(
+  eventId: string,
+): Promise<{ page: EventPage; checkins: CheckinCounts; inside: CheckinCounts } | undefined> {
+  const [page, counts] = await Promise.all([eventStore.read(eventId), readShardCounts(eventId)]);
+  return page ? { page, ...counts } : undefined;
 }

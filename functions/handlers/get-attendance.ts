@@ -6,7 +6,7 @@ import { eventIdOf, found } from '#http/event-id';
 /** Live counts of registrations (a person once), from counters: constant cost per event. */
 export const handler = securedRoute('get-attendance', async (req) => {
   const eventId = eventIdOf(req.params);
-  const { page, checkins } = found(await readAttendance(eventId));
+  const { page, checkins, inside } = found(await readAttendance(eventId));
   const c = page.counters.event;
   return json(200, {
     eventId,
@@ -15,6 +15,7 @@ export const handler = securedRoute('get-attendance', async (req) => {
     waitlisted: c.waitlisted,
     cancelled: c.cancelled,
     checkedIn: checkins.venue,
+    inside: inside.venue,
     sessions: page.event.sessions.map((s) => {
       const sc = page.counters.sessions[s.id];
       return {
@@ -23,6 +24,7 @@ export const handler = securedRoute('get-attendance', async (req) => {
         confirmed: sc?.confirmed ?? 0,
         waitlisted: sc?.waitlisted ?? 0,
         checkedIn: checkins.sessions[s.id] ?? 0,
+        inside: inside.sessions[s.id] ?? 0,
       };
     }),
     asOf: new Date().toISOString(),
