@@ -391,6 +391,18 @@ export const routes = [
     produces: ['text/csv'],
     summary: 'Every registration as CSV (text/csv, UTF-8 with BOM)',
   },
+  // — exits, re-entry and occupancy —
+  {
+    id: 'get-attendance-timeline',
+    method: 'GET',
+    path: '/events/{eventId}/attendance/timeline',
+    who: ['admin', 'staff'],
+    table: 'read',
+    status: 200,
+    query: ['bucket'],
+    response: 'AttendanceTimeline',
+    summary: 'Entries, exits and people inside per place per time bucket (5m, 15m or 60m)',
+  },
 ] as const satisfies readonly Route[];
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Check-ins and check-outs on DynamoDB. Each scan is one transaction: its scan-log item (a
- * repeated scan finds it), the person's presence (on the registration, under a version, so the
- * scans of one person apply one after another), the first entry per place (the earliest scan
+ * repeated scan finds it), the person's presence (under the counters of their presence item, so
+ * the scans of one person that change anything apply one after another), the first entry per place (the earliest scan
  * wins), and the counts: check-ins and people inside on one of CHECKIN_SHARDS partitions (an
  * entrance rush spreads its writes), entries and exits per time bucket for the timeline.
  */
@@ -32,7 +32,7 @@ export async function readPerson(eventId: string, registrationId: string): Promi
   let registration: StoredRegistration | undefined;
   const firsts: PersonRecord['firsts'] = {};
   const log: LoggedScan[] = [];
-  let version = 0;
+  const version = { changed: 0, scans: 0 };
   let after: Record<string, unknown> | undefined;
   do {
     const out = await tableCall(() =>
@@ -50,7 +50,9 @@ export async function readPerson(eventId: string, registrationId: string): Promi
       const sk = String(item.sk);
       if (sk === 'REG') {
         registration = storedRegistration(item);
-        version = Number(item.presenceVersion ?? 0);
+      } else if (sk === 'PRESENCE') {
+        version.changed = Number(item.changed ?? 0);
+        version.scans = Number(item.scans ?? 0);
       } else if (sk.startsWith('CHECKIN#')) {
         firsts[item.place as CheckinPlace] = { at: String(item.at), deviceId: (item.deviceId as string | null) ?? null };
       } else if (sk.startsWith('SCAN#')) {
@@ -93,7 +95,7 @@ function adds(amounts: Map<string, number>) {
 
 /**
  * The check-in / check-out transaction: the scan's log item (once: a repeated scan finds it),
- * the person's presence on the registration (under its version, and for an entry its seat), the
+ * the presence counters it was judged under, the registration (its `inside`; for an entry its seat), the
  * first entries it sets or moves, the check-in and inside counts on the person's count shard, the
  * timeline buckets, and the offline-duplicate listing. Any failed condition → `conflict`.
  */
@@ -129,24 +131,47 @@ export async function writeScan(w: ScanWrite, scan: Scan, now: Date): Promise<'o
     },
   ];
 
-  // The registration carries the presence (the roster shows it) and the venue's first entry.
-  const names: Record<string, string> = { '#v': 'presenceVersion' };
-  const values: Record<string, unknown> = {
-    ':v1': w.version + 1,
-    ':inside': w.insideAfter.map(apiPlace),
-    ':now': stamp,
-    ':rpk': rosterIndex(r.eventId),
-    ':rsk': `${stamp}#${r.id}`,
-  };
-  // Always moved: a seat change writes the whole registration under `updatedAt = <seen>`.
-  let update = 'SET #v = :v1, inside = :inside, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk';
-  let condition = w.version === 0 ? 'attribute_exists(pk) AND attribute_not_exists(#v)' : '#v = :v0';
-  if (w.version !== 0) values[':v0'] = w.version;
-  const venueFirst = w.firsts.find((f) => f.place === 'VENUE');
-  if (venueFirst) {
-    update += ', checkedInAt = :at';
-    values[':at'] = venueFirst.first.at;
-  }
+  // The person's presence counters: `changed` moves with every change, `scans` with every scan.
+  const presenceKey = keys.presence(r.eventId, r.id);
+  const { changed, scans } = w.version;
+  const fresh = scans === 0;
+  items.push({
+    Update: {
+      TableName,
+      Key: presenceKey,
+      ...(w.changes
+        ? {
+            // A change is judged from every scan recorded so far, none more.
+            UpdateExpression: 'SET changed = :c1, #type = :type, expiresAt = :exp ADD scans :one',
+            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : 'changed = :c0 AND scans = :s0',
+            ExpressionAttributeValues: {
+              ':c1': changed + 1,
+              ':one': 1,
+              ':type': 'presence',
+              ':exp': r.expiresAt ?? null,
+              ...(fresh ? {} : { ':c0': changed, ':s0': scans }),
+            },
+          }
+        : {
+            // No change commutes with any other no-change, but not with a change judged meanwhile.
+            UpdateExpression: 'SET changed = if_not_exists(changed, :zero), #type = :type, expiresAt = :exp ADD scans :one',
+            ConditionExpression: changed === 0 ? 'attribute_not_exists(changed) OR changed = :zero' : 'changed = :c0',
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':zero': 0,
+              ':type': 'presence',
+              ':exp': r.expiresAt ?? null,
+              ...(changed === 0 ? {} : { ':c0': changed }),
+            },
+          }),
+      ExpressionAttributeNames: { '#type': 'type' },
+    },
+  });
+
+  // The registration shows the presence (the roster syncs it) and the venue's first entry; an entry needs its seat.
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  let condition = 'attribute_exists(pk)';
   if (w.entryGuard) {
     names['#status'] = 'status';
     values[':confirmed'] = 'confirmed';
@@ -159,27 +184,39 @@ export async function writeScan(w: ScanWrite, scan: Scan, now: Date): Promise<'o
     }
   }
   const Key = keys.registration(r.eventId, r.id);
-  if (w.changes) {
+  const moved = w.firsts.some((f) => f.place === 'VENUE') || w.insideBefore.join() !== w.insideAfter.join();
+  if (moved) {
+    // updatedAt always moves with it: a seat change writes the whole registration under `updatedAt = <seen>`.
+    let update = 'SET inside = :inside, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk';
+    Object.assign(values, {
+      ':inside': w.insideAfter.map(apiPlace),
+      ':now': stamp,
+      ':rpk': rosterIndex(r.eventId),
+      ':rsk': `${stamp}#${r.id}`,
+    });
+    const venueFirst = w.firsts.find((f) => f.place === 'VENUE');
+    if (venueFirst) {
+      update += ', checkedInAt = :at';
+      values[':at'] = venueFirst.first.at;
+    }
     items.push({
       Update: {
         TableName,
         Key,
         UpdateExpression: update,
         ConditionExpression: condition,
-        ExpressionAttributeNames: names,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
         ExpressionAttributeValues: values,
       },
     });
   } else {
-    // Changes nothing but the log: checked against the version, which it leaves as it is.
-    const used = Object.fromEntries(Object.entries(values).filter(([k]) => condition.includes(k)));
     items.push({
       ConditionCheck: {
         TableName,
         Key,
         ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ...(Object.keys(used).length ? { ExpressionAttributeValues: used } : {}),
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       },
     });
   }

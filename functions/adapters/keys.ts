@@ -22,6 +22,8 @@ export const keys = {
     pk: `EVENT#${eventId}#REG#${registrationId}`,
     sk: `CHECKIN#${place}`,
   }),
+  /** A person's presence counters: every scan and every change moves them (the judging condition). */
+  presence: (eventId: string, registrationId: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: 'PRESENCE' }),
   resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
   /** An Idempotency-Key's record, by the key's hash (a key may hold any characters). */
   keyedRequest: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#KEY#${hash}`, sk: 'KEY' }),

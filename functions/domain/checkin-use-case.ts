@@ -46,8 +46,11 @@ export interface PersonRecord {
   registration: StoredRegistration;
   firsts: Partial<Record<CheckinPlace, FirstScan>>;
   log: LoggedScan[];
-  /** Bumped by every recorded scan: the condition that serializes the scans of one person. */
-  version: number;
+  /**
+   * What the judgement saw: `changed` counts the scans that changed anything, `scans` every
+   * recorded scan. A change is written only if neither moved; a no-change only if `changed` did not.
+   */
+  version: { changed: number; scans: number };
 }
 
 /** A presence change in time buckets (see TIMELINE_BUCKET_MS): entries and exits to add (or take back). */
@@ -61,7 +64,7 @@ export interface TimelineDelta {
 /** Everything one scan writes, in one transaction. */
 export interface ScanWrite {
   registration: StoredRegistration;
-  version: number;
+  version: PersonRecord['version'];
   /** An entry: the registration must still be confirmed (and hold its seat at this session). */
   entryGuard?: CheckinPlace;
   logged: LoggedScan;
@@ -74,10 +77,11 @@ export interface ScanWrite {
   duplicateAt?: CheckinPlace;
   /**
    * Whether the scan changes anything but the log (a first entry, a presence transition, a
-   * listing). Only those bump the person's version. A scan that changes nothing (a repeat at the
-   * door, an exit of someone outside, a refusal) copies the direction of the scan before it, so
-   * any number of them commute: they are only checked against the version, and fifty people
-   * waving one badge at once never queue behind each other.
+   * listing). A scan that changes nothing (a repeat at the door, an exit of someone outside, a
+   * refusal) copies the direction of the scan before it, so any number of them commute: they are
+   * checked against the changes only (fifty waves of one badge at once never queue behind each
+   * other), while a change is checked against every scan, since a scan recorded meanwhile may
+   * alter what it changes.
    */
   changes: boolean;
 }

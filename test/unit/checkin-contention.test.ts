@@ -33,7 +33,7 @@ const scan = {
   direction: 'in' as const,
   key: 'k',
 };
-const person = { registration, firsts: {}, log: [], version: 0 };
+const person = { registration, firsts: {}, log: [], version: { changed: 0, scans: 0 } };
 
 describe('check-in', () => {
   it('a registration that keeps changing under the scan → 503 with Retry-After (it exists: never 404)', async () => {
