@@ -133,6 +133,8 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
   'POST /devices/pair': ['anyone'],
   'GET /events/{eventId}/checkins/duplicates': ['admin'],
+  // API.md, Admin console: the timeline is open to staff (not listed for devices: 403).
+  'GET /events/{eventId}/attendance/timeline': ['admin', 'staff'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
