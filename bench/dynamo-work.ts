@@ -38,6 +38,26 @@ export interface DynamoWorkResult {
     target: string;
     met: boolean;
   };
+  /** GET …/attendance/timeline?bucket=5m: the same buckets at both sizes, so the same work. */
+  timeline: {
+    at100: TimelineWork;
+    at10000: TimelineWork & { seeded: string };
+    capacityRatio: number;
+    roundTripRatio: number;
+    itemRatio: number;
+    latencyRatio: number;
+    target: string;
+    met: boolean;
+  };
+}
+
+interface TimelineWork {
+  people: number;
+  points: number;
+  itemsRead: number;
+  capacity: number;
+  roundTrips: number;
+  medianMs: number;
 }
 
 function summarise(op: string, tallies: Tally[], tables: Record<string, string>): OperationWork {
@@ -142,6 +162,33 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
   for (let i = 0; i < 7; i++)
     await measured('attendance (100 registrations)', 'GET', `/events/${small}/attendance`, { headers: admin }, [200]);
 
+  progress('dynamodb', 'exits: 10 check-outs, 5 re-entries, 5 exits of people not inside; the timeline at 100');
+  for (const p of people.slice(0, 10))
+    await measured(
+      'check-out (badge, venue)',
+      'POST',
+      `/events/${small}/checkins`,
+      { body: { badge: p.badge, direction: 'out', deviceId: 'door-1' }, headers: staff },
+      [201],
+    );
+  for (const p of people.slice(0, 5))
+    await measured(
+      're-entry (badge, venue)',
+      'POST',
+      `/events/${small}/checkins`,
+      { body: { badge: p.badge, deviceId: 'door-1' }, headers: staff },
+      [201],
+    );
+  for (const p of people.slice(100, 105))
+    await measured(
+      'check-out of someone not inside (409, recorded)',
+      'POST',
+      `/events/${small}/checkins`,
+      { body: { badge: p.badge, direction: 'out', deviceId: 'door-1' }, headers: staff },
+      [409],
+    );
+  const timelineAt100 = await measureTimeline(ctx, table, small, 100, staff, record);
+
   progress('dynamodb', 'cancellation: 10 with nobody waiting');
   for (const p of people.slice(90, 100))
     await measured(
@@ -178,6 +225,10 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
     const a = r.json as { confirmed: number; checkedIn: number };
     if (a.confirmed !== 10_000) throw new Error(`attendance at 10,000 reads confirmed=${a.confirmed}`);
   }
+  // The timeline of 10,000 people over the same buckets as the small event's: every shard of each.
+  const timelineSeed = await seedTimeline(ctx, table, small, big);
+  const timelineAt10k = await measureTimeline(ctx, table, big, 10_000, staff, record);
+  const ratio = (a: number, b: number) => round(a / b, 3);
 
   const operations = [...tallies].map(([op, ts]) => summarise(op, ts, tables));
   const at100 = operations.find((o) => o.op === 'attendance (100 registrations)')!;
@@ -202,7 +253,89 @@ export async function measureDynamoWork(ctx: BenchContext): Promise<DynamoWorkRe
       target: '= 1.0 (capacity units and round trips)',
       met: capacityRatio === 1 && roundTripRatio === 1,
     },
+    timeline: {
+      at100: timelineAt100,
+      at10000: { ...timelineAt10k, seeded: timelineSeed },
+      capacityRatio: ratio(timelineAt10k.capacity, timelineAt100.capacity),
+      roundTripRatio: ratio(timelineAt10k.roundTrips, timelineAt100.roundTrips),
+      itemRatio: ratio(timelineAt10k.itemsRead, timelineAt100.itemsRead),
+      latencyRatio: ratio(timelineAt10k.medianMs, timelineAt100.medianMs),
+      target: '= 1.0 (items, capacity units, round trips); latency about 1',
+      met:
+        timelineAt10k.capacity === timelineAt100.capacity &&
+        timelineAt10k.roundTrips === timelineAt100.roundTrips &&
+        timelineAt10k.itemsRead === timelineAt100.itemsRead,
+    },
   };
+}
+
+/** Seven timeline reads, metered, timed; and how many timeline items the event holds (what a read reads). */
+async function measureTimeline(
+  ctx: BenchContext,
+  table: string,
+  eventId: string,
+  people: number,
+  staff: Record<string, string>,
+  record: (op: string, t: Tally) => void,
+): Promise<TimelineWork> {
+  const tallies: Tally[] = [];
+  const ms: number[] = [];
+  let points = 0;
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    const { result: r, tally } = await ctx.meter.measure(() =>
+      ctx.http.call('GET', `/events/${eventId}/attendance/timeline?bucket=5m`, { headers: staff }),
+    );
+    ms.push(performance.now() - t0);
+    if (r.status !== 200) throw new Error(`timeline: ${r.status} ${JSON.stringify(r.json)}`);
+    points = (r.json as { places: { points: unknown[] }[] }).places[0]!.points.length;
+    tallies.push(tally);
+    record(`attendance timeline (${people.toLocaleString('en')} people)`, tally);
+  }
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { keys } = await import('#adapters/keys');
+  const items = await ctx.docs.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.timelineBucket(eventId, '', 0).pk },
+      Select: 'COUNT',
+    }),
+  );
+  return {
+    people,
+    points,
+    itemsRead: items.Count ?? 0,
+    capacity: round(median(tallies.map((t) => t.capacity)), 2),
+    roundTrips: median(tallies.map((t) => t.roundTrips)),
+    medianMs: round(median(ms), 2),
+  };
+}
+
+/**
+ * The 10,000-person event's timeline items: the small event's buckets, each on every count
+ * shard, with the counts 3,000 entries and 1,000 exits would leave (the seeded check-ins).
+ */
+async function seedTimeline(ctx: BenchContext, table: string, small: string, big: string): Promise<string> {
+  const { QueryCommand, PutCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { keys, CHECKIN_SHARDS } = await import('#adapters/keys');
+  const out = await ctx.docs.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.timelineBucket(small, '', 0).pk },
+    }),
+  );
+  // The same (bucket, shard) items as the small event's, with a 10,000-person event's counts.
+  const sks = (out.Items ?? []).map((i) => String(i.sk));
+  for (const sk of sks) {
+    const bucket = sk.slice(0, sk.lastIndexOf('#'));
+    const shard = Number(sk.slice(sk.lastIndexOf('#') + 1));
+    const Item = { ...keys.timelineBucket(big, bucket, shard), in_venue: 300, out_venue: 100, in_s_bio: 50, out_s_bio: 20 };
+    await ctx.docs.send(new PutCommand({ TableName: table, Item }));
+  }
+  const buckets = new Set(sks.map((sk) => sk.slice(0, sk.lastIndexOf('#'))));
+  return `the small event's ${sks.length} timeline items (${buckets.size} 5-minute bucket(s) × up to ${CHECKIN_SHARDS} shards), each with the counts of 300 entries and 100 exits`;
 }
 
 /**

@@ -222,6 +222,13 @@ function rows(r: Results): Row[] {
       target: '= 1.0',
       met: a.met,
     });
+    const tl = d.timeline;
+    out.push({
+      figure: 'attendance timeline work at 10,000 / at 100 people',
+      measured: `items ${tl.itemRatio} (${tl.at10000.itemsRead}/${tl.at100.itemsRead}), CU ${tl.capacityRatio} (${tl.at10000.capacity}/${tl.at100.capacity}), round trips ${tl.roundTripRatio}, latency ${tl.latencyRatio} (${tl.at10000.medianMs}/${tl.at100.medianMs} ms), ${tl.at100.points} point(s) a place`,
+      target: tl.target,
+      met: tl.met,
+    });
   }
   const t = r.throughput;
   if (t) {

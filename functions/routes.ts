@@ -414,6 +414,18 @@ export const routes = [
     response: 'Registration',
     summary: 'Deny a pending registration (with an optional reason): its email is freed',
   },
+  // — exits, re-entry and occupancy —
+  {
+    id: 'get-attendance-timeline',
+    method: 'GET',
+    path: '/events/{eventId}/attendance/timeline',
+    who: ['admin', 'staff'],
+    table: 'read',
+    status: 200,
+    query: ['bucket'],
+    response: 'AttendanceTimeline',
+    summary: 'Entries, exits and people inside per place per time bucket (5m, 15m or 60m)',
+  },
 ] as const satisfies readonly Route[];
 
 /**

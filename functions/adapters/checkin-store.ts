@@ -1,159 +1,301 @@
 /**
- * Check-ins on DynamoDB: one item per (registration, place), written under a condition so the
- * first scan wins and an earlier offline scan moves the time back; the count goes to one of
- * CHECKIN_SHARDS partitions (an entrance rush spreads its writes); the registration must still
- * hold its seat, checked in the same transaction.
+ * Check-ins and check-outs on DynamoDB. Each scan is one transaction: its scan-log item (a
+ * repeated scan finds it), the person's presence (under the counters of their presence item, so
+ * the scans of one person that change anything apply one after another), the first entry per place (the earliest scan
+ * wins), and the counts: check-ins and people inside on one of CHECKIN_SHARDS partitions (an
+ * entrance rush spreads its writes), entries and exits per time bucket for the timeline.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { CHECKIN_SHARDS, keys, rosterIndex } from '#adapters/keys';
+import { storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import type { CheckinPlace, FirstScan, Scan } from '#domain/checkin';
-import { admittedByTwoDevices, isOfflineDuplicate, type Admission } from '#domain/device';
+import type { Scan } from '#domain/checkin';
+import { apiPlace, type CheckinPlace } from '#domain/checkin-rules';
+import type { LoggedScan, PersonRecord, ScanWrite } from '#domain/checkin-use-case';
+import type { Admission } from '#domain/device';
 import type { StoredRegistration } from '#domain/registration';
 
 const table = () => config().DATA_TABLE;
 
 export const checkinShard = (registrationId: string) => createHash('sha256').update(registrationId).digest()[0]! % CHECKIN_SHARDS;
 
-export type CheckinOutcome = { result: 'checked_in' | 'already_checked_in'; first: FirstScan } | { result: 'registration_changed' };
+/**
+ * Everything a scan is judged from, in one strongly consistent Query of the person's own
+ * partition: the registration, the first entry at each place, and the scan log.
+ */
+export async function readPerson(eventId: string, registrationId: string): Promise<PersonRecord | undefined> {
+  const pk = keys.registration(eventId, registrationId).pk;
+  let registration: StoredRegistration | undefined;
+  const firsts: PersonRecord['firsts'] = {};
+  const log: LoggedScan[] = [];
+  const version = { changed: 0, scans: 0 };
+  let after: Record<string, unknown> | undefined;
+  do {
+    const out = await tableCall(() =>
+      documents.send(
+        new QueryCommand({
+          TableName: table(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      ),
+    );
+    for (const item of out.Items ?? []) {
+      const sk = String(item.sk);
+      if (sk === 'REG') {
+        registration = storedRegistration(item);
+      } else if (sk === 'PRESENCE') {
+        version.changed = Number(item.changed ?? 0);
+        version.scans = Number(item.scans ?? 0);
+      } else if (sk.startsWith('CHECKIN#')) {
+        firsts[item.place as CheckinPlace] = { at: String(item.at), deviceId: (item.deviceId as string | null) ?? null };
+      } else if (sk.startsWith('SCAN#')) {
+        const direction = item.direction === 'out' ? 'out' : 'in';
+        log.push({
+          place: item.place as CheckinPlace,
+          direction,
+          at: String(item.at),
+          key: sk.slice(sk.lastIndexOf('#') + 1),
+          // Written before exits were kept, a logged scan was an admission.
+          applied: (item.applied as boolean | undefined) ?? true,
+          admits: (item.admits as boolean | undefined) ?? true,
+          deviceId: (item.deviceId as string | null) ?? null,
+          scanId: (item.scanId as string | null) ?? null,
+          offline: Boolean(item.offline),
+          uploadedAt: String(item.uploadedAt),
+          answer: String(item.answer ?? 'checked_in'),
+          status: Number(item.status ?? 201),
+        });
+      }
+    }
+    after = out.LastEvaluatedKey;
+  } while (after);
+  return registration && { registration, firsts, log, version };
+}
 
-/** The registration must still be confirmed (and hold the session seat): checked, or updated for the venue. */
-function registrationGuard(r: StoredRegistration, place: CheckinPlace, at: string, now: string): TransactItems[number] {
+/** A counter attribute per place: `venue`, `s_<sessionId>` (session ids are identifiers). */
+const counterName = (place: CheckinPlace) => (place === 'VENUE' ? 'venue' : `s_${place.slice(8)}`);
+
+/** ADDs on one item, as an UpdateExpression (none when every amount is zero). */
+function adds(amounts: Map<string, number>) {
+  const entries = [...amounts].filter(([, n]) => n !== 0);
+  if (!entries.length) return undefined;
+  return {
+    UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')}`,
+    ExpressionAttributeNames: Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+    ExpressionAttributeValues: Object.fromEntries(entries.map(([, n], i) => [`:c${i}`, n])),
+  };
+}
+
+/**
+ * The check-in / check-out transaction: the scan's log item (once: a repeated scan finds it),
+ * the presence counters it was judged under, the registration (its `inside`; for an entry its seat), the
+ * first entries it sets or moves, the check-in and inside counts on the person's count shard, the
+ * timeline buckets, and the offline-duplicate listing. Any failed condition → `conflict`.
+ */
+export async function writeScan(w: ScanWrite, scan: Scan, now: Date): Promise<'ok' | 'conflict'> {
   const TableName = table();
+  const r = w.registration;
+  const stamp = now.toISOString();
+  const shard = checkinShard(r.id);
+  const { logged } = w;
+  const items: TransactItems = [
+    {
+      Put: {
+        TableName,
+        Item: {
+          ...keys.scan(r.eventId, r.id, logged.place, logged.at, logged.key),
+          type: 'scan',
+          registrationId: r.id,
+          place: logged.place,
+          direction: logged.direction,
+          at: logged.at,
+          deviceId: logged.deviceId,
+          scanId: logged.scanId,
+          offline: logged.offline,
+          applied: logged.applied,
+          admits: logged.admits,
+          answer: logged.answer,
+          status: logged.status,
+          uploadedAt: stamp,
+          expiresAt: r.expiresAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  ];
+
+  // The person's presence counters: `changed` moves with every change, `scans` with every scan.
+  const presenceKey = keys.presence(r.eventId, r.id);
+  const { changed, scans } = w.version;
+  const fresh = scans === 0;
+  items.push({
+    Update: {
+      TableName,
+      Key: presenceKey,
+      ...(w.changes
+        ? {
+            // A change is judged from every scan recorded so far, none more.
+            UpdateExpression: 'SET changed = :c1, #type = :type, expiresAt = :exp ADD scans :one',
+            ConditionExpression: fresh ? 'attribute_not_exists(pk)' : 'changed = :c0 AND scans = :s0',
+            ExpressionAttributeValues: {
+              ':c1': changed + 1,
+              ':one': 1,
+              ':type': 'presence',
+              ':exp': r.expiresAt ?? null,
+              ...(fresh ? {} : { ':c0': changed, ':s0': scans }),
+            },
+          }
+        : {
+            // No change commutes with any other no-change, but not with a change judged meanwhile.
+            UpdateExpression: 'SET changed = if_not_exists(changed, :zero), #type = :type, expiresAt = :exp ADD scans :one',
+            ConditionExpression: changed === 0 ? 'attribute_not_exists(changed) OR changed = :zero' : 'changed = :c0',
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':zero': 0,
+              ':type': 'presence',
+              ':exp': r.expiresAt ?? null,
+              ...(changed === 0 ? {} : { ':c0': changed }),
+            },
+          }),
+      ExpressionAttributeNames: { '#type': 'type' },
+    },
+  });
+
+  // The registration shows the presence (the roster syncs it) and the venue's first entry; an entry needs its seat.
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  let condition = 'attribute_exists(pk)';
+  if (w.entryGuard) {
+    names['#status'] = 'status';
+    values[':confirmed'] = 'confirmed';
+    condition += ' AND #status = :confirmed';
+    if (w.entryGuard !== 'VENUE') {
+      const sessionId = w.entryGuard.slice(8);
+      const i = r.sessions.findIndex((s) => s.id === sessionId);
+      condition += ` AND sessions[${i}].id = :sid AND sessions[${i}].#status = :confirmed`;
+      values[':sid'] = sessionId;
+    }
+  }
   const Key = keys.registration(r.eventId, r.id);
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':confirmed': 'confirmed' };
-  let condition = '#status = :confirmed';
-  if (place !== 'VENUE') {
-    const sessionId = place.slice(8);
-    const i = r.sessions.findIndex((s) => s.id === sessionId);
-    condition += ` AND sessions[${i}].id = :sid AND sessions[${i}].#status = :confirmed`;
-    values[':sid'] = sessionId;
-    return {
+  const moved = w.firsts.some((f) => f.place === 'VENUE') || w.insideBefore.join() !== w.insideAfter.join();
+  if (moved) {
+    // updatedAt always moves with it: a seat change writes the whole registration under `updatedAt = <seen>`.
+    let update = 'SET inside = :inside, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk';
+    Object.assign(values, {
+      ':inside': w.insideAfter.map(apiPlace),
+      ':now': stamp,
+      ':rpk': rosterIndex(r.eventId),
+      ':rsk': `${stamp}#${r.id}`,
+    });
+    const venueFirst = w.firsts.find((f) => f.place === 'VENUE');
+    if (venueFirst) {
+      update += ', checkedInAt = :at';
+      values[':at'] = venueFirst.first.at;
+    }
+    items.push({
+      Update: {
+        TableName,
+        Key,
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+    });
+  } else {
+    items.push({
       ConditionCheck: {
         TableName,
         Key,
         ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
       },
-    };
+    });
   }
-  // The venue time shows on the registration and moves it in the roster (offline scanners sync it).
-  return {
-    Update: {
-      TableName,
-      Key,
-      UpdateExpression: 'SET checkedInAt = :at, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk',
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ':at': at, ':now': now, ':rpk': rosterIndex(r.eventId), ':rsk': `${now}#${r.id}` },
-    },
-  };
-}
 
-/** The place the scan asked for (a session door also records the venue, which it did not ask for). */
-const askedPlace = (scan: Scan): CheckinPlace => (scan.sessionId === undefined ? 'VENUE' : `SESSION#${scan.sessionId}`);
+  for (const { place, first, previousAt } of w.firsts) {
+    const Key = keys.checkin(r.eventId, r.id, place);
+    const details = { at: first.at, deviceId: first.deviceId, scanId: scan.scanId, manual: scan.manual, recordedAt: stamp };
+    items.push(
+      previousAt === undefined
+        ? {
+            Put: {
+              TableName,
+              Item: { ...Key, type: 'checkin', place, registrationId: r.id, ...details, expiresAt: r.expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          }
+        : {
+            // An earlier scan uploaded late moves the first entry back.
+            Update: {
+              TableName,
+              Key,
+              UpdateExpression: 'SET #at = :at, deviceId = :device, scanId = :scan, manual = :manual, recordedAt = :now',
+              ConditionExpression: '#at = :previous',
+              ExpressionAttributeNames: { '#at': 'at' },
+              ExpressionAttributeValues: {
+                ':at': details.at,
+                ':device': details.deviceId,
+                ':scan': details.scanId,
+                ':manual': details.manual,
+                ':now': stamp,
+                ':previous': previousAt,
+              },
+            },
+          },
+    );
+  }
 
-/** One admitting scan, keyed by place, time, device and scan id: uploading it again writes the same item. */
-function admissionItem(r: StoredRegistration, place: CheckinPlace, scan: Scan, stamp: string) {
-  const scanKey = createHash('sha256')
-    .update(`${scan.deviceId ?? ''}\n${scan.scanId ?? ''}`)
-    .digest('base64url')
-    .slice(0, 16);
-  return {
-    ...keys.scan(r.eventId, r.id, place, scan.scannedAt, scanKey),
-    type: 'scan',
-    registrationId: r.id,
-    place,
-    // Entries only for now; exits will add `out` to the same log.
-    direction: 'in',
-    at: scan.scannedAt,
-    deviceId: scan.deviceId,
-    scanId: scan.scanId,
-    offline: scan.offline,
-    uploadedAt: stamp,
-    expiresAt: r.expiresAt,
-  };
-}
+  // Check-in counts (people once per place) and people inside, on the person's shard.
+  const counts = new Map<string, number>();
+  for (const f of w.firsts) if (f.previousAt === undefined) counts.set(counterName(f.place), 1);
+  for (const p of w.insideAfter) if (!w.insideBefore.includes(p)) counts.set(`inside_${counterName(p)}`, 1);
+  for (const p of w.insideBefore) if (!w.insideAfter.includes(p)) counts.set(`inside_${counterName(p)}`, -1);
+  const shardAdds = adds(counts);
+  if (shardAdds) items.push({ Update: { TableName, Key: keys.checkinShard(r.eventId, shard), ...shardAdds } });
 
-/** The admission log's Put, in the transaction that records an admission (never for a scan the scanner refused). */
-function admissionLog(r: StoredRegistration, place: CheckinPlace, scan: Scan, stamp: string): TransactItems {
-  if (place !== askedPlace(scan) || scan.verdict === 'refused') return [];
-  return [{ Put: { TableName: table(), Item: admissionItem(r, place, scan, stamp) } }];
-}
+  // Timeline buckets: one item per (bucket, shard), every place's entries and exits on it.
+  const buckets = new Map<string, Map<string, number>>();
+  for (const d of w.timeline) {
+    const b = buckets.get(d.bucket) ?? new Map<string, number>();
+    const name = counterName(d.place);
+    b.set(`in_${name}`, (b.get(`in_${name}`) ?? 0) + d.in);
+    b.set(`out_${name}`, (b.get(`out_${name}`) ?? 0) + d.out);
+    buckets.set(d.bucket, b);
+  }
+  for (const [bucket, amounts] of buckets) {
+    const a = adds(amounts);
+    if (a) items.push({ Update: { TableName, Key: keys.timelineBucket(r.eventId, bucket, shard), ...a } });
+  }
 
-export async function recordCheckin(r: StoredRegistration, place: CheckinPlace, scan: Scan, now: Date): Promise<CheckinOutcome> {
-  const TableName = table();
-  const Key = keys.checkin(r.eventId, r.id, place);
-  const stamp = now.toISOString();
-  const details = {
-    at: scan.scannedAt,
-    deviceId: scan.deviceId,
-    scanId: scan.scanId,
-    manual: scan.manual,
-    recordedAt: stamp,
-    expiresAt: r.expiresAt,
-  };
-  const counter = place === 'VENUE' ? 'venue' : `s_${place.slice(8)}`;
-
-  const created = await transactWrite([
-    {
-      Put: {
-        TableName,
-        Item: { ...Key, type: 'checkin', place, registrationId: r.id, ...details },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    {
+  if (w.duplicateAt) {
+    items.push({
       Update: {
         TableName,
-        Key: keys.checkinShard(r.eventId, checkinShard(r.id)),
-        UpdateExpression: 'ADD #count :one',
-        ExpressionAttributeNames: { '#count': counter },
-        ExpressionAttributeValues: { ':one': 1 },
-      },
-    },
-    registrationGuard(r, place, scan.scannedAt, stamp),
-    ...admissionLog(r, place, scan, stamp),
-  ]);
-  if (created.ok) return { result: 'checked_in', first: { at: scan.scannedAt, deviceId: scan.deviceId } };
-  if (created.failed.includes(2)) return { result: 'registration_changed' };
-  if (!scan.offline) return readFirst(Key);
-
-  // Already checked in here: an earlier scan (uploaded late by an offline scanner) moves the time back.
-  const moved = await transactWrite([
-    {
-      Update: {
-        TableName,
-        Key,
-        UpdateExpression: 'SET #at = :at, deviceId = :device, scanId = :scan, manual = :manual, recordedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND #at > :at',
-        ExpressionAttributeNames: { '#at': 'at' },
+        Key: keys.duplicate(r.eventId, apiPlace(w.duplicateAt), r.id),
+        UpdateExpression:
+          'SET #type = :type, registrationId = :rid, place = :place, foundAt = if_not_exists(foundAt, :now), expiresAt = :exp',
+        ExpressionAttributeNames: { '#type': 'type' },
         ExpressionAttributeValues: {
-          ':at': scan.scannedAt,
-          ':device': scan.deviceId,
-          ':scan': scan.scanId,
-          ':manual': scan.manual,
+          ':type': 'offline-duplicate',
+          ':rid': r.id,
+          ':place': w.duplicateAt,
           ':now': stamp,
+          ':exp': r.expiresAt,
         },
       },
-    },
-    registrationGuard(r, place, scan.scannedAt, stamp),
-    ...admissionLog(r, place, scan, stamp),
-  ]);
-  if (moved.ok) return { result: 'checked_in', first: { at: scan.scannedAt, deviceId: scan.deviceId } };
-  if (moved.failed.includes(1)) return { result: 'registration_changed' };
-  return readFirst(Key);
-}
-
-async function readFirst(Key: Record<string, string>): Promise<CheckinOutcome> {
-  const first = await tableCall(() => documents.send(new GetCommand({ TableName: table(), Key, ConsistentRead: true })));
-  return { result: 'already_checked_in', first: { at: String(first.Item?.at), deviceId: (first.Item?.deviceId as string | null) ?? null } };
+    });
+  }
+  const outcome = await transactWrite(items);
+  return outcome.ok ? 'ok' : 'conflict';
 }
 
 /** How many admissions of one badge at one place are read to judge a duplicate: the earliest, as the log sorts. */
@@ -167,8 +309,14 @@ export async function admissionsAt(eventId: string, registrationId: string, plac
       new QueryCommand({
         TableName: table(),
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': keys.scan(eventId, registrationId, place, '', '').pk, ':prefix': `${prefix}#`, ':in': 'in' },
-        FilterExpression: 'direction = :in',
+        ExpressionAttributeValues: {
+          ':pk': keys.scan(eventId, registrationId, place, '', '').pk,
+          ':prefix': `${prefix}#`,
+          ':in': 'in',
+          ':no': false,
+        },
+        // Every scan is logged; the admissions are the entries that let someone in.
+        FilterExpression: 'direction = :in AND (attribute_not_exists(admits) OR admits <> :no)',
         ConsistentRead: true,
         Limit: ADMISSIONS_READ,
       }),
@@ -179,56 +327,6 @@ export async function admissionsAt(eventId: string, registrationId: string, plac
     scannedAt: String(i.at),
     uploadedAt: String(i.uploadedAt),
   }));
-}
-
-/** The place as API.md names it: "venue" or the session id. */
-const apiPlace = (place: CheckinPlace) => (place === 'VENUE' ? 'venue' : place.slice(8));
-
-/**
- * An offline scan the device admitted: logged (once, however often uploaded), then judged against
- * every admission at that place. Two devices having admitted the badge lists it among the
- * duplicates, whichever of the two was uploaded first.
- */
-export async function offlineAdmission(
-  r: StoredRegistration,
-  place: CheckinPlace,
-  scan: Scan,
-  logged: boolean,
-  now: Date,
-): Promise<{ offlineDuplicate: boolean }> {
-  const stamp = now.toISOString();
-  if (!logged) {
-    try {
-      await tableCall(() =>
-        documents.send(
-          new PutCommand({
-            TableName: table(),
-            Item: admissionItem(r, place, scan, stamp),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
-    } catch (error) {
-      // Uploaded before: the first upload's time stays.
-      if (!(error instanceof Error && error.name === 'ConditionalCheckFailedException')) throw error;
-    }
-  }
-  const admissions = await admissionsAt(r.eventId, r.id, place);
-  if (admittedByTwoDevices(admissions)) {
-    await tableCall(() =>
-      documents.send(
-        new UpdateCommand({
-          TableName: table(),
-          Key: keys.duplicate(r.eventId, apiPlace(place), r.id),
-          UpdateExpression:
-            'SET #type = :type, registrationId = :rid, place = :place, foundAt = if_not_exists(foundAt, :now), expiresAt = :exp',
-          ExpressionAttributeNames: { '#type': 'type' },
-          ExpressionAttributeValues: { ':type': 'offline-duplicate', ':rid': r.id, ':place': place, ':now': stamp, ':exp': r.expiresAt },
-        }),
-      ),
-    );
-  }
-  return { offlineDuplicate: isOfflineDuplicate(admissions, scan) };
 }
 
 /** A page of the (registration, place) pairs that two devices admitted, by place then registration. */

@@ -22,6 +22,8 @@ export const keys = {
     pk: `EVENT#${eventId}#REG#${registrationId}`,
     sk: `CHECKIN#${place}`,
   }),
+  /** A person's presence counters: every scan and every change moves them (the judging condition). */
+  presence: (eventId: string, registrationId: string) => ({ pk: `EVENT#${eventId}#REG#${registrationId}`, sk: 'PRESENCE' }),
   resendLimit: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#RESEND#${hash}`, sk: 'RESEND' }),
   /** An Idempotency-Key's record, by the key's hash (a key may hold any characters). */
   keyedRequest: (eventId: string, hash: string) => ({ pk: `EVENT#${eventId}#KEY#${hash}`, sk: 'KEY' }),
@@ -34,13 +36,18 @@ export const keys = {
   /** Pairing attempts of one client address in one minute. */
   pairingLimit: (addressHash: string, minute: number) => ({ pk: `PAIRLIMIT#${addressHash}`, sk: `MINUTE#${minute}` }),
   /**
-   * Every admitting scan of a registration at a place, time-ordered (the check-in item keeps only
-   * the first). `direction` is stored with each, so exits can join the same log later.
+   * Every scan of a registration at a place (entries, exits, refusals), time-ordered: the check-in
+   * item keeps only the first entry; presence is folded from this log.
    */
   scan: (eventId: string, registrationId: string, place: string, at: string, scanKey: string) => ({
     pk: `EVENT#${eventId}#REG#${registrationId}`,
     sk: `SCAN#${place}#${at}#${scanKey}`,
   }),
+  /**
+   * Entries and exits of one 5-minute bucket (its start, UTC) on one count shard, every place's
+   * on the item: the event's timeline is one Query of this partition, bucket by bucket.
+   */
+  timelineBucket: (eventId: string, bucket: string, shard: number) => ({ pk: `EVENT#${eventId}#TIMELINE`, sk: `${bucket}#${shard}` }),
   /** A (registration, place) that two devices admitted: what GET …/checkins/duplicates lists. */
   duplicate: (eventId: string, place: string, registrationId: string) => ({
     pk: `EVENT#${eventId}#DUPLICATES`,

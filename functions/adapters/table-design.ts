@@ -17,7 +17,9 @@
  * - waitlist line      EVENT#<eventId>#LINE#EVENT or #LINE#SESSION#<sessionId> / <arrival>#<registrationId>
  * - email cap          EVENT#<eventId>#MAILCAP#<sha256(normalised email)> / MAILCAP (counted sends, 24 h)
  * - expiry move        EXPIRY#<eventId> / EXPIRY (gsi1: EXPIRY#PENDING / <startedAt>#<eventId>), owed by a PATCH
- * - admitting scan     EVENT#<eventId>#REG#<registrationId> / SCAN#<place>#<scannedAt>#<hash(device, scanId)>
+ * - presence         EVENT#<eventId>#REG#<registrationId> / PRESENCE  (changed, scans: what a scan was judged under)
+ * - scan log           EVENT#<eventId>#REG#<registrationId> / SCAN#<place>#<scannedAt>#<hash(device, scanId)>
+ * - timeline bucket    EVENT#<eventId>#TIMELINE / <bucket start>#<shard>   (entries and exits per place)
  * - device             EVENT#<eventId>#DEVICES / DEVICE#<deviceId>
  * - pairing code       PAIRING#<sha256(code)> / PAIRING                 (deleted when used; TTL)
  * - device token       DEVICETOKEN#<sha256(token)> / DEVICETOKEN        (read on every device request)

@@ -3,6 +3,8 @@
  * at most once per place, the earliest scan winning. A session scan of someone not yet seen at
  * the entrance checks them in at the venue too. Pure: the adapter makes each rule a condition.
  */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Direction } from '#domain/checkin-rules';
 import { GatepassError } from '#domain/errors';
 import type { StoredRegistration } from '#domain/registration';
 
@@ -26,6 +28,20 @@ export interface Scan {
    * admission, so two devices admitting one badge offline are found. Online, the answer is the verdict.
    */
   verdict?: 'admitted' | 'refused';
+  /** `in` (default) or `out` (an exit). */
+  direction: Direction;
+  /** The scan's own key in the scan log (see scanKey): the same scan uploaded again has the same. */
+  key: string;
+}
+
+/**
+ * A scan's key: a device's scan id names one scan however often it is uploaded (an offline
+ * upload without one is named by its device, and its time completes the log's key); an online
+ * scan without one is a scan of its own.
+ */
+export function scanKey(deviceId: string | null, scanId: string | null, offline: boolean): string {
+  const name = scanId !== null || offline ? `${deviceId ?? ''}\n${scanId ?? ''}` : randomUUID();
+  return createHash('sha256').update(name).digest('base64url').slice(0, 16);
 }
 
 export interface FirstScan {

@@ -119,13 +119,20 @@ export interface Admission {
 }
 
 /**
- * Offline duplicates. With no exits yet, a person is inside a place from their first admission
- * on, so an admission is a duplicate when another device had admitted them there at or before
- * its time. A place is listed once any two devices admitted the same badge (one of them was
- * offline: online, the second is answered already_checked_in and admits nobody).
+ * Offline duplicates. A person is inside a place from an admission until an exit, so an
+ * admission is a duplicate when another device had admitted them there at or before its time
+ * with no exit between (a lawful re-entry after an exit is not one). A place is listed once any
+ * two devices admitted the same badge (one of them was offline: online, the second is answered
+ * already_checked_in and admits nobody).
  */
-export function isOfflineDuplicate(admissions: readonly Admission[], own: { deviceId: string | null; scannedAt: string }): boolean {
-  return admissions.some((a) => a.deviceId !== own.deviceId && a.scannedAt <= own.scannedAt);
+export function isOfflineDuplicate(
+  admissions: readonly Admission[],
+  own: { deviceId: string | null; scannedAt: string },
+  exits: readonly string[] = [],
+): boolean {
+  return admissions.some(
+    (a) => a.deviceId !== own.deviceId && a.scannedAt <= own.scannedAt && !exits.some((e) => a.scannedAt < e && e <= own.scannedAt),
+  );
 }
 
 export const admittedByTwoDevices = (admissions: readonly Admission[]) => new Set(admissions.map((a) => a.deviceId)).size > 1;

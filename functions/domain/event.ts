@@ -22,6 +22,8 @@ export interface StoredEvent {
   retentionDays: number;
   sessions: SessionDef[];
   fields: FormField[];
+  /** Door rules; absent on events stored before it was kept: re-entry allowed. */
+  checkin?: { reentry: boolean };
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock for PATCH. */
@@ -90,6 +92,7 @@ export function newEvent(id: string, input: EventInput, now: Date): StoredEvent 
     retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
     sessions: input.sessions ?? [],
     fields: input.fields ?? [],
+    checkin: { reentry: input.checkin?.reentry ?? true },
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -110,6 +113,7 @@ export function asInput(event: StoredEvent): EventInput {
     retentionDays: event.retentionDays,
     sessions: event.sessions,
     fields: event.fields,
+    checkin: event.checkin ?? { reentry: true },
   };
 }
 

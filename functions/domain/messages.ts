@@ -45,6 +45,8 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   device_revoked: { en: 'This device has been revoked', ko: '이 기기는 해제되었습니다' },
   invalid_pairing_code: { en: 'The pairing code is unknown, used or expired', ko: '페어링 코드가 없거나 이미 사용되었거나 만료되었습니다' },
   place_not_allowed: { en: 'This device may not scan at this place', ko: '이 기기는 이 장소에서 스캔할 수 없습니다' },
+  not_inside: { en: 'This person is not inside this place', ko: '이 장소 안에 있지 않은 참가자입니다' },
+  reentry_not_allowed: { en: 'This event allows no re-entry after an exit', ko: '이 행사는 퇴장 후 재입장을 허용하지 않습니다' },
 };
 
 /** Picks `ko` or `en` from an Accept-Language header, by quality; default `en`. */

@@ -37,6 +37,10 @@ export interface StoredRegistration {
   overCapacity?: boolean;
   /** When DynamoDB's TTL removes this personal data (epoch seconds): the event's end plus its retention. */
   expiresAt?: number;
+  /** The places the person is inside now ("venue", session ids), kept by every scan. */
+  inside?: string[];
+  /** Bumped by every recorded scan of the person (check-in-store's condition). */
+  presenceVersion?: number;
 }
 
 /** 128 random bits, URL-safe: unguessable (API.md asks for at least 96). */

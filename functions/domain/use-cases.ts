@@ -80,6 +80,7 @@ export async function updateEvent(
       registration: { ...before.registration, ...merged.registration },
       sessions: merged.sessions ?? [],
       fields: merged.fields ?? [],
+      checkin: { reentry: patch.checkin?.reentry ?? before.checkin?.reentry ?? true },
       updatedAt: at.toISOString(),
       version: before.version + 1,
     };

@@ -32,7 +32,7 @@ export const handler = securedRoute(
       status: number;
       result?: string;
       code?: string;
-      checkedInAt?: string;
+      checkedInAt?: string | null;
       deviceId?: string | null;
       offlineDuplicate?: true;
     }[] = new Array(scans.length);

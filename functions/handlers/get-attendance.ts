@@ -6,7 +6,7 @@ import { eventIdOf, found } from '#http/event-id';
 /** Live counts of registrations (a person once), from counters: constant cost per event. */
 export const handler = securedRoute('get-attendance', async (req) => {
   const eventId = eventIdOf(req.params);
-  const { page, checkins } = found(await readAttendance(eventId));
+  const { page, checkins, inside } = found(await readAttendance(eventId));
   const c = page.counters.event;
   return json(200, {
     eventId,
@@ -18,6 +18,7 @@ export const handler = securedRoute('get-attendance', async (req) => {
     pending: c.pending ?? 0,
     denied: c.denied ?? 0,
     overCapacity: c.overCapacity ?? 0,
+    inside: inside.venue,
     sessions: page.event.sessions.map((s) => {
       const sc = page.counters.sessions[s.id];
       return {
@@ -27,6 +28,7 @@ export const handler = securedRoute('get-attendance', async (req) => {
         waitlisted: sc?.waitlisted ?? 0,
         checkedIn: checkins.sessions[s.id] ?? 0,
         overCapacity: sc?.overCapacity ?? 0,
+        inside: inside.sessions[s.id] ?? 0,
       };
     }),
     asOf: new Date().toISOString(),

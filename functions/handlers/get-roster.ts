@@ -32,6 +32,7 @@ export const handler = securedRoute('get-roster', async (req) => {
     sessions: r.sessions.map(({ id, status }) => ({ id, status })),
     checkedInAt: r.checkedInAt,
     updatedAt: r.updatedAt,
+    inside: r.inside ?? [],
   }));
   return json(200, {
     items,

@@ -2,11 +2,10 @@
  * Judges one scan exactly as POST /checkins does; the batch route judges each of its items
  * with it. The badge is verified before anything else (no database read for a forged badge).
  */
-import { registrationStore } from '#adapters/registration-store';
-import { offlineAdmission, recordCheckin } from '#adapters/checkin-store';
+import { readPerson, writeScan } from '#adapters/checkin-store';
 import { verifyBadge, type BadgeKeyRing } from '#domain/badge-token';
-import { scanTime } from '#domain/checkin';
-import { checkIn, type CheckinResult } from '#domain/checkin-use-case';
+import { scanKey, scanTime } from '#domain/checkin';
+import { checkIn, statusOf, type CheckinResult } from '#domain/checkin-use-case';
 import { assertPlaceAllowed, type DevicePlaces } from '#domain/device';
 import { GatepassError } from '#domain/errors';
 import type { StoredEvent } from '#domain/event';
@@ -16,7 +15,7 @@ import type { Principal } from '#http/auth';
 import { validate } from '#http/validate';
 import { batchScanInput, checkinInput, type CheckinInput } from '#schemas/checkin';
 
-const ports = { readRegistration: registrationStore.read, record: recordCheckin, offlineAdmission };
+const ports = { readPerson, write: writeScan };
 
 /** The paired device making the scans, when a device token called. */
 export const scanningDevice = (principal: Principal) =>
@@ -34,7 +33,7 @@ export async function judgeScan(
     device?: { id: string; places: DevicePlaces } /** The function's time limit (epoch ms): a scan without time for its writes is 503. */;
     deadline?: number;
   },
-): Promise<{ status: 200 | 201; result: CheckinResult }> {
+): Promise<{ status: number; result: CheckinResult }> {
   // The badge first, whatever else the body holds.
   const badge = body && typeof body === 'object' && !Array.isArray(body) ? (body as { badge?: unknown }).badge : undefined;
   const claim = badge !== undefined ? await verifyBadge(ring, eventId, badge) : undefined;
@@ -51,6 +50,8 @@ export async function judgeScan(
   if (!isRegistrationId(registrationId)) throw new GatepassError(404, 'not_found', { detail: 'No such registration.' });
   const event = await loadEvent();
   if (!event) throw new GatepassError(404, 'not_found', { detail: 'No such event.' });
+  const deviceId = options.device ? options.device.id : (scan.deviceId ?? null);
+  const scanId = scan.scanId ?? null;
   const result = await checkIn(
     ports,
     event,
@@ -58,14 +59,16 @@ export async function judgeScan(
       registrationId,
       ...(scan.sessionId !== undefined ? { sessionId: scan.sessionId } : {}),
       scannedAt: scanTime(scan.scannedAt, now, event.createdAt),
-      deviceId: options.device ? options.device.id : (scan.deviceId ?? null),
-      scanId: scan.scanId ?? null,
+      deviceId,
+      scanId,
       manual: claim === undefined,
       offline: options.offline,
       ...(scan.verdict !== undefined ? { verdict: scan.verdict } : {}),
+      direction: scan.direction ?? 'in',
+      key: scanKey(deviceId, scanId, options.offline),
     },
     now,
     options.deadline,
   );
-  return { status: result.result === 'checked_in' ? 201 : 200, result };
+  return { status: statusOf(result.result), result };
 }

@@ -8,6 +8,8 @@ const scanShape = () => ({
   scannedAt: z.optional(dateTime()),
   deviceId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
   scanId: z.optional(z.string().check(z.minLength(1), z.maxLength(100))),
+  /** `in` (default) or `out`: an exit. */
+  direction: z.optional(z.enum(['in', 'out'])),
 });
 
 /** One scan: `badge` (the QR text), or `registrationId` for a manual check-in at the desk. Built on first use. */
@@ -27,6 +29,11 @@ export const batchScanInput = once(() =>
     z.refine((s) => (s.badge === undefined) !== (s.registrationId === undefined), {
       message: 'either badge or registrationId, not both',
       path: ['badge'],
+    }),
+    // A scan with a direction is counted once by its scanId, however often it is uploaded.
+    z.refine((s) => s.direction === undefined || s.scanId !== undefined, {
+      message: 'a scan with a direction must carry a scanId',
+      path: ['scanId'],
     }),
   ),
 );

@@ -102,9 +102,10 @@ const person = z.object({
 });
 
 export const checkinOutput = z.object({
-  result: z.enum(['checked_in', 'already_checked_in']),
+  result: z.enum(['checked_in', 'already_checked_in', 're_entered', 'checked_out']),
   registration: person,
-  checkedInAt: dateTime,
+  /** Always the first entry there (never moved by a re-entry). */
+  checkedInAt: z.nullable(dateTime),
   deviceId: z.optional(z.nullable(z.string())),
 });
 
@@ -113,10 +114,10 @@ export const checkinBatchOutput = z.object({
     z.object({
       index: z.int(),
       status: z.int(),
-      result: z.optional(z.enum(['checked_in', 'already_checked_in'])),
+      result: z.optional(z.enum(['checked_in', 'already_checked_in', 're_entered', 'checked_out'])),
       code: z.optional(z.string()),
       /** The first scan's time and device (already_checked_in: the scan that admitted first). */
-      checkedInAt: z.optional(dateTime),
+      checkedInAt: z.optional(z.nullable(dateTime)),
       deviceId: z.optional(z.nullable(z.string())),
       /** Admitted by this device while, by scannedAt, another device had already admitted the person there. */
       offlineDuplicate: z.optional(z.literal(true)),
@@ -134,6 +135,8 @@ export const rosterOutput = z.object({
       sessions: z.array(z.object({ id: z.string(), status: seatStatus })),
       checkedInAt: z.nullable(dateTime),
       updatedAt: dateTime,
+      /** The places the person is inside now: "venue", session ids. */
+      inside: z.array(z.string()),
     }),
   ),
   nextCursor: z.nullable(z.string()),
@@ -154,8 +157,39 @@ export const attendanceOutput = z.object({
   /** Confirmed by an admin over the capacity (not in `confirmed`, which counts seats). */
   overCapacity: count,
   checkedIn: count,
+  /** People inside the venue now. */
+  inside: count,
   sessions: z.array(
-    z.object({ id: z.string(), capacity: count, confirmed: count, waitlisted: count, overCapacity: count, checkedIn: count }),
+    z.object({
+      id: z.string(),
+      capacity: count,
+      confirmed: count,
+      waitlisted: count,
+      overCapacity: count,
+      checkedIn: count,
+      inside: count,
+    }),
   ),
   asOf: dateTime,
+});
+
+/** GET …/attendance/timeline: entries, exits and people inside per place per time bucket. */
+export const attendanceTimelineOutput = z.object({
+  bucket: z.enum(['5m', '15m', '60m']),
+  places: z.array(
+    z.object({
+      /** "venue" or a session id. */
+      place: z.string(),
+      points: z.array(
+        z.object({
+          /** The bucket's start, aligned in UTC. */
+          at: dateTime,
+          in: count,
+          out: count,
+          /** People inside at the bucket's end. */
+          inside: count,
+        }),
+      ),
+    }),
+  ),
 });

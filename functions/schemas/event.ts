@@ -68,6 +68,8 @@ export const eventShape = once(() => ({
   retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
   sessions: z.optional(z.array(sessionInput()).check(z.maxLength(50))),
   fields: z.optional(z.array(formField()).check(z.maxLength(50))),
+  /** Door rules: `reentry` (default true) lets a person back in after an exit. */
+  checkin: z.optional(z.strictObject({ reentry: z.optional(z.boolean()) })),
 }));
 
 /** Rules that span fields, checked on a whole event (after a PATCH is merged, too). */

@@ -7,6 +7,7 @@ import { deviceInput, pairingInput } from '#schemas/device';
 import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
 import {
   attendanceOutput,
+  attendanceTimelineOutput,
   checkinBatchOutput,
   checkinOutput,
   eventList,
@@ -44,6 +45,7 @@ export const schemas: Record<string, z.ZodMiniType> = {
   DenyInput: denyInput(),
   Accepted: z.object({ status: z.literal('accepted') }),
   Attendance: attendanceOutput,
+  AttendanceTimeline: attendanceTimelineOutput,
   CheckinInput: checkinInput(),
   Checkin: checkinOutput,
   CheckinBatchInput: checkinBatchInput(),

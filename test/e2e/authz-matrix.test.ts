@@ -136,6 +136,8 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   // API.md, Approval.
   'POST /events/{eventId}/registrations/{registrationId}/approve': ['admin'],
   'POST /events/{eventId}/registrations/{registrationId}/deny': ['admin'],
+  // API.md, Admin console: the timeline is open to staff (not listed for devices: 403).
+  'GET /events/{eventId}/attendance/timeline': ['admin', 'staff'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {

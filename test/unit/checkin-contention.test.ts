@@ -23,15 +23,25 @@ const registration: StoredRegistration = {
   checkedInAt: null,
   tokenVersion: 1,
 };
-const scan = { registrationId: registration.id, scannedAt: at, deviceId: null, scanId: null, manual: false, offline: false };
+const scan = {
+  registrationId: registration.id,
+  scannedAt: at,
+  deviceId: null,
+  scanId: null,
+  manual: false,
+  offline: false,
+  direction: 'in' as const,
+  key: 'k',
+};
+const person = { registration, firsts: {}, log: [], version: { changed: 0, scans: 0 } };
 
 describe('check-in', () => {
   it('a registration that keeps changing under the scan → 503 with Retry-After (it exists: never 404)', async () => {
     // Prepare: every write finds the registration changed
     let writes = 0;
     const ports: CheckinPorts = {
-      readRegistration: async () => registration,
-      record: async () => (writes++, { result: 'registration_changed' }),
+      readPerson: async () => person,
+      write: async () => (writes++, 'conflict'),
     };
     // Act
     const refused = await checkIn(ports, event, scan).catch((e: unknown) => e);
@@ -47,8 +57,8 @@ describe('check-in', () => {
   it('with no time left for its write, the scan is not begun: 503, nothing recorded', async () => {
     let writes = 0;
     const ports: CheckinPorts = {
-      readRegistration: async () => registration,
-      record: async () => (writes++, { result: 'checked_in', first: { at, deviceId: null } }),
+      readPerson: async () => person,
+      write: async () => (writes++, 'ok'),
     };
     const refused = await checkIn(ports, event, scan, new Date(), Date.now() + 1000).catch((e: unknown) => e);
     expect(refused).toMatchObject({ status: 503, code: 'service_unavailable' });

@@ -3,7 +3,18 @@ import { signal, useComputed, useSignal } from '@preact/signals';
 import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
 import { startCamera, type Camera } from './camera.ts';
 import { unlockAudio } from './feedback.ts';
-import { devicePlaces, choosePlace, judge, pair, setup, state, setLocale, type ScannerEvent, type ShownVerdict } from './scanner.ts';
+import {
+  devicePlaces,
+  chooseDirection,
+  choosePlace,
+  judge,
+  pair,
+  setup,
+  state,
+  setLocale,
+  type ScannerEvent,
+  type ShownVerdict,
+} from './scanner.ts';
 import { browserLang, strings, type Lang } from './strings.ts';
 
 const language = (() => {
@@ -249,6 +260,20 @@ function Scan() {
           {t.place}: {state.place.value === 'venue' ? t.venue : sessionName(event, state.place.value, l)}
         </p>
       )}
+      <fieldset class="direction" data-direction={state.direction.value}>
+        <legend class="visually-hidden">{t.direction}</legend>
+        {(['in', 'out'] as const).map((d) => (
+          <button
+            type="button"
+            key={d}
+            aria-pressed={state.direction.value === d}
+            data-action={d === 'in' ? 'entry' : 'exit'}
+            onClick={() => void chooseDirection(d)}
+          >
+            {d === 'in' ? t.entry : t.exit}
+          </button>
+        ))}
+      </fieldset>
       <div class="camera">
         <video ref={video} muted playsInline aria-label={t.ready} />
         {torch.value !== null ? (
@@ -313,7 +338,11 @@ function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
       </section>
     );
   }
-  const tone = verdict.code === 'checked_in' ? 'green' : verdict.code === 'already_checked_in' ? 'amber' : 'red';
+  const tone = ['checked_in', 're_entered', 'checked_out'].includes(verdict.code)
+    ? 'green'
+    : verdict.code === 'already_checked_in'
+      ? 'amber'
+      : 'red';
   const r = verdict.registration;
   const event = state.event.value;
   return (

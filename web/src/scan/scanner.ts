@@ -4,7 +4,7 @@
  * revoked device. The screen (app.tsx) only reads these signals and calls these functions.
  */
 import { batch, signal } from '@preact/signals';
-import type { CheckinPlace } from '#domain/checkin-rules';
+import { checkinPlace, type CheckinPlace, type Direction, type PresenceScan } from '#domain/checkin-rules';
 import { call, SCAN_TIMEOUT_MS } from './api.ts';
 import { badgeVerifier, hasWebCryptoEd25519, type BadgeJwk, type BadgeVerifier, type VerifierKind } from './badge.ts';
 import { openDb, wipeEverything, type Db } from './db.ts';
@@ -24,6 +24,8 @@ export interface ScannerEvent {
   name: { ko?: string; en?: string } | string;
   venue?: string;
   sessions: { id: string; name: { ko?: string; en?: string } | string }[];
+  /** Door rules (absent from an event stored before them: re-entry allowed). */
+  checkin?: { reentry: boolean };
 }
 
 /** What one queued offline scan holds: the batch item, and what the volunteer was shown. */
@@ -33,6 +35,8 @@ export interface QueuedScan {
   registrationId?: string;
   sessionId?: string;
   scannedAt: string;
+  /** Absent on scans queued before exits were kept: an entry. */
+  direction?: Direction;
   verdict: 'admitted' | 'refused';
   shown: string;
   name: string | null;
@@ -70,6 +74,8 @@ export const state = {
   device: signal<Device | null>(null),
   event: signal<ScannerEvent | null>(null),
   place: signal<Place>('venue'),
+  /** Entry or exit, chosen per place (each door is one or the other, and may change). */
+  direction: signal<Direction>('in'),
   verdict: signal<ShownVerdict | null>(null),
   mode: signal<'online' | 'offline'>('online'),
   queue: signal(0),
@@ -89,6 +95,8 @@ let token: string | undefined;
 let verifier: BadgeVerifier | undefined;
 const roster = new Map<string, RosterPerson>();
 const admissions = new Map<string, Admission>();
+/** This device's own accepted scans, per registration: with the roster's `inside`, the presence it judges exits by. */
+const ownScans = new Map<string, PresenceScan[]>();
 let syncToken: string | null = null;
 let timers: ReturnType<typeof setInterval>[] = [];
 let seq = 0;
@@ -100,6 +108,32 @@ export function setLocale(lang: string): void {
 }
 
 const admissionKey = (registrationId: string, place: CheckinPlace) => `${registrationId}|${place}`;
+/** Own scans live in the admissions store under this prefix (no store added: no schema upgrade). */
+const OWN_SCAN = 'presence|';
+
+/**
+ * The presence this device knows of: the roster's `inside` as of the person's `updatedAt` (an
+ * entry at each place they were inside, an exit at every other), then its own scans since.
+ */
+function presenceOf(registrationId: string): PresenceScan[] {
+  const p = roster.get(registrationId);
+  const own = ownScans.get(registrationId) ?? [];
+  if (!p?.inside) return own;
+  const places: CheckinPlace[] = ['VENUE', ...(state.event.value?.sessions ?? []).map((s) => `SESSION#${s.id}` as CheckinPlace)];
+  const synced = places.map((place) => ({
+    place,
+    direction: p.inside!.map(checkinPlace).includes(place) ? ('in' as const) : ('out' as const),
+    at: p.updatedAt,
+    key: 'roster',
+  }));
+  return [...synced, ...own];
+}
+
+function rememberScan(registrationId: string, scan: PresenceScan): Promise<unknown> {
+  ownScans.set(registrationId, [...(ownScans.get(registrationId) ?? []), scan]);
+  const key = `${OWN_SCAN}${scan.key}`;
+  return db!.put('admissions', { ...scan, key, registrationId }, key);
+}
 
 /** Every place the device may scan at (API.md: `places` omitted means every place). */
 export function devicePlaces(device: Device | null, event: ScannerEvent | null): Place[] {
@@ -226,7 +260,7 @@ async function loadLocal(): Promise<void> {
     db!.get<string>('kv', 'lastSyncAt'),
     db!.get<string>('kv', 'syncToken'),
     db!.all<RosterPerson>('roster'),
-    db!.all<{ key: string; at: string; deviceId: string | null }>('admissions'),
+    db!.all<{ key: string; at: string; deviceId: string | null; registrationId?: string } & Partial<PresenceScan>>('admissions'),
   ]);
   state.event.value = event ?? null;
   verifier = badgeVerifier(state.device.value!.eventId, keys ?? [], kind ?? 'js');
@@ -234,8 +268,16 @@ async function loadLocal(): Promise<void> {
   roster.clear();
   for (const p of people) roster.set(p.id, p);
   admissions.clear();
-  for (const a of seen) admissions.set(a.key, { at: a.at, deviceId: a.deviceId });
+  ownScans.clear();
+  for (const a of seen) {
+    if (!a.key.startsWith(OWN_SCAN)) admissions.set(a.key, { at: a.at, deviceId: a.deviceId });
+    else if (a.registrationId && a.place && a.direction) {
+      const scan = { place: a.place, direction: a.direction, at: a.at, key: a.key.slice(OWN_SCAN.length) };
+      ownScans.set(a.registrationId, [...(ownScans.get(a.registrationId) ?? []), scan]);
+    }
+  }
   syncToken = savedToken ?? null;
+  state.direction.value = (await db!.get<Direction>('kv', `direction:${place ?? 'venue'}`)) ?? 'in';
   batch(() => {
     state.place.value = place ?? 'venue';
     state.lastSyncAt.value = lastSyncAt ?? null;
@@ -343,7 +385,14 @@ function onOnline(): void {
 
 export async function choosePlace(place: Place): Promise<void> {
   state.place.value = place;
+  state.direction.value = (await db?.get<Direction>('kv', `direction:${place}`)) ?? 'in';
   await db?.put('kv', place, 'place');
+}
+
+/** Entry or exit at the place picked; kept per place. */
+export async function chooseDirection(direction: Direction): Promise<void> {
+  state.direction.value = direction;
+  await db?.put('kv', direction, `direction:${state.place.value}`);
 }
 
 function sessionOf(place: Place): string | undefined {
@@ -365,7 +414,8 @@ function remember(registrationId: string, places: CheckinPlace[], first: Admissi
   return Promise.all(writes);
 }
 
-const colour = (code: string) => (code === 'checked_in' ? 'green' : code === 'already_checked_in' ? 'amber' : 'red');
+const ACCEPTED = new Set(['checked_in', 're_entered', 'checked_out']);
+const colour = (code: string) => (ACCEPTED.has(code) ? 'green' : code === 'already_checked_in' ? 'amber' : 'red');
 
 /**
  * Judges one scan: online first, within 1.5 s; a time-out, a network error or a 5xx judges it
@@ -375,9 +425,12 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
   const device = state.device.value;
   if (!device || !db || !verifier) return null;
   const sessionId = sessionOf(state.place.value);
+  const direction = state.direction.value;
   const scanId = crypto.randomUUID();
   const scannedAt = new Date().toISOString();
-  const body = { ...input, ...(sessionId !== undefined ? { sessionId } : {}), scannedAt, scanId };
+  const body = { ...input, ...(sessionId !== undefined ? { sessionId } : {}), scannedAt, scanId, direction };
+  const asked: CheckinPlace = sessionId === undefined ? 'VENUE' : `SESSION#${sessionId}`;
+  const ownScan = { place: asked, direction, at: scannedAt, key: scanId };
   const r = await call('POST', `/events/${device.eventId}/checkins`, { token, body, timeoutMs: SCAN_TIMEOUT_MS, locale });
   if (r.kind === 'revoked') {
     await revoke();
@@ -394,14 +447,15 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
       const b = r.body as { result: string; registration: Verdict['registration']; checkedInAt: string; deviceId?: string | null };
       verdict = {
         code: b.result,
-        admitted: b.result === 'checked_in',
+        admitted: b.result === 'checked_in' || b.result === 're_entered',
         registration: b.registration,
         checkedInAt: b.checkedInAt,
         deviceId: b.result === 'checked_in' ? device.id : (b.deviceId ?? null),
         registrationId: b.registration?.id,
       };
-      if (b.registration?.id)
+      if (b.registration?.id && direction === 'in')
         writes.push(remember(b.registration.id, placesFor(sessionId), { at: b.checkedInAt, deviceId: verdict.deviceId ?? null }));
+      if (b.registration?.id) writes.push(rememberScan(b.registration.id, ownScan));
     } else {
       // A refusal: show who it was when the roster knows the badge.
       const known =
@@ -426,8 +480,10 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         verifier,
         person: async (id) => roster.get(id),
         admission: async (id, place) => admissions.get(admissionKey(id, place)),
+        presence: async (id) => presenceOf(id),
+        reentry: state.event.value?.checkin?.reentry ?? true,
       },
-      { ...input, ...(sessionId !== undefined ? { sessionId } : {}) },
+      { ...input, ...(sessionId !== undefined ? { sessionId } : {}), direction },
       new Date(),
     );
     verdict = offline;
@@ -438,14 +494,17 @@ export async function judge(input: ScanInput, startedAt = performance.now()): Pr
         ...input,
         ...(sessionId !== undefined ? { sessionId } : {}),
         scannedAt,
+        direction,
         verdict: offline.admitted ? 'admitted' : 'refused',
         shown: offline.code,
         name: offline.registration?.name ?? null,
       };
       writes.push(db.put('queue', queued));
       queuedOne = true;
-      if (offline.admitted && offline.registrationId)
+      if (offline.admitted && offline.registrationId && direction === 'in')
         writes.push(remember(offline.registrationId, offline.places, { at: scannedAt, deviceId: device.id }));
+      // An exit is recorded whatever the door showed (API.md): it counts towards presence.
+      if (offline.registrationId && (offline.admitted || direction === 'out')) writes.push(rememberScan(offline.registrationId, ownScan));
     }
   }
   const shown: ShownVerdict = { ...verdict, mode, seq: ++seq, startedAt, tookMs: performance.now() - startedAt };
@@ -479,11 +538,12 @@ export function upload(): Promise<void> {
         const queued = (await db.all<QueuedScan>('queue')).sort((a, b) => a.scannedAt.localeCompare(b.scannedAt));
         if (queued.length === 0) return;
         const chunk = queued.slice(0, BATCH_SIZE);
-        const scans = chunk.map(({ badge, registrationId, sessionId, scannedAt, scanId, verdict }) => ({
+        const scans = chunk.map(({ badge, registrationId, sessionId, scannedAt, scanId, direction, verdict }) => ({
           ...(badge !== undefined ? { badge } : { registrationId }),
           ...(sessionId !== undefined ? { sessionId } : {}),
           scannedAt,
           scanId,
+          ...(direction !== undefined ? { direction } : {}),
           verdict,
         }));
         const r = await call<{ results: BatchResult[] }>('POST', `/events/${device.eventId}/checkins/batch`, {
@@ -538,6 +598,7 @@ async function clearLocal(options: { caches: boolean }): Promise<void> {
   stopTimers();
   roster.clear();
   admissions.clear();
+  ownScans.clear();
   syncToken = null;
   token = undefined;
   verifier = undefined;
