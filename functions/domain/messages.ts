@@ -12,6 +12,7 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   sold_out: { en: 'No seat is left', ko: '남은 좌석이 없습니다' },
   registration_cancelled: { en: 'This registration is cancelled', ko: '취소된 등록입니다' },
   not_registered_for_session: { en: 'No confirmed seat in this session', ko: '이 세션에 확정된 좌석이 없습니다' },
+  nothing_to_print: { en: 'No confirmed badge to print', ko: '인쇄할 확정 배지가 없습니다' },
   badge_not_issued: { en: 'No badge is issued while waitlisted', ko: '대기 중에는 배지가 발급되지 않습니다' },
   wallet_not_configured: {
     en: 'Wallet passes are not set up for this deployment',

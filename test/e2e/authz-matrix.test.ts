@@ -133,6 +133,10 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
   'POST /devices/pair': ['anyone'],
   'GET /events/{eventId}/checkins/duplicates': ['admin'],
+  // API.md, XLSX export: admin, as the CSV (no device: a scanner never reads the export).
+  'GET /events/{eventId}/registrations/export.xlsx': ['admin'],
+  // README, Badge print run (issue #14): admin only, no staff and no device.
+  'GET /events/{eventId}/badges.pdf': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
