@@ -3,7 +3,8 @@
  * change, so no change can happen without its email being owed. Items hold ids only (no PII);
  * the mailer reads the registration when it sends.
  */
-export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link';
+/** `schedule_changed`: the event's dates, venue or a session's times changed (a change notice, with a fresh .ics). */
+export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | 'schedule_changed';
 /** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
@@ -36,11 +37,12 @@ export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /**
  * API.md Emails: no address gets more than this many registration emails from one event in 24
  * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
- * Manage-link emails are not counted.
+ * Manage-link emails and change notices are not counted.
  */
 export const EMAILS_PER_ADDRESS = 6;
 export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
-export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link';
+/** Manage links and change notices are not counted (API.md Emails): an organiser's change must reach everyone. */
+export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && kind !== 'schedule_changed';
 
 export interface CapEntry {
   id: string;
