@@ -34,6 +34,14 @@ export function wallClock(iso: string, timeZone: string): Date {
   return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!, at.getUTCMilliseconds()));
 }
 
+/**
+ * Characters XML 1.0 cannot hold (U+FFFE, U+FFFF; the text rules already refuse controls and lone
+ * surrogates): exceljs writes text as it is, and one such character makes Excel refuse the whole
+ * file, so each becomes U+FFFD.
+ */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+export const xmlSafe = (text: string) => text.replace(NOT_XML, '\uFFFD');
+
 export interface WorkbookInput {
   header: readonly string[];
   rows: readonly (readonly ExportValue[])[];
@@ -46,9 +54,11 @@ export async function registrationsWorkbook(input: WorkbookInput): Promise<Buffe
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Gatepass';
   const sheet = workbook.addWorksheet(input.sheetName, { views: [{ state: 'frozen', ySplit: 1, xSplit: 0 }] });
-  sheet.addRow([...input.header]).font = { bold: true };
+  sheet.addRow(input.header.map(xmlSafe)).font = { bold: true };
   for (const values of input.rows) {
-    const row = sheet.addRow(values.map((v) => (v !== null && typeof v === 'object' ? wallClock(v.at, input.timeZone) : v)));
+    const row = sheet.addRow(
+      values.map((v) => (v !== null && typeof v === 'object' ? wallClock(v.at, input.timeZone) : typeof v === 'string' ? xmlSafe(v) : v)),
+    );
     values.forEach((v, i) => {
       if (v !== null && typeof v === 'object') row.getCell(i + 1).numFmt = DATE_FORMAT;
     });
