@@ -418,7 +418,7 @@ export const routes = [
     status: 200,
     query: ['sort', 'sessionId', 'part'],
     produces: ['application/pdf'],
-    summary: 'Every confirmed badge in one PDF, one A6 page each (?sort=name|organization, ?sessionId=, ?part=; parts of 100, 303 above 20)',
+    summary: 'All confirmed badges, one A6 page each (?sort=name|organization, ?sessionId=, ?part=: parts of 100)',
   },
 ] as const satisfies readonly Route[];
 
