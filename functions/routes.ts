@@ -34,6 +34,8 @@ export interface Route {
   readonly storesExports?: boolean;
   /** Writes links to the site's pages (the scanner's pairing deep link): gets SITE_URL. */
   readonly siteUrl?: boolean;
+  /** Writes XLSX workbooks (the exceljs writer ships as a lazy module). */
+  readonly writesWorkbooks?: boolean;
   /** Renders badges (SVG, PNG, PDF): ships the fonts and needs more memory. */
   readonly rendersBadges?: boolean;
   /** Hands out a wallet pass of this kind: reads that kind's signing secret (Apple's is packaged by a lazy module). */
@@ -425,6 +427,33 @@ export const routes = [
     query: ['bucket'],
     response: 'AttendanceTimeline',
     summary: 'Entries, exits and people inside per place per time bucket (5m, 15m or 60m)',
+  },
+  // — exports: XLSX export, badge print run —
+  {
+    id: 'export-registrations-xlsx',
+    method: 'GET',
+    path: '/events/{eventId}/registrations/export.xlsx',
+    who: ['admin'],
+    table: 'read',
+    status: 200,
+    storesExports: true,
+    writesWorkbooks: true,
+    produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+    summary: "Every registration as an XLSX workbook: the CSV's rows and columns, typed cells",
+  },
+  {
+    id: 'print-badges',
+    method: 'GET',
+    path: '/events/{eventId}/badges.pdf',
+    who: ['admin'],
+    table: 'read',
+    badgeKeys: true,
+    rendersBadges: true,
+    storesExports: true,
+    status: 200,
+    query: ['sort', 'sessionId', 'part'],
+    produces: ['application/pdf'],
+    summary: 'All confirmed badges, one A6 page each (?sort=name|organization, ?sessionId=, ?part=: parts of 100)',
   },
 ] as const satisfies readonly Route[];
 

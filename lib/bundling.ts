@@ -78,6 +78,8 @@ export const LAZY_MODULES = {
   mailComposer: { specifier: '#mail-composer', source: 'functions/mail/compose.ts', file: 'mail-composer.mjs' },
   /** functions/adapters/export-bucket.ts: the S3 upload and presigned GET of exports over one response (client-s3, presigner). */
   exportBucket: { specifier: '#export-bucket', source: 'functions/adapters/export-bucket.ts', file: 'export-bucket.mjs' },
+  /** functions/exports/workbook.ts: exceljs (~1.2 MB minified), which writes the XLSX export. */
+  xlsxWriter: { specifier: '#xlsx-writer', source: 'functions/exports/workbook.ts', file: 'xlsx-writer.mjs' },
   /** functions/wallet/apple-pass.ts: passkit-generator with node-forge and joi, which zip and sign Apple passes. */
   applePass: { specifier: '#apple-pass', source: 'functions/wallet/apple-pass.ts', file: 'apple-pass.mjs' },
 } as const satisfies Record<string, LazyModule>;
@@ -90,6 +92,7 @@ export interface FunctionNeeds {
   readonly rendersBadges?: boolean;
   readonly sendsEmail?: boolean;
   readonly storesExports?: boolean;
+  readonly writesWorkbooks?: boolean;
   readonly wallet?: 'apple' | 'google';
 }
 
@@ -99,6 +102,7 @@ export function lazyModulesFor(needs: FunctionNeeds): LazyModule[] {
     ...(needs.rendersBadges ? [LAZY_MODULES.badgeRenderer] : []),
     ...(needs.sendsEmail ? [LAZY_MODULES.mailComposer] : []),
     ...(needs.storesExports ? [LAZY_MODULES.exportBucket] : []),
+    ...(needs.writesWorkbooks ? [LAZY_MODULES.xlsxWriter] : []),
     ...(needs.wallet === 'apple' ? [LAZY_MODULES.applePass] : []),
   ];
 }

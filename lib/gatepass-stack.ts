@@ -223,7 +223,10 @@ export class GatepassStack extends Stack {
       ...(wallet.google ? { GOOGLE_WALLET_ISSUER_ID: wallet.google.issuerId } : {}),
     };
     const functions = new Map<string, GatepassFunction>();
-    type Needs = Pick<Route, 'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'wallet'> &
+    type Needs = Pick<
+      Route,
+      'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'writesWorkbooks' | 'wallet'
+    > &
       Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
       // Code only some invocations run (badge renderer, mail composer, export bucket) ships as

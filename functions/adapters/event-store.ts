@@ -5,6 +5,7 @@ import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { eventsIndex, keys } from '#adapters/keys';
+import { changeNoticeItem } from '#adapters/change-notice-store';
 import { expiryMoveItem } from '#adapters/expiry-store';
 import { planItems } from '#adapters/seat-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
@@ -163,6 +164,10 @@ export const eventStore: EventStore = {
     // sweeper does it in pages; expiry-store.ts), committed with the change itself.
     const expiry = personalDataExpiry(after);
     if (expiry !== personalDataExpiry(before)) items.push({ Put: { TableName, Item: expiryMoveItem(after.id, expiry, new Date()) } });
+    // A change registrants are told of: one owed notice, fanned out by the sweeper (change-notice-store.ts).
+    if ((after.calendarSequence ?? 0) !== (before.calendarSequence ?? 0)) {
+      items.push({ Put: { TableName, Item: changeNoticeItem(after.id, after.calendarSequence ?? 0, new Date()) } });
+    }
     const outcome = await transactWrite(items);
     // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
     // use case reads again and decides from what it finds.

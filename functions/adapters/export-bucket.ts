@@ -13,7 +13,8 @@ let s3: S3Client | undefined;
 export interface ExportObject {
   bucket: string;
   key: string;
-  csv: string;
+  body: string | Uint8Array;
+  contentType: string;
   /** The download's file name (Content-Disposition). */
   filename: string;
   /** How long the download URL is valid. */
@@ -27,8 +28,8 @@ export async function putExport(o: ExportObject): Promise<string> {
     new PutObjectCommand({
       Bucket: o.bucket,
       Key: o.key,
-      Body: o.csv,
-      ContentType: 'text/csv; charset=utf-8',
+      Body: o.body,
+      ContentType: o.contentType,
       ContentDisposition: `attachment; filename="${o.filename}"`,
     }),
   );

@@ -18,18 +18,25 @@ export function canStoreExports(): boolean {
   return Boolean(EXPORT_BUCKET || (EXPORT_DIR && EXPORT_BASE_URL));
 }
 
-export async function storeExport(eventId: string, csv: string, filename: string): Promise<{ url: string; expiresAt: string }> {
+/** `body`: the file (CSV text, or a workbook's or PDF's bytes); its type defaults to CSV. */
+export async function storeExport(
+  eventId: string,
+  body: string | Uint8Array,
+  filename: string,
+  contentType = 'text/csv; charset=utf-8',
+): Promise<{ url: string; expiresAt: string }> {
   const { EXPORT_BUCKET, EXPORT_DIR, EXPORT_BASE_URL } = config();
-  const key = `exports/${eventId}/${randomUUID()}.csv`;
+  const extension = /\.([a-z0-9]+)$/.exec(filename)?.[1] ?? 'csv';
+  const key = `exports/${eventId}/${randomUUID()}.${extension}`;
   const expiresAt = new Date(Date.now() + EXPORT_URL_SECONDS * 1000).toISOString();
   if (EXPORT_BUCKET) {
     const { putExport } = await import('#export-bucket');
-    const url = await putExport({ bucket: EXPORT_BUCKET, key, csv, filename, expiresInSeconds: EXPORT_URL_SECONDS });
+    const url = await putExport({ bucket: EXPORT_BUCKET, key, body, contentType, filename, expiresInSeconds: EXPORT_URL_SECONDS });
     return { url, expiresAt };
   }
   if (!EXPORT_DIR || !EXPORT_BASE_URL) throw new Error('EXPORT_BUCKET (or EXPORT_DIR and EXPORT_BASE_URL) is required');
   const file = key.replaceAll('/', '_');
   await mkdir(EXPORT_DIR, { recursive: true });
-  await writeFile(join(EXPORT_DIR, file), csv);
+  await writeFile(join(EXPORT_DIR, file), body);
   return { url: `${EXPORT_BASE_URL.replace(/\/$/, '')}/${file}`, expiresAt };
 }

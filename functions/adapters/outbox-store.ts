@@ -22,9 +22,8 @@ const SENT_RETENTION_S = 30 * 86_400;
 
 export const outboxKey = (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' });
 
-/** The item to Put in a change's own transaction. */
-export function newOutboxItem(kind: EmailKind, eventId: string, registrationId: string, now: string) {
-  const id = randomBytes(12).toString('hex');
+/** The item to Put in a change's own transaction; `id` only where it must be deterministic (change notices). */
+export function newOutboxItem(kind: EmailKind, eventId: string, registrationId: string, now: string, id = randomBytes(12).toString('hex')) {
   const item: OutboxItem = { id, kind, eventId, registrationId, status: 'pending', attempts: 0, createdAt: now, nextAttemptAt: now };
   return { ...outboxKey(id), type: 'outbox', gsi1pk: pendingKey(id), gsi1sk: `${now}#${id}`, ...item };
 }

@@ -239,3 +239,25 @@ export async function* everyRegistration(
     start = out.LastEvaluatedKey;
   } while (start);
 }
+
+/** Every registration of one status, page by page from gsi3 (the badge print run reads the confirmed). */
+export async function* everyRegistrationWithStatus(
+  eventId: string,
+  status: RegistrationStatus,
+  stats: ReadStats = { plan: 'gsi3', queries: 0, itemsRead: 0, capacityUnits: 0 },
+): AsyncGenerator<StoredRegistration[]> {
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await query(
+      {
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': statusIndex(eventId, status) },
+        ExclusiveStartKey: start,
+      },
+      stats,
+    );
+    yield (out.Items ?? []).map((item) => storedRegistration(item));
+    start = out.LastEvaluatedKey;
+  } while (start);
+}

@@ -111,22 +111,29 @@ export async function badgePng(c: BadgeContent): Promise<Uint8Array> {
   }
 }
 
-/**
- * Print-ready PDF, one A6 portrait page (105 × 148 mm): vector QR, and the text in an embedded
- * subset of Pretendard (only the glyphs used), so Hangul prints anywhere.
- */
-export async function badgePdf(c: BadgeContent): Promise<Uint8Array> {
-  const [{ layout: l, fonts }, { PDFDocument, rgb }] = await Promise.all([layout(c), loadPdfLib()]);
-  const doc = await PDFDocument.create({ updateMetadata: false });
+type PdfLib = typeof import('pdf-lib');
+type PdfDocument = Awaited<ReturnType<PdfLib['PDFDocument']['create']>>;
+type EmbeddedFonts = Record<'regular' | 'bold', Awaited<ReturnType<PdfDocument['embedFont']>>>;
+
+/** A PDF document with the Pretendard subsets embedded (only the glyphs its pages use). */
+async function newPdf(title: string, locale: BadgeContent['locale']) {
+  const [fonts, pdfLib] = await Promise.all([loadFonts(), loadPdfLib()]);
+  const doc = await pdfLib.PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fonts.fontkit);
-  doc.setTitle(l.title);
-  doc.setLanguage(c.locale === 'ko' ? 'ko-KR' : 'en');
+  doc.setTitle(title);
+  doc.setLanguage(locale === 'ko' ? 'ko-KR' : 'en');
   doc.setCreator('Gatepass');
   doc.setProducer('Gatepass (pdf-lib)');
-  const embedded = {
+  const embedded: EmbeddedFonts = {
     regular: await doc.embedFont(fonts.bytes.regular, { subset: true }),
     bold: await doc.embedFont(fonts.bytes.bold, { subset: true }),
   };
+  return { doc, embedded, rgb: pdfLib.rgb };
+}
+
+/** One A6 page of `doc` holding the badge laid out in `l`. */
+function drawBadgePage(pdf: Awaited<ReturnType<typeof newPdf>>, l: BadgeLayout): void {
+  const { doc, embedded, rgb } = pdf;
   const pageHeight = PAGE.height * MM_TO_PT;
   const page = doc.addPage([PAGE.width * MM_TO_PT, pageHeight]);
   const color = (hex: string) => rgb(...([1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255) as [number, number, number]));
@@ -150,5 +157,34 @@ export async function badgePdf(c: BadgeContent): Promise<Uint8Array> {
   const module = (l.qr.size / l.qr.modules) * MM_TO_PT;
   // drawSvgPath takes SVG coordinates (y down) from the given top-left corner.
   page.drawSvgPath(l.qr.path, { x: l.qr.x * MM_TO_PT, y: pageHeight - l.qr.y * MM_TO_PT, scale: module, color: color(COLORS.qr) });
-  return doc.save();
+}
+
+/**
+ * Print-ready PDF, one A6 portrait page (105 × 148 mm): vector QR, and the text in an embedded
+ * subset of Pretendard (only the glyphs used), so Hangul prints anywhere.
+ */
+export async function badgePdf(c: BadgeContent): Promise<Uint8Array> {
+  const { layout: l } = await layout(c);
+  const pdf = await newPdf(l.title, c.locale);
+  drawBadgePage(pdf, l);
+  return pdf.doc.save();
+}
+
+/**
+ * The print run: many badges in one PDF, one A6 page each, in the order given (the caller sorts),
+ * with one font subset for the whole document. `shouldStop` is asked between pages (the
+ * function's time): true stops the run, and it answers undefined.
+ */
+export async function badgesPdf(
+  badges: readonly BadgeContent[],
+  options: { title: string; locale: BadgeContent['locale']; shouldStop?: () => boolean },
+): Promise<Uint8Array | undefined> {
+  const pdf = await newPdf(options.title, options.locale);
+  for (const c of badges) {
+    if (options.shouldStop?.()) return undefined;
+    const { layout: l } = await layout(c);
+    drawBadgePage(pdf, l);
+  }
+  if (options.shouldStop?.()) return undefined;
+  return pdf.doc.save();
 }

@@ -67,20 +67,45 @@ export function headerRow(columns: ExportColumns): string {
   return csvRow(columns.header);
 }
 
-export function registrationRow(columns: ExportColumns, r: StoredRegistration): string {
+/**
+ * One export cell, typed: the CSV writes each as text (`exportText`), the XLSX export as a cell of
+ * that type (a time as a date in the event's timezone, a checkbox as a boolean, a number as a number).
+ */
+export type ExportValue = string | number | boolean | { readonly at: string } | null;
+
+/** An answer as a typed cell: multiselect joined with "; " (text), checkbox a boolean, a number a number. */
+export function answerValue(value: unknown): ExportValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean' || typeof value === 'number') return value;
+  return answerCell(value);
+}
+
+/** How a typed cell reads as CSV text (a time as stored: ISO 8601, UTC). */
+export function exportText(value: ExportValue): string {
+  if (value === null) return '';
+  if (typeof value === 'object') return value.at;
+  return answerCell(value);
+}
+
+/** The row builder both exports share: one value per column of `columns.header`. */
+export function registrationValues(columns: ExportColumns, r: StoredRegistration): ExportValue[] {
   const seats = new Map((r.sessions ?? []).map((s) => [s.id, s.status]));
   const answers = r.answers ?? {};
-  return csvRow([
+  return [
     r.id,
     r.status,
     r.email,
     r.name,
-    r.organization ?? '',
-    r.jobTitle ?? '',
+    r.organization ?? null,
+    r.jobTitle ?? null,
     r.locale,
-    r.createdAt,
-    r.checkedInAt ?? '',
-    ...columns.sessionIds.map((id) => seats.get(id) ?? ''),
-    ...columns.fieldIds.map((id) => answerCell(answers[id])),
-  ]);
+    { at: r.createdAt },
+    r.checkedInAt ? { at: r.checkedInAt } : null,
+    ...columns.sessionIds.map((id) => seats.get(id) ?? null),
+    ...columns.fieldIds.map((id) => answerValue(answers[id])),
+  ];
+}
+
+export function registrationRow(columns: ExportColumns, r: StoredRegistration): string {
+  return csvRow(registrationValues(columns, r).map(exportText));
 }

@@ -28,6 +28,12 @@ export interface StoredEvent {
   updatedAt: string;
   /** Optimistic lock for PATCH. */
   version: number;
+  /**
+   * The calendar's SEQUENCE (RFC 5545): raised by each change registrants are told of (dates,
+   * venue, a session's times; domain/change-notice.ts), so every .ics sent after it replaces the
+   * one before in the participant's calendar. Absent: 0.
+   */
+  calendarSequence?: number;
 }
 
 /** Seat counters: items of their own (not the event item, which admins edit). */
@@ -130,7 +136,7 @@ const seatsLeft = (c: SeatCounter | undefined, capacity: number) => Math.max(0, 
 
 /** The public view: the event with `seatsLeft` for it and for each session. */
 export function eventView(event: StoredEvent, counters: EventCounters) {
-  const { version: _version, ...rest } = event;
+  const { version: _version, calendarSequence: _sequence, ...rest } = event;
   return {
     ...rest,
     registration: { ...event.registration, approval: needsApproval(event) },

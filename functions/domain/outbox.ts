@@ -3,8 +3,9 @@
  * change, so no change can happen without its email being owed. Items hold ids only (no PII);
  * the mailer reads the registration when it sends.
  */
-/** Approval: `pending` ("received, awaits approval"), `denied` (with the admin's reason, if any). */
-export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | 'pending' | 'denied';
+/** Approval: `pending` ("received, awaits approval"), `denied` (with the admin's reason, if any).
+ * `schedule_changed`: the event's dates, venue or a session's times changed (a change notice, with a fresh .ics). */
+export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | 'pending' | 'denied' | 'schedule_changed';
 /** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
@@ -37,11 +38,12 @@ export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /**
  * API.md Emails: no address gets more than this many registration emails from one event in 24
  * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
- * Manage-link and approval decision (`denied`) emails are not counted; `pending` ("received") is.
+ * Manage-link emails, approval decisions (`denied`) and change notices are not counted; `pending` ("received") is.
  */
 export const EMAILS_PER_ADDRESS = 6;
 export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
-export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && kind !== 'denied';
+/** An organiser's change must reach everyone (API.md Emails). */
+export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && kind !== 'denied' && kind !== 'schedule_changed';
 
 export interface CapEntry {
   id: string;

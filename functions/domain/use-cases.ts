@@ -2,6 +2,7 @@
  * Use cases: each names its steps; handlers call them with adapters, which are the only code
  * that touches AWS.
  */
+import { scheduleChanged } from '#domain/change-notice';
 import { GatepassError, notFound, serviceUnavailable } from '#domain/errors';
 import {
   asInput,
@@ -91,6 +92,9 @@ export async function updateEvent(
         errors: [{ path: 'registration.approval', message: 'registrations are still pending approval' }],
       });
     }
+    // A change registrants are told of raises the calendar's SEQUENCE and owes one notice item.
+    const notice = scheduleChanged(before, after);
+    if (notice) after.calendarSequence = (before.calendarSequence ?? 0) + 1;
     const counters = countersAfter(page.counters, before, after);
     const removed = before.sessions.filter((s) => !after.sessions.some((a) => a.id === s.id));
     if (removed.some((s) => sessionInUse(page.counters.sessions[s.id]))) {
@@ -101,7 +105,11 @@ export async function updateEvent(
     // The event's own writes: its item, a counter per capacity changed, added or removed.
     const old = new Map(before.sessions.map((s) => [s.id, s.capacity]));
     const eventWrites =
-      1 + (after.capacity !== before.capacity ? 1 : 0) + after.sessions.filter((s) => old.get(s.id) !== s.capacity).length + removed.length;
+      1 +
+      (notice ? 1 : 0) +
+      (after.capacity !== before.capacity ? 1 : 0) +
+      after.sessions.filter((s) => old.get(s.id) !== s.capacity).length +
+      removed.length;
     const step = await promotionStep(
       stores.seats,
       eventId,

@@ -10,24 +10,12 @@
 import { canStoreExports, storeExport } from '#adapters/export-store';
 import { eventStore } from '#adapters/event-store';
 import { everyRegistration, type ReadStats } from '#adapters/registration-query';
-import { serviceUnavailable } from '#domain/errors';
 import { BOM, exportColumns, headerRow, registrationRow } from '#domain/csv';
-import type { Locale } from '#domain/messages';
 import { logger } from '#http/route';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { eventIdOf, found } from '#http/event-id';
-
-/** Leaves about 1 MB of Lambda's 6 MB for headers and slack. */
-export const MAX_RESPONSE_BYTES = 5 * 1024 * 1024;
-
-/** Bytes a piece of the body takes inside the Lambda response's JSON. */
-const payloadBytes = (text: string) => Buffer.byteLength(JSON.stringify(text), 'utf8') - 2;
-
-const tooLarge: Record<Locale, string> = {
-  en: `This export is over ${MAX_RESPONSE_BYTES / 1024 / 1024} MB, more than one response can carry, and no download bucket is configured. Use the paginated list (GET /events/{eventId}/registrations) instead.`,
-  ko: `내보낼 데이터가 ${MAX_RESPONSE_BYTES / 1024 / 1024}MB를 넘어 한 번의 응답으로 보낼 수 없고, 다운로드용 버킷이 설정되어 있지 않습니다. 페이지 목록(GET /events/{eventId}/registrations)을 사용하세요.`,
-};
+import { exportTooLarge, MAX_RESPONSE_BYTES, payloadBytes } from '#http/export-limits';
 
 export const handler = securedRoute('export-registrations', async (req) => {
   const eventId = eventIdOf(req.params);
@@ -47,7 +35,7 @@ export const handler = securedRoute('export-registrations', async (req) => {
     }
     if (bytes > MAX_RESPONSE_BYTES && !canStoreExports()) {
       logger.warn('export over the response limit', { ...stats, rows, bytes });
-      throw serviceUnavailable(60, tooLarge[req.locale]);
+      throw exportTooLarge(req.locale);
     }
   }
   logger.info('exported registrations', { ...stats, rows, bytes });

@@ -2,10 +2,12 @@
  * The sweeper (every minute, EventBridge; locally a timer): delivers outbox items whose next
  * attempt is due, which is how a failed send is retried with backoff; finishes promotions owed by
  * a change too large for its own request (seat-changes.ts); then moves the data expiry of events
- * whose dates or retention changed (expiry-store.ts), each within its own time.
+ * whose dates or retention changed (expiry-store.ts), and fans owed change notices out to one
+ * email per registrant (change-notice-store.ts), each within its own time.
  */
 import type { Context } from 'aws-lambda';
 import { eventStore } from '#adapters/event-store';
+import { fanOutChangeNotices } from '#adapters/change-notice-store';
 import { moveExpiries } from '#adapters/expiry-store';
 import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
@@ -30,13 +32,16 @@ const MARGIN_MS = 3_000;
 export const handler = async (
   _event?: unknown,
   context?: Context,
-): Promise<{ attempted: number; sent: number; failed: number; promoted: number; expiryMoves: number }> => {
+): Promise<{ attempted: number; sent: number; failed: number; promoted: number; expiryMoves: number; noticesOwed: number }> => {
   useLambdaContext(context);
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = Date.now() + (remaining ?? Infinity);
   const until = Date.now() + (remaining ?? 10_000) - MARGIN_MS;
   // Owed promotions first: their emails are then owed too, and delivered from the stream.
   const promoted = await finishOwedPromotions(stores, { deadline });
+  // Owed change notices: one outbox item per active registrant, in pages (the stream mails them).
+  // Half the time left at most, so the due emails below still get theirs.
+  const notices = await fanOutChangeNotices(new Date(), Date.now() + Math.max(0, until - Date.now()) / 2);
   ports ??= deliveryPorts();
   const due = await outboxStore.due(new Date());
   let sent = 0;
@@ -51,5 +56,5 @@ export const handler = async (
   // Owed expiry moves (an event's dates or retention changed), in pages, resumed next time.
   const moves = await moveExpiries(new Date(), until);
   publishCounted();
-  return { attempted: due.length, sent, failed, promoted, expiryMoves: moves.moves };
+  return { attempted: due.length, sent, failed, promoted, expiryMoves: moves.moves, noticesOwed: notices.emailsOwed };
 };

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem } from '#http/respond';
 import { serveSite } from '#local/site';
@@ -42,6 +42,12 @@ function compile(route: Route): CompiledRoute {
 
 // Literal segments win over parameters, as in API Gateway.
 const table = (routes as readonly Route[]).map(compile).sort((a, b) => b.literals - a.literals);
+
+/** What a stored export is served as, by its extension (S3 keeps the type it was put with). */
+const exportTypes: Record<string, string> = {
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.pdf': 'application/pdf',
+};
 
 export function matchRoute(method: string, path: string): { id: string; params: Record<string, string>; routeKey: string } {
   for (const c of table) {
@@ -176,7 +182,7 @@ export function createGateway(options: GatewayOptions = {}): Server {
         const name = url.pathname.slice(files.prefix.length);
         const body = /^[\w.-]+$/.test(name) ? await readFile(join(files.dir, name)).catch(() => undefined) : undefined;
         if (!body) res.writeHead(404, { 'content-type': 'application/json', ...cors }).end('{"message":"Not Found"}');
-        else res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', ...cors }).end(body);
+        else res.writeHead(200, { 'content-type': exportTypes[extname(name)] ?? 'text/csv; charset=utf-8', ...cors }).end(body);
         return;
       }
       // A path that is no page and no asset gets the site's not-found page where a browser asks

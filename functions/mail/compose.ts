@@ -22,7 +22,15 @@ export async function calendar(event: StoredEvent, registration: StoredRegistrat
   // Loaded on first use: ics builds its validation schemas when it loads.
   const { createEvents } = await import('ics');
   const locale = registration.locale;
-  const base = { startInputType: 'utc', startOutputType: 'utc', endInputType: 'utc', endOutputType: 'utc', location: event.venue } as const;
+  // One SEQUENCE for every .ics of the event: a change notice raised it, so calendars replace the older copy.
+  const base = {
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    location: event.venue,
+    sequence: event.calendarSequence ?? 0,
+  } as const;
   const items: EventAttributes[] = [
     {
       ...base,
@@ -109,10 +117,17 @@ export interface MessageInput {
   badgeToken?: string;
 }
 
+/** Emails that carry the calendar without a badge: a change notice's whole point is the fresh .ics. */
+const carriesCalendar = (kind: EmailKind) => kind === 'schedule_changed';
+
 /** The whole email, as raw MIME: content in the registration's locale, the QR and calendar when it carries the badge. */
 export async function composeMessage(input: MessageInput): Promise<Buffer> {
   const { from, kind, event, registration, links, badgeToken } = input;
   const content = emailContent({ kind, event, registration, links, ...(badgeToken ? { badgeCid: BADGE_CID } : {}) });
-  const [badgePng, ics] = badgeToken ? await Promise.all([qrPng(badgeToken), calendar(event, registration, links.manage)]) : [];
+  const [badgePng, ics] = badgeToken
+    ? await Promise.all([qrPng(badgeToken), calendar(event, registration, links.manage)])
+    : carriesCalendar(kind)
+      ? [undefined, await calendar(event, registration, links.manage)]
+      : [];
   return composeMime({ from, to: registration.email, content, ...(badgePng ? { badgePng } : {}), ...(ics ? { ics } : {}) });
 }

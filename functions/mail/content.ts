@@ -85,6 +85,16 @@ const copy: Record<EmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
       lead: 'We are sorry: the organiser did not approve your registration.',
     }),
   },
+  schedule_changed: {
+    ko: (e) => ({
+      subject: `[${e}] 행사 일정 또는 장소가 변경되었습니다`,
+      lead: '행사 일정 또는 장소가 변경되었습니다. 아래의 새 일시와 장소를 확인해 주세요. 첨부된 캘린더 파일(.ics)을 열면 캘린더의 일정이 바뀝니다.',
+    }),
+    en: (e) => ({
+      subject: `[${e}] The schedule or venue has changed`,
+      lead: 'The event’s schedule or venue has changed: please check the new time and place below. Open the attached calendar file (.ics) to update your calendar.',
+    }),
+  },
   manage_link: {
     ko: (e) => ({
       subject: `[${e}] 등록 관리 링크`,
@@ -124,6 +134,7 @@ const labels = {
       manage_link: '등록 관리 링크',
       pending: '승인 대기',
       denied: '승인 거절',
+      schedule_changed: '일정·장소 변경',
     },
   },
   en: {
@@ -152,6 +163,7 @@ const labels = {
       manage_link: 'Your registration link',
       pending: 'Awaiting approval',
       denied: 'Not approved',
+      schedule_changed: 'Schedule or venue changed',
     },
   },
 } satisfies Record<'ko' | 'en', { status: Record<EmailKind, string> } & Record<string, unknown>>;
@@ -179,6 +191,13 @@ function when(event: StoredEvent, locale: 'ko' | 'en'): string {
   return `${fmt.format(new Date(event.startsAt))} – ${end.format(new Date(event.endsAt))} (${event.timezone})`;
 }
 
+function sessionWhen(s: { startsAt: string; endsAt: string }, timeZone: string, locale: 'ko' | 'en'): string {
+  const tag = locale === 'ko' ? 'ko-KR' : 'en-GB';
+  const start = new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone });
+  const end = new Intl.DateTimeFormat(tag, { timeStyle: 'short', timeZone });
+  return `${start.format(new Date(s.startsAt))} – ${end.format(new Date(s.endsAt))}`;
+}
+
 export function emailContent(ctx: EmailContext): EmailContent {
   const { event, registration: r, kind, links } = ctx;
   const locale = r.locale;
@@ -186,8 +205,11 @@ export function emailContent(ctx: EmailContext): EmailContent {
   const eventName = event.name[locale];
   const c = copy[kind][locale](eventName);
   const sessionLines = r.sessions.map((s) => {
-    const name = event.sessions.find((x) => x.id === s.id)?.name[locale] ?? s.id;
-    return { name, status: s.status === 'confirmed' ? l.confirmed : s.status === 'pending' ? l.pending : l.waitlisted };
+    const session = event.sessions.find((x) => x.id === s.id);
+    const name = session?.name[locale] ?? s.id;
+    // A change notice names each session's (new) time too: a session may be what moved.
+    const timed = kind === 'schedule_changed' && session ? `${name} (${sessionWhen(session, event.timezone, locale)})` : name;
+    return { name: timed, status: s.status === 'confirmed' ? l.confirmed : s.status === 'pending' ? l.pending : l.waitlisted };
   });
   // Cancelled and denied: nothing left to open or attend.
   const over = kind === 'cancelled' || kind === 'denied';

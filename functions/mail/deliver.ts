@@ -74,8 +74,8 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
       ports.readRegistration(item.eventId, item.registrationId),
       ports.readEvent(item.eventId),
     ]);
-    if (!registration || !event) {
-      // Nothing to write to (data expired under its TTL): owed to no one.
+    // Nothing to write to (data expired under its TTL), or a change notice to someone who cancelled since: owed to no one.
+    if (!registration || !event || (item.kind === 'schedule_changed' && registration.status === 'cancelled')) {
       await ports.markSent(item.id, now, undefined);
       return 'skipped';
     }

@@ -138,6 +138,10 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/registrations/{registrationId}/deny': ['admin'],
   // API.md, Admin console: the timeline is open to staff (not listed for devices: 403).
   'GET /events/{eventId}/attendance/timeline': ['admin', 'staff'],
+  // API.md, XLSX export: admin, as the CSV (no device: a scanner never reads the export).
+  'GET /events/{eventId}/registrations/export.xlsx': ['admin'],
+  // README, Badge print run (issue #14): admin only, no staff and no device.
+  'GET /events/{eventId}/badges.pdf': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {

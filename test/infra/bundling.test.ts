@@ -176,6 +176,7 @@ describe('lazy modules: which function gets which, and the dev mapping', () => {
     expect(lazyModulesFor({ rendersBadges: true })).toEqual([LAZY_MODULES.badgeRenderer]);
     expect(lazyModulesFor({ sendsEmail: true })).toEqual([mailComposer]);
     expect(lazyModulesFor({ storesExports: true })).toEqual([exportBucket]);
+    expect(lazyModulesFor({ storesExports: true, writesWorkbooks: true })).toEqual([exportBucket, LAZY_MODULES.xlsxWriter]);
     expect(lazyModulesFor({ wallet: 'apple' })).toEqual([LAZY_MODULES.applePass]);
     expect(lazyModulesFor({ wallet: 'google' })).toEqual([]);
     expect(externalModules({ lazyModules: lazyModulesFor({ sendsEmail: true, storesExports: true }) })).toEqual([

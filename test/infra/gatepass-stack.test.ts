@@ -375,6 +375,7 @@ describe('functions: defaults and least privilege, per route', () => {
       ...(r.rendersBadges ? ['#badge-renderer'] : []),
       ...(r.sendsEmail ? ['#mail-composer'] : []),
       ...(r.storesExports ? ['#export-bucket'] : []),
+      ...(r.writesWorkbooks ? ['#xlsx-writer'] : []),
       ...(r.wallet === 'apple' ? ['#apple-pass'] : []),
     ]);
   });
@@ -385,9 +386,10 @@ describe('functions: defaults and least privilege, per route', () => {
         .filter(([, fn]) => fn.lazyModules.some((m) => m.specifier === specifier))
         .map(([id]) => id)
         .sort();
-    expect(holders('#badge-renderer')).toEqual(['get-badge']);
+    expect(holders('#badge-renderer')).toEqual(['get-badge', 'print-badges']);
     expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
-    expect(holders('#export-bucket')).toEqual(['export-registrations']);
+    expect(holders('#export-bucket')).toEqual(['export-registrations', 'export-registrations-xlsx', 'print-badges']);
+    expect(holders('#xlsx-writer')).toEqual(['export-registrations-xlsx']);
     expect(holders('#apple-pass')).toEqual(['get-wallet-apple']);
   });
 

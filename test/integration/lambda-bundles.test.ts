@@ -14,7 +14,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ import { siteFixtureDir } from '../infra/template-helpers.ts';
 import { parseCsv } from '../support/csv.ts';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
-const { badgeRenderer, mailComposer, exportBucket, applePass } = LAZY_MODULES;
+const { badgeRenderer, mailComposer, exportBucket, applePass, xlsxWriter } = LAZY_MODULES;
 
 let outdir: string;
 const assetDirs: Record<string, string> = {};
@@ -51,7 +51,15 @@ beforeAll(async () => {
   const gatepass = new GatepassStack(app, 'Gatepass');
   const assembly = app.synth();
   const template = assembly.getStackByName('Gatepass').template as { Resources: Record<string, any> };
-  for (const id of ['get-badge', 'get-wallet-apple', 'mailer', 'outbox-sweeper', 'export-registrations']) {
+  for (const id of [
+    'get-badge',
+    'get-wallet-apple',
+    'mailer',
+    'outbox-sweeper',
+    'export-registrations',
+    'export-registrations-xlsx',
+    'print-badges',
+  ]) {
     const fn = gatepass.functions.get(id)?.fn;
     if (!fn) throw new Error(`no ${id} function in the stack`);
     const s3Key = template.Resources[gatepass.getLogicalId(fn.node.defaultChild as never)].Properties.Code.S3Key as string;
@@ -353,6 +361,47 @@ describe('the synthesized mailer and outbox-sweeper bundles', () => {
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('the synthesized export-registrations-xlsx and print-badges bundles', () => {
+  const adminEvent = (route: string, rawPath: string) =>
+    httpEvent({ route, rawPath, pathParameters: { eventId }, headers: { authorization: `Bearer ${admin}` } });
+
+  it('export.xlsx: exceljs ships as xlsx-writer.mjs, not in index.mjs, loads only when asked, and writes the workbook', async () => {
+    // Prepare
+    const dir = assetDirs['export-registrations-xlsx']!;
+    expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).imports).toEqual({
+      '#export-bucket': './export-bucket.mjs',
+      '#xlsx-writer': './xlsx-writer.mjs',
+    });
+    expect(statSync(path.join(dir, 'index.mjs')).size).toBeLessThan(statSync(path.join(dir, xlsxWriter.file)).size / 1.5);
+    // Act
+    const run = await invokeBundle(dir, [
+      adminEvent('GET /events/{eventId}/registrations/export.xlsx', `/events/${eventId}/registrations/export.xlsx`),
+    ]);
+    // Assess
+    expect(loaded(run.atImport, xlsxWriter)).toEqual([]);
+    expect(loaded(run.after, xlsxWriter)).toEqual([fileUrl(dir, xlsxWriter)]);
+    const [r] = run.results;
+    expect(r!.statusCode).toBe(200);
+    const { readFirstSheet } = await import('../support/xlsx-reader.ts');
+    const sheet = await readFirstSheet(Buffer.from(r!.body, 'base64'));
+    expect(sheet.rows.get(2)?.get('D')).toEqual({ type: 'string', value: '최예린 (Yerin Choi)' });
+  }, 60_000);
+
+  it('badges.pdf: renders through badge-renderer.mjs with its assets, never loaded at import', async () => {
+    const dir = assetDirs['print-badges']!;
+    for (const file of [badgeRenderer.file, 'assets/Pretendard-Regular.ttf']) expect(existsSync(path.join(dir, file)), file).toBe(true);
+    const run = await invokeBundle(dir, [adminEvent('GET /events/{eventId}/badges.pdf', `/events/${eventId}/badges.pdf`)]);
+    expect(loaded(run.atImport, badgeRenderer)).toEqual([]);
+    const [r] = run.results;
+    expect(r!.statusCode).toBe(200);
+    const { readPdf } = await import('../support/pdf-reader.ts');
+    const pages = await readPdf(Buffer.from(r!.body, 'base64'));
+    // The event's confirmed registrations (the mail tests above add some): one page each.
+    expect(pages.length).toBeGreaterThanOrEqual(1);
+    expect(pages.some((p) => p.text.includes('최예린'))).toBe(true);
   }, 60_000);
 });
 
