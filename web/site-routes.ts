@@ -17,7 +17,11 @@ export const pages = [
   { file: 'resend.html', pattern: /^\/e\/[^/]+\/resend\/?$/ },
   { file: 'manage.html', pattern: /^\/manage\/?$/ },
   { file: 'scan.html', pattern: /^\/scan\/?$/ },
+  { file: 'admin.html', pattern: /^\/admin\/?$/ },
 ] as const;
+
+/** The console's sign-in settings (authority, client id, end-session endpoint): generated at deploy, and by the local gateway. */
+export const consoleConfigPath = '/admin/config.json';
 
 export const notFoundPage = 'not-found.html';
 
@@ -31,6 +35,7 @@ export const assetPatterns: readonly RegExp[] = [/^\/assets\/[\w.-]+$/, /^\/[\w-
 export function resolveSitePath(path: string): { file: string; status: 200 | 404 } {
   for (const page of pages) if (page.pattern.test(path)) return { file: page.file, status: 200 };
   if (assetPatterns.some((pattern) => pattern.test(path))) return { file: path.slice(1), status: 200 };
+  if (path === consoleConfigPath) return { file: consoleConfigPath.slice(1), status: 200 };
   return { file: notFoundPage, status: 404 };
 }
 
