@@ -26,7 +26,12 @@ export const consoleConfigPath = '/admin/config.json';
 export const notFoundPage = 'not-found.html';
 
 /** Built files served as they are: Vite's hashed files under /assets/, and a few fixed files at the root. */
-export const assetPatterns: readonly RegExp[] = [/^\/assets\/[\w.-]+$/, /^\/[\w-]+\.(?:js|css|svg|png|ico|webmanifest|txt)$/];
+export const assetPatterns: readonly RegExp[] = [
+  /^\/assets\/[\w.-]+$/,
+  /^\/[\w-]+\.(?:js|css|svg|png|ico|webmanifest|txt)$/,
+  // The console's sign-in settings (consoleConfigPath), written at deploy.
+  /^\/admin\/config\.json$/,
+];
 
 /**
  * Which file answers a site path: a page, a built asset as it is, or the not-found page (404).
@@ -35,7 +40,6 @@ export const assetPatterns: readonly RegExp[] = [/^\/assets\/[\w.-]+$/, /^\/[\w-
 export function resolveSitePath(path: string): { file: string; status: 200 | 404 } {
   for (const page of pages) if (page.pattern.test(path)) return { file: page.file, status: 200 };
   if (assetPatterns.some((pattern) => pattern.test(path))) return { file: path.slice(1), status: 200 };
-  if (path === consoleConfigPath) return { file: consoleConfigPath.slice(1), status: 200 };
   return { file: notFoundPage, status: 404 };
 }
 
