@@ -461,7 +461,10 @@ export class GatepassStack extends Stack {
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-    new CfnOutput(this, 'ConsoleUrl', { value: `${this.siteUrl}/admin`, description: 'The admin console: sign in with a user of the admin (or staff) group' });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.siteUrl}/admin`,
+      description: 'The admin console: sign in with a user of the admin (or staff) group',
+    });
     new CfnOutput(this, 'DataTableName', { value: this.dataTable.tableName });
   }
 
@@ -502,7 +505,11 @@ function loginDomainPrefix(stack: Stack): string {
       throw new Error('authDomainPrefix: lowercase letters, digits and hyphens (up to 63), without aws, amazon or cognito');
     return given;
   }
-  const name = stack.stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/aws|amazon|cognito/g, 'x').slice(0, 40);
+  const name = stack.stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/aws|amazon|cognito/g, 'x')
+    .slice(0, 40);
   return Fn.join('-', [name, stack.account]);
 }
 

@@ -16,6 +16,8 @@ if (!existsSync(chromium)) {
 export default defineConfig({
   testDir: '.',
   testMatch: '*.spec.ts',
+  // Specs of console parts whose API other branches build: enabled after merging (see its README).
+  testIgnore: ['after-merge/**'],
   globalSetup: './global-setup.ts',
   workers: 1,
   fullyParallel: false,
