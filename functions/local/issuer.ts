@@ -241,7 +241,6 @@ export function createIssuer(
         token_endpoint: `${origin}${tokenPath}`,
         jwks_uri: `${origin}${jwksPath}`,
         end_session_endpoint: `${origin}${endSessionPath}`,
-        userinfo_endpoint: `${origin}/oauth2/userInfo`,
         response_types_supported: ['code'],
         grant_types_supported: ['authorization_code', 'refresh_token'],
         subject_types_supported: ['public'],

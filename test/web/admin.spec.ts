@@ -143,3 +143,22 @@ for (const lang of ['en', 'ko'] as const) {
     await axe(page, `registration detail ${lang}`);
   });
 }
+
+test('the session renews silently with the refresh token: no new sign-in, the figures keep coming with the new token', async ({ page }) => {
+  test.setTimeout(90_000);
+  // The browser suite's stack issues 90-second access tokens: renewal is due after about 30 s.
+  const tokens = new Set<string>();
+  page.on('request', (r) => {
+    if (r.url().endsWith('/attendance')) tokens.add(r.headers().authorization ?? '');
+  });
+  const refreshes: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().endsWith('/oauth2/token')) refreshes.push(r.postData() ?? '');
+  });
+  await signIn(page, 'admin', `#event=${forum}`);
+  const url = page.url();
+  await expect.poll(() => tokens.size, { timeout: 60_000, intervals: [1_000] }).toBeGreaterThan(1);
+  expect(refreshes.some((body) => new URLSearchParams(body).get('grant_type') === 'refresh_token')).toBe(true);
+  expect(page.url()).toBe(url);
+  await expect(page.locator('[data-metric="confirmed"]')).toBeVisible();
+});
