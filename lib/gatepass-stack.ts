@@ -325,6 +325,8 @@ export class GatepassStack extends Stack {
     this.site = new Site(this, 'Site', {
       apiDomain: Fn.join('', [this.api.apiId, '.execute-api.', this.region, '.', this.urlSuffix]),
       assetsDir: siteDirOf(this, props.siteDir),
+      // The console's sign-in fetches Cognito's discovery and the managed-login domain's token endpoint.
+      signInOrigins: [`https://cognito-idp.${this.region}.amazonaws.com`, this.loginDomain.baseUrl()],
       ...optional('domain', props.siteDomain ?? siteDomainFromContext(this)),
     });
     this.siteUrl = this.site.url;

@@ -38,7 +38,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { apiPrefixes, consoleConfigPath, securityHeaders } from '../web/site-routes.ts';
+import { apiPrefixes, consoleConfigPath, securityHeaders, securityHeadersFor } from '../web/site-routes.ts';
 import { siteFunctionSource } from './site-function.ts';
 
 export interface SiteDomain {
@@ -54,6 +54,8 @@ export interface SiteProps {
   /** The built web app (web/dist): HTML pages at its root, hashed files under assets/. */
   readonly assetsDir: string;
   readonly domain?: SiteDomain;
+  /** The identity provider's origins the console's sign-in fetches (CSP connect-src). */
+  readonly signInOrigins?: readonly string[];
 }
 
 /** CloudFront path patterns that send exactly the paths isApiPath names to the API: `p` and `p/*`. */
@@ -160,7 +162,11 @@ export class Site extends Construct {
       code: FunctionCode.fromInline(siteFunctionSource()),
     });
 
-    this.headersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', responseHeadersPolicyProps());
+    this.headersPolicy = new ResponseHeadersPolicy(
+      this,
+      'SecurityHeaders',
+      responseHeadersPolicyProps(securityHeadersFor(props.signInOrigins)),
+    );
 
     const api = new HttpOrigin(props.apiDomain, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,

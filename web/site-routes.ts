@@ -43,21 +43,29 @@ export function resolveSitePath(path: string): { file: string; status: 200 | 404
   return { file: notFoundPage, status: 404 };
 }
 
-/** Strict CSP: no inline script or style, nothing from other origins, never framed. */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "media-src 'self' blob:",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * Strict CSP: no inline script or style, nothing from other origins, never framed. `signIn`
+ * names the identity provider's origins the console's sign-in fetches (deployed: Cognito's
+ * discovery and its managed-login domain's token endpoint); locally the issuer is this origin.
+ */
+export function contentSecurityPolicyFor(signIn: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    ["connect-src 'self'", ...signIn].join(' '),
+    "worker-src 'self' blob:",
+    "media-src 'self' blob:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const contentSecurityPolicy = contentSecurityPolicyFor();
 
 /** Sent with every page and asset, locally by the gateway and deployed by CloudFront's response-headers policy. */
 export const securityHeaders: Readonly<Record<string, string>> = {
@@ -68,3 +76,8 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
+
+/** The same headers, the CSP letting the console reach its identity provider (`contentSecurityPolicyFor`). */
+export function securityHeadersFor(signIn: readonly string[] = []): Readonly<Record<string, string>> {
+  return { ...securityHeaders, 'content-security-policy': contentSecurityPolicyFor(signIn) };
+}
