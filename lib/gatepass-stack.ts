@@ -30,7 +30,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -325,11 +325,20 @@ export class GatepassStack extends Stack {
     this.site = new Site(this, 'Site', {
       apiDomain: Fn.join('', [this.api.apiId, '.execute-api.', this.region, '.', this.urlSuffix]),
       assetsDir: siteDirOf(this, props.siteDir),
-      // The console's sign-in fetches Cognito's discovery and the managed-login domain's token endpoint.
-      signInOrigins: [`https://cognito-idp.${this.region}.amazonaws.com`, this.loginDomain.baseUrl()],
+      // The console fetches Cognito's discovery, the managed-login domain's token endpoint, and a
+      // large export where its 303 hands over (a presigned URL on the bucket's regional host).
+      connectOrigins: [
+        `https://cognito-idp.${this.region}.amazonaws.com`,
+        this.loginDomain.baseUrl(),
+        `https://${this.exportBucket.bucketRegionalDomainName}`,
+      ],
       ...optional('domain', props.siteDomain ?? siteDomainFromContext(this)),
     });
     this.siteUrl = this.site.url;
+    // The console's download follows an export's 303 to the bucket. Any origin: the presigned URL
+    // is the credential (no cookies, no Authorization), and naming the site here would make a
+    // cycle (the site's CSP names this bucket).
+    this.exportBucket.addCorsRule({ allowedMethods: [HttpMethods.GET], allowedOrigins: ['*'], maxAge: 600 });
     // What the console learns at run time (web/site-routes.ts consoleConfigPath); Cognito's
     // discovery names no end-session endpoint, so this does.
     this.site.addConsoleConfig({

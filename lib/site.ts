@@ -54,8 +54,8 @@ export interface SiteProps {
   /** The built web app (web/dist): HTML pages at its root, hashed files under assets/. */
   readonly assetsDir: string;
   readonly domain?: SiteDomain;
-  /** The identity provider's origins the console's sign-in fetches (CSP connect-src). */
-  readonly signInOrigins?: readonly string[];
+  /** Other origins the console fetches (CSP connect-src): the identity provider, the large-export bucket. */
+  readonly connectOrigins?: readonly string[];
 }
 
 /** CloudFront path patterns that send exactly the paths isApiPath names to the API: `p` and `p/*`. */
@@ -165,7 +165,7 @@ export class Site extends Construct {
     this.headersPolicy = new ResponseHeadersPolicy(
       this,
       'SecurityHeaders',
-      responseHeadersPolicyProps(securityHeadersFor(props.signInOrigins)),
+      responseHeadersPolicyProps(securityHeadersFor(props.connectOrigins)),
     );
 
     const api = new HttpOrigin(props.apiDomain, {

@@ -44,17 +44,17 @@ export function resolveSitePath(path: string): { file: string; status: 200 | 404
 }
 
 /**
- * Strict CSP: no inline script or style, nothing from other origins, never framed. `signIn`
- * names the identity provider's origins the console's sign-in fetches (deployed: Cognito's
- * discovery and its managed-login domain's token endpoint); locally the issuer is this origin.
+ * Strict CSP: no inline script or style, nothing from other origins, never framed. `connect`
+ * names the other origins the console fetches (deployed: Cognito's discovery, its managed-login
+ * domain's token endpoint, the large-export bucket); locally all of these are this origin.
  */
-export function contentSecurityPolicyFor(signIn: readonly string[] = []): string {
+export function contentSecurityPolicyFor(connect: readonly string[] = []): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data: blob:",
-    ["connect-src 'self'", ...signIn].join(' '),
+    ["connect-src 'self'", ...connect].join(' '),
     "worker-src 'self' blob:",
     "media-src 'self' blob:",
     "font-src 'self'",
@@ -77,7 +77,7 @@ export const securityHeaders: Readonly<Record<string, string>> = {
   'permissions-policy': 'camera=(self), microphone=(), geolocation=()',
 };
 
-/** The same headers, the CSP letting the console reach its identity provider (`contentSecurityPolicyFor`). */
-export function securityHeadersFor(signIn: readonly string[] = []): Readonly<Record<string, string>> {
-  return { ...securityHeaders, 'content-security-policy': contentSecurityPolicyFor(signIn) };
+/** The same headers, the CSP letting the console reach those origins (`contentSecurityPolicyFor`). */
+export function securityHeadersFor(connect: readonly string[] = []): Readonly<Record<string, string>> {
+  return { ...securityHeaders, 'content-security-policy': contentSecurityPolicyFor(connect) };
 }

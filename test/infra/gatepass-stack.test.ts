@@ -553,6 +553,16 @@ describe('console sign-in (managed login)', () => {
     expect(branding!.UseCognitoProvidedValues).toBe(true);
   });
 
+  it('the export bucket answers CORS GETs (presigned URLs only), so the console can follow an export’s 303', () => {
+    // Act
+    const rules = resources[logicalIdOf(stack.exportBucket)]!.Properties!.CorsConfiguration.CorsRules;
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0].AllowedMethods).toEqual(['GET']);
+    expect(rules[0].AllowedOrigins).toEqual(['*']);
+    expect(rules[0].AllowedHeaders ?? []).toEqual([]);
+  });
+
   it('the site serves /admin/config.json, written at deploy with the pool as authority and the console client', () => {
     // Act
     const deployments = ofType(resources, 'Custom::CDKBucketDeployment').map(([, d]) => JSON.stringify(d.Properties));

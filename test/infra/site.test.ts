@@ -300,10 +300,14 @@ describe('security headers', () => {
       ...(policy.CustomHeadersConfig?.Items ?? []),
     ].map((h) => h.Override);
     // Assess
-    // The console's sign-in may reach Cognito (discovery, the managed-login domain), nothing else.
+    // The console may reach Cognito (discovery, the managed-login domain) and the export bucket, nothing else.
     const domain = `<${idOf(stack.loginDomain)}>`;
     expect(sent).toEqual(
-      securityHeadersFor(['https://cognito-idp.<AWS::Region>.amazonaws.com', `https://${domain}.auth.<AWS::Region>.amazoncognito.com`]),
+      securityHeadersFor([
+        'https://cognito-idp.<AWS::Region>.amazonaws.com',
+        `https://${domain}.auth.<AWS::Region>.amazoncognito.com`,
+        `https://<${idOf(stack.exportBucket)}.RegionalDomainName>`,
+      ]),
     );
     expect({ ...sent, 'content-security-policy': securityHeaders['content-security-policy'] }).toEqual(securityHeaders);
     expect(overrides.every(Boolean)).toBe(true);
