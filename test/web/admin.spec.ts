@@ -162,3 +162,25 @@ test('the session renews silently with the refresh token: no new sign-in, the fi
   expect(page.url()).toBe(url);
   await expect(page.locator('[data-metric="confirmed"]')).toBeVisible();
 });
+
+test('registrations: filter by search, open a person, cancel as admin, download the CSV', async ({ page }) => {
+  const event = await createEvent();
+  const email = unique('list');
+  const r = await register(event.id, { email, name: 'Listed Person' });
+  await register(event.id, { email: unique('other'), name: 'Other Person' });
+  await signIn(page, 'admin', `#event=${event.id}&view=registrations`);
+  await expect(page.locator('[data-list="registrations"] tbody tr')).toHaveCount(2);
+  await page.locator('input[name="q"]').fill('Listed');
+  await page.locator('form[data-form="registration-filters"] button[type="submit"]').click();
+  await expect(page.locator('[data-list="registrations"] tbody tr')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Listed Person' }).click();
+  await expect(page.locator(`[data-detail="${r.json.id}"] dd[data-status]`)).toHaveAttribute('data-status', 'confirmed');
+  await page.locator('[data-action="cancel-registration"]').click();
+  await page.locator('[data-action="confirm-cancel"]').click();
+  await expect(page.locator(`[data-detail="${r.json.id}"] dd[data-status]`)).toHaveAttribute('data-status', 'cancelled');
+  expect((await call('GET', `/events/${event.id}/registrations/${r.json.id}`)).json.status).toBe('cancelled');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-action="export-csv"]').click()]);
+  const csv = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8');
+  expect(csv.charCodeAt(0)).toBe(0xfeff);
+  expect(csv).toContain(email);
+});
