@@ -288,11 +288,12 @@ function rows(r: Results): Row[] {
     });
   }
   for (const p of r.web?.pages ?? []) {
+    const budget = r.web!.budgets?.find((b) => b.page === p.page);
     out.push({
       figure: `web: first load of /${p.page === 'event' ? 'e/{eventId}' : p.page}`,
       measured: `${p.gzipKb} KB gzip (JS ${p.jsKb} + CSS ${p.cssKb}; ${p.rawKb} KB raw, ${p.files} files)`,
-      target: p.page === 'event' ? `≤ ${r.web!.budgetKb} KB` : '(info)',
-      met: p.page === 'event' ? r.web!.met : null,
+      target: budget ? `≤ ${budget.budgetKb} KB` : '(info)',
+      met: budget ? budget.met : null,
     });
   }
   out.push({

@@ -45,7 +45,8 @@ const schema = () =>
     GOOGLE_WALLET_KEY: z.optional(z.string().check(z.minLength(2))),
     JWT_ISSUER: z.optional(z.url()),
     JWT_JWKS_URL: z.optional(z.url()),
-    JWT_CLIENT_ID: z.optional(z.string().check(z.minLength(1))),
+    /** App client ids whose access tokens are accepted, comma-separated (the API's client, the console's). */
+    JWT_CLIENT_ID: z.optional(z.string().check(z.regex(/^[\w-]+(,[\w-]+)*$/))),
   });
 
 export type Config = z.infer<ReturnType<typeof schema>>;

@@ -5,12 +5,24 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Lazy, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { CorsHttpMethod, HttpApi, HttpMethod, LogGroupLogDestination, type HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { AccountRecovery, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnManagedLoginBranding,
+  FeaturePlan,
+  ManagedLoginVersion,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClientIdentityProvider,
+  type UserPoolClient,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -18,7 +30,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -72,6 +84,10 @@ export class GatepassStack extends Stack {
   readonly exportAccessLogs: Bucket;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The admin console's app client (/admin): authorization code + PKCE through managed login, no secret. */
+  readonly consoleClient: UserPoolClient;
+  /** Cognito's managed-login domain, where the console sends organisers to sign in. */
+  readonly loginDomain: UserPoolDomain;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   /** The pages and the API on one CloudFront origin (lib/site.ts). */
@@ -202,11 +218,41 @@ export class GatepassStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
     });
+    // The console signs in through managed login (code + PKCE, a public client). Its callback is
+    // the site's /admin, known once the distribution exists (below): hence the Lazy.
+    const consoleUrl = Lazy.string({ produce: () => `${this.siteUrl}/admin` });
+    this.loginDomain = this.userPool.addDomain('LoginDomain', {
+      cognitoDomain: { domainPrefix: loginDomainPrefix(this) },
+      managedLoginVersion: ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    this.consoleClient = this.userPool.addClient('ConsoleClient', {
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+        callbackUrls: [consoleUrl],
+        logoutUrls: [consoleUrl],
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    // The newer managed login shows a client only with a style: Cognito's own.
+    new CfnManagedLoginBranding(this, 'ConsoleLoginBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.consoleClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
     const issuer = `https://cognito-idp.${this.region}.amazonaws.com/${this.userPool.userPoolId}`;
     const jwt: JwtVerification = {
       issuer,
       jwksUrl: `${issuer}/.well-known/jwks.json`,
-      clientId: this.userPoolClient.userPoolClientId,
+      // Access tokens of both app clients: the API's (scripts, curl) and the console's.
+      clientId: Fn.join(',', [this.userPoolClient.userPoolClientId, this.consoleClient.userPoolClientId]),
     };
 
     // ---- functions -------------------------------------------------------------------------
@@ -282,9 +328,27 @@ export class GatepassStack extends Stack {
     this.site = new Site(this, 'Site', {
       apiDomain: Fn.join('', [this.api.apiId, '.execute-api.', this.region, '.', this.urlSuffix]),
       assetsDir: siteDirOf(this, props.siteDir),
+      // The console fetches Cognito's discovery, the managed-login domain's token endpoint, and a
+      // large export where its 303 hands over (a presigned URL on the bucket's regional host).
+      connectOrigins: [
+        `https://cognito-idp.${this.region}.amazonaws.com`,
+        this.loginDomain.baseUrl(),
+        `https://${this.exportBucket.bucketRegionalDomainName}`,
+      ],
       ...optional('domain', props.siteDomain ?? siteDomainFromContext(this)),
     });
     this.siteUrl = this.site.url;
+    // The console's download follows an export's 303 to the bucket. Any origin: the presigned URL
+    // is the credential (no cookies, no Authorization), and naming the site here would make a
+    // cycle (the site's CSP names this bucket).
+    this.exportBucket.addCorsRule({ allowedMethods: [HttpMethods.GET], allowedOrigins: ['*'], maxAge: 600 });
+    // What the console learns at run time (web/site-routes.ts consoleConfigPath); Cognito's
+    // discovery names no end-session endpoint, so this does.
+    this.site.addConsoleConfig({
+      authority: issuer,
+      clientId: this.consoleClient.userPoolClientId,
+      endSessionEndpoint: `${this.loginDomain.baseUrl()}/logout`,
+    });
 
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions-APIG4',
@@ -411,6 +475,10 @@ export class GatepassStack extends Stack {
     });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: `${this.siteUrl}/admin`,
+      description: 'The admin console: sign in with a user of the admin (or staff) group',
+    });
     new CfnOutput(this, 'DataTableName', { value: this.dataTable.tableName });
   }
 
@@ -438,6 +506,25 @@ export class GatepassStack extends Stack {
     });
     return this;
   }
+}
+
+/**
+ * The managed-login domain's prefix (unique in the region): `-c authDomainPrefix=…`, or the
+ * stack's name and account (a prefix may not say aws, amazon or cognito).
+ */
+function loginDomainPrefix(stack: Stack): string {
+  const given = stringContext(stack, 'authDomainPrefix');
+  if (given !== undefined) {
+    if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(given) || /aws|amazon|cognito/.test(given))
+      throw new Error('authDomainPrefix: lowercase letters, digits and hyphens (up to 63), without aws, amazon or cognito');
+    return given;
+  }
+  const name = stack.stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/aws|amazon|cognito/g, 'x')
+    .slice(0, 40);
+  return Fn.join('-', [name, stack.account]);
 }
 
 function stringContext(scope: Construct, key: string): string | undefined {

@@ -38,7 +38,7 @@ import { HttpOrigin, S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import { apiPrefixes, securityHeaders } from '../web/site-routes.ts';
+import { apiPrefixes, consoleConfigPath, securityHeaders, securityHeadersFor } from '../web/site-routes.ts';
 import { siteFunctionSource } from './site-function.ts';
 
 export interface SiteDomain {
@@ -54,6 +54,8 @@ export interface SiteProps {
   /** The built web app (web/dist): HTML pages at its root, hashed files under assets/. */
   readonly assetsDir: string;
   readonly domain?: SiteDomain;
+  /** Other origins the console fetches (CSP connect-src): the identity provider, the large-export bucket. */
+  readonly connectOrigins?: readonly string[];
 }
 
 /** CloudFront path patterns that send exactly the paths isApiPath names to the API: `p` and `p/*`. */
@@ -126,6 +128,7 @@ export class Site extends Construct {
   readonly distribution: Distribution;
   readonly pageFunction: EdgeFunction;
   readonly headersPolicy: ResponseHeadersPolicy;
+  private readonly pagesDeployment: BucketDeployment;
   /** `https://<custom domain or the distribution's domain>`, no trailing slash. */
   readonly url: string;
 
@@ -159,7 +162,11 @@ export class Site extends Construct {
       code: FunctionCode.fromInline(siteFunctionSource()),
     });
 
-    this.headersPolicy = new ResponseHeadersPolicy(this, 'SecurityHeaders', responseHeadersPolicyProps());
+    this.headersPolicy = new ResponseHeadersPolicy(
+      this,
+      'SecurityHeaders',
+      responseHeadersPolicyProps(securityHeadersFor(props.connectOrigins)),
+    );
 
     const api = new HttpOrigin(props.apiDomain, {
       protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
@@ -247,7 +254,7 @@ export class Site extends Construct {
       retainOnDelete: false,
       cacheControl: [CacheControl.fromString('public, max-age=31536000, immutable')],
     });
-    const pagesDeployment = new BucketDeployment(this, 'DeployPages', {
+    const pagesDeployment = (this.pagesDeployment = new BucketDeployment(this, 'DeployPages', {
       sources: [Source.asset(props.assetsDir, { exclude: ['assets', 'assets/**'] })],
       destinationBucket: this.bucket,
       exclude: ['assets/*'],
@@ -256,12 +263,17 @@ export class Site extends Construct {
       cacheControl: [CacheControl.fromString('no-cache')],
       distribution: this.distribution,
       distributionPaths: ['/*'],
-    });
+    }));
     // Pages name the hashed files: those are in place first.
     pagesDeployment.node.addDependency(hashed);
     this.acknowledgeDeploymentHandler();
 
     this.url = `https://${domain ? domain.name : this.distribution.distributionDomainName}`;
+  }
+
+  /** The console's sign-in settings, written beside the pages at deploy (tokens resolved then). */
+  addConsoleConfig(config: { authority: string; clientId: string; endSessionEndpoint: string }): void {
+    this.pagesDeployment.addSource(Source.jsonData(consoleConfigPath.slice(1), config));
   }
 
   /** BucketDeployment's singleton custom-resource function (one per stack) and its role. */

@@ -39,7 +39,9 @@ async function verifyAccessToken(token: string): Promise<Principal> {
   } catch {
     throw unauthorized('The access token is invalid or expired.');
   }
-  if (payload.token_use !== 'access' || payload.client_id !== JWT_CLIENT_ID) throw unauthorized('Not an access token of this service.');
+  // JWT_CLIENT_ID lists the app clients whose access tokens this service takes (the API's and the console's).
+  if (payload.token_use !== 'access' || typeof payload.client_id !== 'string' || !JWT_CLIENT_ID.split(',').includes(payload.client_id))
+    throw unauthorized('Not an access token of this service.');
   const groups = Array.isArray(payload['cognito:groups']) ? (payload['cognito:groups'] as unknown[]) : [];
   const roles = new Set<'admin' | 'staff'>();
   if (groups.includes('admin')) roles.add('admin').add('staff');

@@ -5,14 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer, STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { extname, join } from 'node:path';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { problem } from '#http/respond';
 import { serveSite } from '#local/site';
 import { fallbackRoute, routes, type Route } from '#routes';
-import { isApiPath, resolveSitePath } from '../../web/site-routes.ts';
+import { isApiPath, resolveSitePath, securityHeaders } from '../../web/site-routes.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -166,6 +166,8 @@ export interface GatewayOptions {
   functionTimeoutMs?: number;
   /** The built web app (web/dist): every GET or HEAD outside the API's prefixes, as CloudFront serves the bucket. */
   site?: { dir: string };
+  /** The local identity provider's endpoints (functions/local/issuer.ts): true when it answered. */
+  issuer?: (req: IncomingMessage, res: ServerResponse, url: URL, pageHeaders: Record<string, string>) => Promise<boolean>;
 }
 
 export function createGateway(options: GatewayOptions = {}): Server {
@@ -177,6 +179,7 @@ export function createGateway(options: GatewayOptions = {}): Server {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(extra()));
         return;
       }
+      if (options.issuer && (await options.issuer(req, res, url, securityHeaders))) return;
       const files = options.files;
       if (files && req.method === 'GET' && url.pathname.startsWith(files.prefix)) {
         const name = url.pathname.slice(files.prefix.length);

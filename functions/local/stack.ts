@@ -19,7 +19,8 @@ import {
   type TableNames,
 } from '#local/engines';
 import { createGateway } from '#local/gateway';
-import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
+import { consoleConfigPath } from '../../web/site-routes.ts';
+import { createIssuer, endSessionPath, issuerKey, jwksPath, localClientId, localConsoleClientId, rememberIssuer } from '#local/issuer';
 import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID, LOCAL_TEAM_ID, WALLET_ENV, localWalletKeys } from '#local/wallet-keys';
 import { startWorkers, type RunningWorkers } from '#local/workers';
 
@@ -45,6 +46,8 @@ export interface StackOptions {
   wallet?: boolean;
   /** Serve the built web app from this folder beside the API (npm start: web/dist). */
   siteDir?: string;
+  /** Lifetime of the access tokens the local sign-in issues (default an hour, as Cognito's). */
+  accessTokenSeconds?: number;
 }
 
 export interface LocalStack {
@@ -95,6 +98,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
     await createTables(dynamo.endpoint, tables);
     const { publicJwk } = await issuerKey(stateDir);
     const url = `http://127.0.0.1:${options.port}`;
+    // The issuer is the gateway's origin (its discovery document says so): tokens signed from now on carry it.
+    rememberIssuer(stateDir, url);
     Object.assign(process.env, {
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -111,9 +116,9 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       SITE_URL: url,
       EXPORT_DIR: join(stateDir, 'exports'),
       EXPORT_BASE_URL: `${url}/.local/exports/`,
-      JWT_ISSUER: localIssuer,
+      JWT_ISSUER: url,
       JWT_JWKS_URL: `${url}${jwksPath}`,
-      JWT_CLIENT_ID: localClientId,
+      JWT_CLIENT_ID: `${localClientId},${localConsoleClientId}`,
       POWERTOOLS_SERVICE_NAME: 'gatepass',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',
@@ -144,7 +149,12 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       },
     });
     const server: Server = createGateway({
-      extra: { [jwksPath]: () => ({ keys: [publicJwk] }) },
+      extra: {
+        [jwksPath]: () => ({ keys: [publicJwk] }),
+        // What the console learns at run time (deployed: written next to the pages at deploy).
+        [consoleConfigPath]: () => ({ authority: url, clientId: localConsoleClientId, endSessionEndpoint: `${url}${endSessionPath}` }),
+      },
+      issuer: createIssuer({ stateDir, origin: url, accessTokenSeconds: options.accessTokenSeconds }),
       files: { prefix: '/.local/exports/', dir: join(stateDir, 'exports') },
       functionTimeoutMs: options.functionTimeoutMs,
       ...(options.siteDir ? { site: { dir: options.siteDir } } : {}),

@@ -52,7 +52,7 @@ if (!args.has('--no-seed')) {
 
 console.log(`Gatepass is running (ready in ${Date.now() - started} ms)
   API          ${stack.url}   (try ${stack.url}/health, ${stack.url}/openapi.json)
-  pages        ${stack.url}/e/<eventId>, ${stack.url}/manage, ${stack.url}/scan   (built from web/; npm run dev:web for hot reload)${seeded}
+  pages        ${stack.url}/e/<eventId>, ${stack.url}/manage, ${stack.url}/scan, ${stack.url}/admin   (built from web/; npm run dev:web for hot reload)${seeded}
   email inbox  ${stack.sesEndpoint}/   (JSON: ${stack.sesEndpoint}/store)
   DynamoDB     ${stack.dynamoEndpoint}   table ${stack.tables.data}${args.has('--persist') ? ' (persisted under .gatepass/)' : ' (in memory)'}
   tokens       npm run -s token -- admin   (or staff)

@@ -25,7 +25,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { importJWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#local/engines';
-import { issuerKey, localClientId, localIssuer, signToken } from '#local/issuer';
+import { issuerKey, localClientId, signToken } from '#local/issuer';
 import { routes, type Role, type Route } from '#routes';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 import { fingerprint, fingerprintDiff, outboxItems } from '../support/table-fingerprint.ts';
@@ -189,7 +189,7 @@ beforeAll(async () => {
     'cognito:groups': ['admin'],
     token_use: 'access',
     client_id: localClientId,
-    iss: localIssuer,
+    iss: stack.url,
     sub: 'someone',
     iat: now,
     exp: now + 3600,

@@ -63,7 +63,7 @@ const needsJwt = (r: RouteLike) => r.who?.some((who) => who === 'staff' || who =
 let stack: GatepassStack;
 let out: Synthesized;
 let resources: Resources;
-let ids: { dataTable: string; secret: string; badgeSecret: string; userPool: string; client: string; dlq: string };
+let ids: { dataTable: string; secret: string; badgeSecret: string; userPool: string; client: string; consoleClient: string; dlq: string };
 
 function logicalIdOf(construct: { node: { defaultChild?: unknown } }): string {
   return stack.getLogicalId(construct.node.defaultChild as never);
@@ -94,6 +94,7 @@ beforeAll(() => {
     badgeSecret: logicalIdOf(stack.badgeKeySecret),
     userPool: logicalIdOf(stack.userPool),
     client: logicalIdOf(stack.userPoolClient),
+    consoleClient: logicalIdOf(stack.consoleClient),
     dlq: logicalIdOf(stack.streamDlq),
   };
 });
@@ -338,7 +339,8 @@ describe('functions: defaults and least privilege, per route', () => {
       const issuer = `https://cognito-idp.<AWS::Region>.amazonaws.com/<${ids.userPool}>`;
       expect(render(env.JWT_ISSUER)).toBe(issuer);
       expect(render(env.JWT_JWKS_URL)).toBe(`${issuer}/.well-known/jwks.json`);
-      expect(refId(env.JWT_CLIENT_ID)).toBe(ids.client);
+      // Both app clients' access tokens: the API's and the console's.
+      expect(render(env.JWT_CLIENT_ID)).toBe(`<${ids.client}>,<${ids.consoleClient}>`);
     } else {
       expect([env.JWT_ISSUER, env.JWT_JWKS_URL, env.JWT_CLIENT_ID]).toEqual([undefined, undefined, undefined]);
     }
@@ -523,6 +525,56 @@ describe('secret and user pool', () => {
     expect(p.ExplicitAuthFlows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']));
     expect(p.AllowedOAuthFlowsUserPoolClient).toBe(false);
     expect(refId(p.UserPoolId)).toBe(ids.userPool);
+  });
+});
+
+describe('console sign-in (managed login)', () => {
+  it('the console client: code flow only, no secret, callback and sign-out on <SiteUrl>/admin, Cognito users only', () => {
+    // Act
+    const p = resources[ids.consoleClient]!.Properties!;
+    const site = `https://<${logicalIdOf(stack.site.distribution)}.DomainName>/admin`;
+    // Assess
+    expect(p.GenerateSecret).toBe(false);
+    expect(p.AllowedOAuthFlowsUserPoolClient).toBe(true);
+    expect(p.AllowedOAuthFlows).toEqual(['code']);
+    expect(p.AllowedOAuthScopes).toEqual(expect.arrayContaining(['openid', 'email', 'profile']));
+    expect(p.CallbackURLs.map(render)).toEqual([site]);
+    expect(p.LogoutURLs.map(render)).toEqual([site]);
+    expect(p.SupportedIdentityProviders).toEqual(['COGNITO']);
+    expect(p.ExplicitAuthFlows ?? []).not.toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH']));
+    expect(refId(p.UserPoolId)).toBe(ids.userPool);
+  });
+
+  it('a managed-login domain (the newer managed login) on a prefix, styled for the console client', () => {
+    // Act
+    const [domain] = ofType(resources, 'AWS::Cognito::UserPoolDomain').map(([, d]) => d.Properties!);
+    const [branding] = ofType(resources, 'AWS::Cognito::ManagedLoginBranding').map(([, b]) => b.Properties!);
+    // Assess
+    expect(domain).toMatchObject({ ManagedLoginVersion: 2 });
+    expect(render(domain!.Domain)).toBe('gatepass-<AWS::AccountId>');
+    expect(refId(domain!.UserPoolId)).toBe(ids.userPool);
+    expect(refId(branding!.ClientId)).toBe(ids.consoleClient);
+    expect(branding!.UseCognitoProvidedValues).toBe(true);
+  });
+
+  it('the export bucket answers CORS GETs (presigned URLs only), so the console can follow an export’s 303', () => {
+    // Act
+    const rules = resources[logicalIdOf(stack.exportBucket)]!.Properties!.CorsConfiguration.CorsRules;
+    // Assess
+    expect(rules).toHaveLength(1);
+    expect(rules[0].AllowedMethods).toEqual(['GET']);
+    expect(rules[0].AllowedOrigins).toEqual(['*']);
+    expect(rules[0].AllowedHeaders ?? []).toEqual([]);
+  });
+
+  it('the site serves /admin/config.json, written at deploy with the pool as authority and the console client', () => {
+    // Act
+    const deployments = ofType(resources, 'Custom::CDKBucketDeployment').map(([, d]) => JSON.stringify(d.Properties));
+    const pages = deployments.filter((d) => d.includes(ids.consoleClient));
+    // Assess
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain('SourceMarkers');
+    expect(pages[0]).toContain(ids.userPool);
   });
 });
 

@@ -9,7 +9,7 @@ import vm from 'node:vm';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiPrefixes, isApiPath, resolveSitePath, securityHeaders } from '../../web/site-routes.ts';
+import { apiPrefixes, isApiPath, resolveSitePath, securityHeaders, securityHeadersFor } from '../../web/site-routes.ts';
 import { GatepassStack } from '../../lib/gatepass-stack.ts';
 import {
   acknowledgements,
@@ -284,7 +284,7 @@ describe('security headers', () => {
     const policy = resources[policyId]!.Properties!.ResponseHeadersPolicyConfig;
     const s = policy.SecurityHeadersConfig;
     const sent: Record<string, string> = {
-      'content-security-policy': s.ContentSecurityPolicy.ContentSecurityPolicy,
+      'content-security-policy': render(s.ContentSecurityPolicy.ContentSecurityPolicy),
       'strict-transport-security': `max-age=${s.StrictTransportSecurity.AccessControlMaxAgeSec}${s.StrictTransportSecurity.IncludeSubdomains ? '; includeSubDomains' : ''}${s.StrictTransportSecurity.Preload ? '; preload' : ''}`,
       'x-content-type-options': 'nosniff',
       'x-frame-options': s.FrameOptions.FrameOption,
@@ -300,7 +300,16 @@ describe('security headers', () => {
       ...(policy.CustomHeadersConfig?.Items ?? []),
     ].map((h) => h.Override);
     // Assess
-    expect(sent).toEqual(securityHeaders);
+    // The console may reach Cognito (discovery, the managed-login domain) and the export bucket, nothing else.
+    const domain = `<${idOf(stack.loginDomain)}>`;
+    expect(sent).toEqual(
+      securityHeadersFor([
+        'https://cognito-idp.<AWS::Region>.amazonaws.com',
+        `https://${domain}.auth.<AWS::Region>.amazoncognito.com`,
+        `https://<${idOf(stack.exportBucket)}.RegionalDomainName>`,
+      ]),
+    );
+    expect({ ...sent, 'content-security-policy': securityHeaders['content-security-policy'] }).toEqual(securityHeaders);
     expect(overrides.every(Boolean)).toBe(true);
     expect(refId(config.DefaultCacheBehavior.ResponseHeadersPolicyId)).toBe(policyId);
     expect(sent['content-security-policy']).toContain("script-src 'self'");

@@ -23,6 +23,8 @@ const stack = await startLocalStack({
   stateDir,
   siteDir: defaultSiteDir,
   sweepSeconds: 3600,
+  // The console's sign-ins renew within a test's time (oidc-client-ts renews a minute before expiry).
+  accessTokenSeconds: 90,
 });
 const { seedDemoForum } = await import('#local/seed');
 await seedDemoForum();

@@ -40,6 +40,8 @@ export interface RequestOptions {
   manageToken?: string;
   idempotencyKey?: string;
   signal?: AbortSignal;
+  /** A staff or admin access token: sent as `Authorization: Bearer`. */
+  accessToken?: string;
 }
 
 async function send(path: string, options: RequestOptions, accept: string): Promise<Response> {
@@ -47,6 +49,7 @@ async function send(path: string, options: RequestOptions, accept: string): Prom
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.manageToken) headers['x-manage-token'] = options.manageToken;
   if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+  if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
   let response: Response;
   try {
     response = await fetch(path, {
