@@ -65,7 +65,7 @@ const checkedInPartition = (items: Record<string, number | undefined>, at: numbe
     Object.keys(items)
       .filter((sk) => !sk.startsWith('SCAN#'))
       .sort(),
-  ).toEqual(['CHECKIN#SESSION#bio', 'CHECKIN#VENUE', 'REG']);
+  ).toEqual(['CHECKIN#SESSION#bio', 'CHECKIN#VENUE', 'PRESENCE', 'REG']);
   expect(scans.length).toBeGreaterThan(0);
   expect(Object.entries(items).filter(([, v]) => v !== at)).toEqual([]);
 };
