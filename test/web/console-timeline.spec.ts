@@ -19,7 +19,9 @@ test('the timeline shows a chart per place, with entries and exits as the route 
   await expect(part.locator('figure.chart svg[role="img"]').first()).toHaveAttribute('aria-label', /Entries 1/);
   await axe(page, 'timeline');
 
-  const staff = await browser.newPage();
+  // axe-core needs a page of a context of its own (not browser.newPage()).
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
   await signIn(staff, 'staff', `#event=${event.id}`);
   await expect(staff.locator('[data-part="timeline"] figure.chart')).toHaveCount(timeline.json.places.length);
   await expect(staff.locator('[data-metric="inside"]')).toHaveAttribute(
@@ -28,5 +30,5 @@ test('the timeline shows a chart per place, with entries and exits as the route 
   );
   expect(await staff.locator('[data-metric="confirmed"], form[data-form="device"], [data-action="approve"]').count()).toBe(0);
   await axe(staff, 'staff timeline');
-  await staff.close();
+  await staffContext.close();
 });
