@@ -93,7 +93,7 @@ export const eventStore: EventStore = {
     return { items: (out.Items ?? []).map((i) => stripKeys<StoredEvent>(i)), next: out.LastEvaluatedKey };
   },
 
-  async update(before, after, step): Promise<EventUpdateOutcome> {
+  async update(before, after, step, meetingBookingsSeen): Promise<EventUpdateOutcome> {
     const TableName = table();
     const items: TransactItems = [
       {
@@ -160,6 +160,16 @@ export const eventStore: EventStore = {
     // sweeper does it in pages; expiry-store.ts), committed with the change itself.
     const expiry = personalDataExpiry(after);
     if (expiry !== personalDataExpiry(before)) items.push({ Put: { TableName, Item: expiryMoveItem(after.id, expiry, new Date()) } });
+    // A new meetings programme was judged against the meetings booked so far: none may have been booked since.
+    if (meetingBookingsSeen !== undefined)
+      items.push({
+        ConditionCheck: {
+          TableName,
+          Key: { pk: `EVENT#${after.id}`, sk: 'COUNTER#MEETINGS' },
+          ConditionExpression: meetingBookingsSeen === 0 ? 'attribute_not_exists(bookings) OR bookings = :b' : 'bookings = :b',
+          ExpressionAttributeValues: { ':b': meetingBookingsSeen },
+        },
+      });
     const outcome = await transactWrite(items);
     // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
     // use case reads again and decides from what it finds.

@@ -1,6 +1,7 @@
 /** Events: defaults, the registration window, and what the public page shows. Pure. */
 import { GatepassError } from '#domain/errors';
 import type { EventInput } from '#schemas/event';
+import type { MeetingSettings } from '#domain/meetings';
 
 export type Localized = { ko: string; en: string };
 export type FormField = NonNullable<EventInput['fields']>[number];
@@ -21,6 +22,8 @@ export interface StoredEvent {
   retentionDays: number;
   sessions: SessionDef[];
   fields: FormField[];
+  /** The B2B matchmaking programme, when the event runs one (absent on events stored before it existed). */
+  meetings?: MeetingSettings | null;
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock for PATCH. */
@@ -81,6 +84,7 @@ export function newEvent(id: string, input: EventInput, now: Date): StoredEvent 
     retentionDays: input.retentionDays ?? DEFAULT_RETENTION_DAYS,
     sessions: input.sessions ?? [],
     fields: input.fields ?? [],
+    meetings: input.meetings ?? null,
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -101,6 +105,7 @@ export function asInput(event: StoredEvent): EventInput {
     retentionDays: event.retentionDays,
     sessions: event.sessions,
     fields: event.fields,
+    meetings: event.meetings ?? null,
   };
 }
 

@@ -3,7 +3,10 @@
  * change, so no change can happen without its email being owed. Items hold ids only (no PII);
  * the mailer reads the registration when it sends.
  */
-export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link';
+export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | MeetingEmailKind;
+/** B2B meetings: each side hears of each change (API.md); the item names the meeting. */
+export type MeetingEmailKind = 'meeting_requested' | 'meeting_scheduled' | 'meeting_declined' | 'meeting_cancelled' | 'meeting_expired';
+export const isMeetingEmail = (kind: EmailKind): kind is MeetingEmailKind => kind.startsWith('meeting_');
 /** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
@@ -12,6 +15,8 @@ export interface OutboxItem {
   kind: EmailKind;
   eventId: string;
   registrationId: string;
+  /** The meeting a meeting email is about. */
+  meetingId?: string;
   status: OutboxStatus;
   attempts: number;
   createdAt: string;
@@ -36,11 +41,11 @@ export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /**
  * API.md Emails: no address gets more than this many registration emails from one event in 24
  * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
- * Manage-link emails are not counted.
+ * Manage-link and meeting emails are not counted.
  */
 export const EMAILS_PER_ADDRESS = 6;
 export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
-export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link';
+export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && !isMeetingEmail(kind);
 
 export interface CapEntry {
   id: string;

@@ -59,9 +59,17 @@ export async function updateEvent(
   eventId: string,
   patch: EventPatch,
   validate: (merged: EventInput) => EventInput,
-  options: { deadline?: number; now?: () => Date } = {},
+  options: {
+    deadline?: number;
+    now?: () => Date;
+    /**
+     * A change of the meetings programme: refuses (422) one that would strand a scheduled
+     * meeting, and returns the bookings count it judged on (the write conditions on it).
+     */
+    meetingsGuard?: (before: StoredEvent, after: StoredEvent) => Promise<number>;
+  } = {},
 ): Promise<{ event: StoredEvent; owed: boolean }> {
-  const { deadline = Infinity, now = () => new Date() } = options;
+  const { deadline = Infinity, now = () => new Date(), meetingsGuard } = options;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     const page = await stores.events.read(eventId);
     if (!page) throw notFound();
@@ -79,6 +87,7 @@ export async function updateEvent(
       registration: { ...before.registration, ...merged.registration },
       sessions: merged.sessions ?? [],
       fields: merged.fields ?? [],
+      meetings: merged.meetings ?? null,
       updatedAt: at.toISOString(),
       version: before.version + 1,
     };
@@ -101,8 +110,10 @@ export async function updateEvent(
       MAX_TRANSACTION_WRITES - 1 - eventWrites,
     );
     if (step?.owed && page.owedPromotions !== undefined) step.owed = undefined;
+    const programmeChanged = JSON.stringify(before.meetings ?? null) !== JSON.stringify(after.meetings ?? null);
+    const bookingsSeen = programmeChanged && meetingsGuard ? await meetingsGuard(before, after) : undefined;
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
-    const outcome = await stores.events.update(before, after, step);
+    const outcome = await stores.events.update(before, after, step, bookingsSeen);
     if (outcome === 'ok') return { event: after, owed: step?.owed !== undefined || page.owedPromotions !== undefined };
   }
   throw serviceUnavailable();

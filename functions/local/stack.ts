@@ -19,6 +19,7 @@ import {
   type TableNames,
 } from '#local/engines';
 import { createGateway } from '#local/gateway';
+import { moveMeetingClock } from '#adapters/clock';
 import { issuerKey, jwksPath, localClientId, localIssuer } from '#local/issuer';
 import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID, LOCAL_TEAM_ID, WALLET_ENV, localWalletKeys } from '#local/wallet-keys';
 import { startWorkers, type RunningWorkers } from '#local/workers';
@@ -54,6 +55,8 @@ export interface LocalStack {
   tables: TableNames;
   stateDir: string;
   workers: RunningWorkers;
+  /** Moves the clock the meeting rules judge by (expiry, no-show) this far ahead: local only. */
+  moveMeetingClock(offsetMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -160,7 +163,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           server.close(() => resolve());
         }),
     });
-    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, workers, stop: stopAll };
+    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, workers, moveMeetingClock, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

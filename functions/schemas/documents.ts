@@ -140,5 +140,6 @@ export const attendanceOutput = z.object({
   cancelled: count,
   checkedIn: count,
   sessions: z.array(z.object({ id: z.string(), capacity: count, confirmed: count, waitlisted: count, checkedIn: count })),
+  meetings: z.object({ requested: count, scheduled: count, held: count, noShow: count }),
   asOf: dateTime,
 });

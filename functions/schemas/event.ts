@@ -1,6 +1,8 @@
 /** Event request and response schemas: the single definition, also of the OpenAPI document. */
 import * as z from 'zod/mini';
 import { dateTime, declaredId, localizedText, once } from '#schemas/common';
+import { meetingSettings } from '#schemas/meetings';
+import { settingsProblems } from '#domain/meetings';
 
 export const fieldTypes = ['text', 'textarea', 'select', 'multiselect', 'checkbox', 'country', 'phone', 'url'] as const;
 
@@ -66,6 +68,8 @@ export const eventShape = once(() => ({
   retentionDays: z.optional(z.int().check(z.minimum(1), z.maximum(3650))),
   sessions: z.optional(z.array(sessionInput()).check(z.maxLength(50))),
   fields: z.optional(z.array(formField()).check(z.maxLength(50))),
+  /** B2B matchmaking (API.md "B2B meetings"); null turns it off. */
+  meetings: z.optional(z.nullable(meetingSettings())),
 }));
 
 /** Rules that span fields, checked on a whole event (after a PATCH is merged, too). */
@@ -78,6 +82,11 @@ const eventRules = () => [
   ),
   z.refine<EventLike>((e) => unique(e.sessions?.map((s) => s.id)), { message: 'session ids must be unique', path: ['sessions'] }),
   z.refine<EventLike>((e) => unique(e.fields?.map((f) => f.id)), { message: 'field ids must be unique', path: ['fields'] }),
+  z.superRefine<EventLike>((e, ctx) => {
+    if (!e.meetings) return;
+    for (const p of settingsProblems(e.meetings, e))
+      ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.'), input: e });
+  }),
 ];
 
 interface EventLike {
@@ -86,6 +95,7 @@ interface EventLike {
   registration?: { opensAt?: string; closesAt?: string };
   sessions?: { id: string }[];
   fields?: { id: string }[];
+  meetings?: import('#domain/meetings').MeetingSettings | null;
 }
 
 export const eventInput = once(() => z.strictObject(eventShape()).check(...eventRules()));
