@@ -133,6 +133,17 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
   'POST /devices/pair': ['anyone'],
   'GET /events/{eventId}/checkins/duplicates': ['admin'],
+  // API.md, B2B meetings (the participant of a route with no registration in its path is the token's own).
+  'PUT /events/{eventId}/registrations/{registrationId}/meeting-profile': ['participant'],
+  'GET /events/{eventId}/meeting-profiles': ['participant', 'staff', 'admin'],
+  'POST /events/{eventId}/meetings': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/accept': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/decline': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/cancel': ['participant', 'admin'],
+  'POST /events/{eventId}/meetings/{meetingId}/checkins': ['staff', 'admin', 'device'],
+  'GET /events/{eventId}/meetings': ['admin'],
+  'GET /events/{eventId}/meetings/export.csv': ['admin'],
+  'GET /events/{eventId}/registrations/{registrationId}/meetings': ['participant'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
@@ -150,9 +161,11 @@ function expected(route: Route, caller: Caller): Expected {
       return 401;
     case 'own':
       if (!who.includes('participant')) return 401;
-      return route.path.includes('{registrationId}') ? 'allowed' : 403;
+      return 'allowed';
     case 'other':
-      return who.includes('participant') ? 403 : 401;
+      if (!who.includes('participant')) return 401;
+      // Without a registration in the path (the meeting routes), any valid token is its own caller.
+      return route.path.includes('{registrationId}') ? 403 : 'allowed';
     case 'jwt':
       return who.some((role) => (role === 'admin' || role === 'staff') && caller.roles!.includes(role)) ? 'allowed' : 403;
     case 'invalid':
