@@ -49,6 +49,15 @@ const DELETING_ROUTES = [
   'new-device-pairing',
   'pair-device',
   'outbox-sweeper',
+  // Meetings: a cancellation or a no-show frees slot items (routes.ts `deletes`).
+  'put-meeting-profile',
+  'request-meeting',
+  'accept-meeting',
+  'decline-meeting',
+  'cancel-meeting',
+  'check-in-meeting',
+  'list-meetings',
+  'list-registration-meetings',
 ];
 // (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
@@ -150,7 +159,7 @@ describe('HTTP API routes match the route table', () => {
       CorsConfiguration: {
         AllowOrigins: ['*'],
         AllowHeaders: Match.arrayEquals([...CORS_ALLOW_HEADERS]),
-        AllowMethods: Match.arrayEquals(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']),
+        AllowMethods: Match.arrayEquals(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
       },
     });
     for (const header of ['Authorization', 'Content-Type', 'X-Manage-Token', 'Idempotency-Key']) {
@@ -385,7 +394,7 @@ describe('functions: defaults and least privilege, per route', () => {
         .sort();
     expect(holders('#badge-renderer')).toEqual(['get-badge']);
     expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
-    expect(holders('#export-bucket')).toEqual(['export-registrations']);
+    expect(holders('#export-bucket')).toEqual(['export-meetings', 'export-registrations']);
     expect(holders('#apple-pass')).toEqual(['get-wallet-apple']);
   });
 
