@@ -4,7 +4,9 @@
  * emulator, check-in (held), no-show (the local clock moved ahead), decline, limits, the
  * cancellation cascade, the schedule, its CSV and the attendance counts.
  */
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dynamoClient } from '#local/engines';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
 interface StoredEmail {
@@ -328,6 +330,10 @@ describe('decline, limits, no-show and the cancellation cascade', () => {
       stack.moveMeetingClock(Date.parse(ok.json.startsAt) - Date.now() + 11 * 60_000);
       const seen = await stack.call('GET', `/events/${e}/meetings`, { token: admin });
       expect(seen.json.items[0]).toMatchObject({ id: r.json.id, status: 'no_show', noShow: [b.id] });
+      // The table is free for the rest of the slot; the people's time stays theirs.
+      const { meetingStore } = await import('#adapters/meeting-store');
+      expect([...((await meetingStore.occupancy(e)).get(ok.json.startsAt) ?? [])]).toEqual([]);
+      expect([...(await meetingStore.busySlots(e, a.id))]).toEqual([ok.json.startsAt]);
       const late = await stack.call('POST', path, { token: staff, body: { badge: b.badge } });
       expect(late.json.code).toBe('meeting_not_open');
       const attendance = await stack.call('GET', `/events/${e}/attendance`, { token: admin });
@@ -375,5 +381,38 @@ describe('decline, limits, no-show and the cancellation cascade', () => {
     expect((await inbox(b.email)).some((m) => /cancelled|취소/.test(m.subject) && /meeting|미팅/i.test(m.subject))).toBe(true);
     const attendance = await stack.call('GET', `/events/${e}/attendance`, { token: admin });
     expect(attendance.json.meetings).toEqual({ requested: 0, scheduled: 0, held: 0, noShow: 0 });
+  });
+
+  it('the cascade is owed by the cancellation itself: left undone by the request, the sweeper finishes it', async () => {
+    const event = await meetingEvent();
+    const e = event.id;
+    const [a, b] = [await person(e), await person(e)];
+    const r = await asPerson(a, 'POST', `/events/${e}/meetings`, { with: b.id });
+    await asPerson(b, 'POST', `/events/${e}/meetings/${r.json.id}/accept`);
+    // The cancellation's own transaction, without the request's follow-up (as if it died right after).
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const { eventStore } = await import('#adapters/event-store');
+    const { registrationStore } = await import('#adapters/registration-store');
+    const { seatStore } = await import('#adapters/seat-store');
+    const { meetingKeys } = await import('#adapters/meeting-store');
+    await cancelRegistration({ events: eventStore, registrations: registrationStore, seats: seatStore }, e, a.id);
+    const ddb = DynamoDBDocumentClient.from(dynamoClient(stack.dynamoEndpoint));
+    const owed = await ddb.send(new GetCommand({ TableName: stack.tables.data, Key: meetingKeys.owed(e, a.id) }));
+    expect(owed.Item).toMatchObject({ registrationId: a.id });
+    // Until it is done, the meeting cannot be checked in.
+    const scan = await stack.call('POST', `/events/${e}/meetings/${r.json.id}/checkins`, { token: staff, body: { badge: b.badge } });
+    expect(scan.json.code).toBe('meeting_not_open');
+    await stack.workers.tick();
+    const list = await asPerson(b, 'GET', `/events/${e}/registrations/${b.id}/meetings`);
+    expect(list.json.items[0]).toMatchObject({ id: r.json.id, status: 'cancelled' });
+    expect((await ddb.send(new GetCommand({ TableName: stack.tables.data, Key: meetingKeys.owed(e, a.id) }))).Item).toBeUndefined();
+    await stack.workers.drain();
+    expect((await inbox(b.email)).some((m) => /Meeting .*cancelled|미팅이 취소/.test(m.subject))).toBe(true);
+    // Its slot and table are free again: another pair gets that very slot.
+    const [c, d] = [await person(e), await person(e)];
+    const again = await asPerson(c, 'POST', `/events/${e}/meetings`, { with: d.id });
+    const ok = await asPerson(d, 'POST', `/events/${e}/meetings/${again.json.id}/accept`);
+    expect(ok.json.startsAt).toBe(list.json.items[0].startsAt);
+    ddb.destroy();
   });
 });
