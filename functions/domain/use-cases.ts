@@ -102,15 +102,16 @@ export async function updateEvent(
     const old = new Map(before.sessions.map((s) => [s.id, s.capacity]));
     const eventWrites =
       1 + (after.capacity !== before.capacity ? 1 : 0) + after.sessions.filter((s) => old.get(s.id) !== s.capacity).length + removed.length;
+    // A change of the meetings programme adds one check (no booking since it was judged).
+    const programmeChanged = JSON.stringify(before.meetings ?? null) !== JSON.stringify(after.meetings ?? null);
     const step = await promotionStep(
       stores.seats,
       eventId,
       { ...page, event: after, counters },
       at.toISOString(),
-      MAX_TRANSACTION_WRITES - 1 - eventWrites,
+      MAX_TRANSACTION_WRITES - 1 - eventWrites - (programmeChanged && meetingsGuard ? 1 : 0),
     );
     if (step?.owed && page.owedPromotions !== undefined) step.owed = undefined;
-    const programmeChanged = JSON.stringify(before.meetings ?? null) !== JSON.stringify(after.meetings ?? null);
     const bookingsSeen = programmeChanged && meetingsGuard ? await meetingsGuard(before, after) : undefined;
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
     const outcome = await stores.events.update(before, after, step, bookingsSeen);

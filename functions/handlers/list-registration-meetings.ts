@@ -1,4 +1,5 @@
 import { meetingStore } from '#adapters/meeting-store';
+import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
 import { meetingView } from '#domain/meetings';
 import { settle } from '#domain/meeting-use-cases';
@@ -16,7 +17,20 @@ export const handler = securedRoute(
     assertCurrentManageToken(req, registration);
     const meetings = await meetingStore.ofPerson(registration.eventId, registration.id);
     const items = await Promise.all(meetings.map((m) => settle(meetingPorts, m)));
-    return json(200, { items: items.map(meetingView), nextCursor: null });
+    // Who each meeting is with (name and organisation, never an email), for the manage page.
+    const others = await Promise.all(
+      items.map((m) => registrationStore.read(registration.eventId, m.requester === registration.id ? m.invitee : m.requester)),
+    );
+    return json(200, {
+      items: items.map((m, i) => {
+        const o = others[i];
+        return {
+          ...meetingView(m),
+          with: o ? { registrationId: o.id, name: o.name, organization: o.organization, jobTitle: o.jobTitle } : null,
+        };
+      }),
+      nextCursor: null,
+    });
   },
   { manageTokenKey },
 );

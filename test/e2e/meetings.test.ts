@@ -259,6 +259,13 @@ describe('directory, request, accept, emails, check-in', () => {
     // The person's own list, the schedule, the CSV, the attendance counts.
     const mine = await asPerson(minji, 'GET', `/events/${e}/registrations/${minji.id}/meetings`);
     expect(mine.json.items.map((m: { id: string; status: string }) => [m.id, m.status])).toEqual([[req.json.id, 'held']]);
+    expect(mine.json.items[0].with).toEqual({
+      registrationId: hannah.id,
+      name: 'Hannah Müller',
+      organization: 'Berlin Energy GmbH',
+      jobTitle: null,
+    });
+    expect(mine.text).not.toContain('@example.com');
     const schedule = await stack.call('GET', `/events/${e}/meetings?table=A1`, { token: admin });
     expect(schedule.json.items.map((m: { id: string }) => m.id)).toEqual([req.json.id]);
     const held = await stack.call('GET', `/events/${e}/meetings?status=held`, { token: admin });
