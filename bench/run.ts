@@ -17,12 +17,13 @@ import { measureBundles, type BundlesResult } from './bundles.ts';
 import { measureBurst, type BurstResult } from './burst.ts';
 import { startBench, type BenchContext } from './context.ts';
 import { measureDynamoWork, type DynamoWorkResult } from './dynamo-work.ts';
+import { measureMeetings, type MeetingsResult } from './meetings.ts';
 import { shardScenarios, type ShardOutcome } from './shards.ts';
 import { progress, round } from './support.ts';
 import { measureThroughput, type ThroughputResult } from './throughput.ts';
 import { measureWeb, type WebResult } from './web.ts';
 
-const FIGURES = ['bundles', 'dynamodb', 'throughput', 'burst', 'shards', 'web'] as const;
+const FIGURES = ['bundles', 'dynamodb', 'throughput', 'burst', 'shards', 'web', 'meetings'] as const;
 type Figure = (typeof FIGURES)[number];
 const TOTAL_TARGET_SECONDS = 360;
 
@@ -100,6 +101,7 @@ interface Results {
   burst?: BurstResult;
   shards?: { model: string; scenarios: ShardOutcome[] };
   web?: WebResult;
+  meetings?: MeetingsResult;
   table: Row[];
 }
 
@@ -131,12 +133,13 @@ let ctx: BenchContext | undefined;
 const outDir = mkdtempSync(join(tmpdir(), 'gatepass-bench-bundles-'));
 try {
   if (only.has('bundles')) results.bundles = await measureBundles({ outDir, runs });
-  if (only.has('dynamodb') || only.has('throughput') || only.has('burst')) {
+  if (only.has('dynamodb') || only.has('throughput') || only.has('burst') || only.has('meetings')) {
     ctx = await startBench();
     if (only.has('dynamodb')) results.dynamodb = await measureDynamoWork(ctx);
     if (only.has('throughput')) results.throughput = await measureThroughput(ctx, { count: 1000, concurrency: 16, warmup: 800, rounds: 4 });
     if (only.has('burst'))
       results.burst = await measureBurst(ctx, { requests: 2000, seats: 500, doubleSubmits: 50, connections: Number(args.connections) });
+    if (only.has('meetings')) results.meetings = await measureMeetings(ctx);
   }
   if (only.has('shards')) {
     progress('shards', 'simulating sharded seat counters (pure, seeded)');
@@ -228,6 +231,15 @@ function rows(r: Results): Row[] {
       measured: `items ${tl.itemRatio} (${tl.at10000.itemsRead}/${tl.at100.itemsRead}), CU ${tl.capacityRatio} (${tl.at10000.capacity}/${tl.at100.capacity}), round trips ${tl.roundTripRatio}, latency ${tl.latencyRatio} (${tl.at10000.medianMs}/${tl.at100.medianMs} ms), ${tl.at100.points} point(s) a place`,
       target: tl.target,
       met: tl.met,
+    });
+  }
+  const m = r.meetings;
+  if (m) {
+    out.push({
+      figure: 'meeting accept at 2,000 / at 10 scheduled',
+      measured: `round trips ${m.roundTripRatio} (${m.at2000.roundTrips}/${m.at10.roundTrips}), CU ${m.capacityRatio} (${m.at2000.capacity}/${m.at10.capacity})`,
+      target: 'round trips = 1.0',
+      met: m.roundTripRatio === 1,
     });
   }
   const t = r.throughput;

@@ -319,7 +319,14 @@ export class GatepassStack extends Stack {
         allowHeaders: [...CORS_ALLOW_HEADERS],
         // What a browser client may read of an answer (the local gateway exposes the same).
         exposeHeaders: ['Location', 'Retry-After', 'Content-Language', 'Idempotent-Replayed'],
-        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE, CorsHttpMethod.OPTIONS],
+        allowMethods: [
+          CorsHttpMethod.GET,
+          CorsHttpMethod.POST,
+          CorsHttpMethod.PUT,
+          CorsHttpMethod.PATCH,
+          CorsHttpMethod.DELETE,
+          CorsHttpMethod.OPTIONS,
+        ],
         maxAge: Duration.hours(1),
       },
     });

@@ -94,7 +94,7 @@ export const eventStore: EventStore = {
     return { items: (out.Items ?? []).map((i) => stripKeys<StoredEvent>(i)), next: out.LastEvaluatedKey };
   },
 
-  async update(before, after, step): Promise<EventUpdateOutcome> {
+  async update(before, after, step, meetingBookingsSeen): Promise<EventUpdateOutcome> {
     const TableName = table();
     const items: TransactItems = [
       {
@@ -168,6 +168,16 @@ export const eventStore: EventStore = {
     if ((after.calendarSequence ?? 0) !== (before.calendarSequence ?? 0)) {
       items.push({ Put: { TableName, Item: changeNoticeItem(after.id, after.calendarSequence ?? 0, new Date()) } });
     }
+    // A new meetings programme was judged against the meetings booked so far: none may have been booked since.
+    if (meetingBookingsSeen !== undefined)
+      items.push({
+        ConditionCheck: {
+          TableName,
+          Key: { pk: `EVENT#${after.id}`, sk: 'COUNTER#MEETINGS' },
+          ConditionExpression: meetingBookingsSeen === 0 ? 'attribute_not_exists(bookings) OR bookings = :b' : 'bookings = :b',
+          ExpressionAttributeValues: { ':b': meetingBookingsSeen },
+        },
+      });
     const outcome = await transactWrite(items);
     // Any failed condition (another PATCH won, a seat was taken, a session got someone): the
     // use case reads again and decides from what it finds.

@@ -12,6 +12,7 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { keys, owedPromotionsIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { owedMeetingCancellation } from '#adapters/meeting-store';
 import { registrationItem, storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { emailHash } from '#domain/registration';
@@ -187,6 +188,7 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   }
   const now = new Date().toISOString();
   for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
+  for (const id of plan.meetingsOwed ?? []) items.push({ Put: { TableName, Item: owedMeetingCancellation(eventId, id, now) } });
   if (plan.owed?.op === 'put') {
     const token = randomBytes(9).toString('base64url');
     items.push({

@@ -1,6 +1,7 @@
 /** Events: defaults, the registration window, and what the public page shows. Pure. */
 import { GatepassError } from '#domain/errors';
 import type { EventInput } from '#schemas/event';
+import type { MeetingSettings } from '#domain/meetings';
 
 export type Localized = { ko: string; en: string };
 export type FormField = NonNullable<EventInput['fields']>[number];
@@ -24,6 +25,8 @@ export interface StoredEvent {
   fields: FormField[];
   /** Door rules; absent on events stored before it was kept: re-entry allowed. */
   checkin?: { reentry: boolean };
+  /** The B2B matchmaking programme, when the event runs one (absent on events stored before it existed). */
+  meetings?: MeetingSettings | null;
   createdAt: string;
   updatedAt: string;
   /** Optimistic lock for PATCH. */
@@ -99,6 +102,7 @@ export function newEvent(id: string, input: EventInput, now: Date): StoredEvent 
     sessions: input.sessions ?? [],
     fields: input.fields ?? [],
     checkin: { reentry: input.checkin?.reentry ?? true },
+    meetings: input.meetings ?? null,
     createdAt: at,
     updatedAt: at,
     version: 1,
@@ -120,6 +124,7 @@ export function asInput(event: StoredEvent): EventInput {
     sessions: event.sessions,
     fields: event.fields,
     checkin: event.checkin ?? { reentry: true },
+    meetings: event.meetings ?? null,
   };
 }
 

@@ -5,7 +5,19 @@
  */
 /** Approval: `pending` ("received, awaits approval"), `denied` (with the admin's reason, if any).
  * `schedule_changed`: the event's dates, venue or a session's times changed (a change notice, with a fresh .ics). */
-export type EmailKind = 'confirmed' | 'waitlisted' | 'promoted' | 'cancelled' | 'manage_link' | 'pending' | 'denied' | 'schedule_changed';
+export type EmailKind =
+  | 'confirmed'
+  | 'waitlisted'
+  | 'promoted'
+  | 'cancelled'
+  | 'manage_link'
+  | 'pending'
+  | 'denied'
+  | 'schedule_changed'
+  | MeetingEmailKind;
+/** B2B meetings: each side hears of each change (API.md); the item names the meeting. */
+export type MeetingEmailKind = 'meeting_requested' | 'meeting_scheduled' | 'meeting_declined' | 'meeting_cancelled' | 'meeting_expired';
+export const isMeetingEmail = (kind: EmailKind): kind is MeetingEmailKind => kind.startsWith('meeting_');
 /** `suppressed`: held back by the per-address cap (EMAILS_PER_ADDRESS), kept for redrive. */
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'suppressed';
 
@@ -14,6 +26,8 @@ export interface OutboxItem {
   kind: EmailKind;
   eventId: string;
   registrationId: string;
+  /** The meeting a meeting email is about. */
+  meetingId?: string;
   status: OutboxStatus;
   attempts: number;
   createdAt: string;
@@ -38,12 +52,13 @@ export const CLAIM_TIMEOUT_MS = 5 * 60_000;
 /**
  * API.md Emails: no address gets more than this many registration emails from one event in 24
  * hours, so registering and cancelling a stranger's address in a loop cannot flood their inbox.
- * Manage-link emails, approval decisions (`denied`) and change notices are not counted; `pending` ("received") is.
+ * Manage-link, meeting and approval-decision (`denied`) emails and change notices are not counted; `pending` ("received") is.
  */
 export const EMAILS_PER_ADDRESS = 6;
 export const EMAIL_CAP_WINDOW_MS = 24 * 3600_000;
 /** An organiser's change must reach everyone (API.md Emails). */
-export const countsTowardsCap = (kind: EmailKind) => kind !== 'manage_link' && kind !== 'denied' && kind !== 'schedule_changed';
+export const countsTowardsCap = (kind: EmailKind) =>
+  kind !== 'manage_link' && kind !== 'denied' && kind !== 'schedule_changed' && !isMeetingEmail(kind);
 
 export interface CapEntry {
   id: string;

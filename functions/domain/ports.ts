@@ -29,9 +29,10 @@ export interface EventStore {
   countersOf(events: readonly StoredEvent[]): Promise<Map<string, EventCounters>>;
   /**
    * Writes the new event, its counters' capacities, added and removed session counters (removed
-   * only while in use by nobody) and the first step of the promotions it makes possible, atomically.
+   * only while in use by nobody) and the first step of the promotions it makes possible, atomically;
+   * with `meetingBookingsSeen`, only if no meeting was booked since the programme was judged.
    */
-  update(before: StoredEvent, after: StoredEvent, step?: SeatPlan): Promise<EventUpdateOutcome>;
+  update(before: StoredEvent, after: StoredEvent, step?: SeatPlan, meetingBookingsSeen?: number): Promise<EventUpdateOutcome>;
 }
 
 export type InsertOutcome = 'ok' | 'duplicate' | 'key_taken' | 'stale';

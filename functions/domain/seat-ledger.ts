@@ -69,6 +69,8 @@ export interface SeatPlan {
    * nothing left, under the token it read (so a marker put meanwhile by another change stays).
    */
   owed?: { op: 'put' } | { op: 'delete'; token: string };
+  /** Registrations cancelled by this plan whose meetings are owed cancelling (events with a meetings programme). */
+  meetingsOwed?: string[];
 }
 
 export interface LedgerSnapshot {
@@ -167,6 +169,8 @@ export class SeatLedger {
     this.write(registration, (x) => ({ ...x, status: 'cancelled' }));
     this.plan.releasedEmails.push({ registration });
     this.email('cancelled', r.id);
+    // Its meetings are cancelled by work owed in this very transaction (never lost).
+    if (this.snapshot.event.meetings) (this.plan.meetingsOwed ??= []).push(r.id);
   }
 
   /** Gives up a session seat or a place in its line (registration stays confirmed for the event). */
@@ -332,7 +336,13 @@ export const MAX_TRANSACTION_WRITES = 100;
 /** The writes a plan's transaction holds (the adapter writes exactly these). */
 export function planWrites(plan: SeatPlan): number {
   return (
-    plan.registrations.size + plan.counters.size + plan.lines.length + plan.releasedEmails.length + plan.emails.length + (plan.owed ? 1 : 0)
+    plan.registrations.size +
+    plan.counters.size +
+    plan.lines.length +
+    plan.releasedEmails.length +
+    plan.emails.length +
+    (plan.owed ? 1 : 0) +
+    (plan.meetingsOwed?.length ?? 0)
   );
 }
 

@@ -61,9 +61,17 @@ export async function updateEvent(
   eventId: string,
   patch: EventPatch,
   validate: (merged: EventInput) => EventInput,
-  options: { deadline?: number; now?: () => Date } = {},
+  options: {
+    deadline?: number;
+    now?: () => Date;
+    /**
+     * A change of the meetings programme: refuses (422) one that would strand a scheduled
+     * meeting, and returns the bookings count it judged on (the write conditions on it).
+     */
+    meetingsGuard?: (before: StoredEvent, after: StoredEvent) => Promise<number>;
+  } = {},
 ): Promise<{ event: StoredEvent; owed: boolean }> {
-  const { deadline = Infinity, now = () => new Date() } = options;
+  const { deadline = Infinity, now = () => new Date(), meetingsGuard } = options;
   for (let attempt = 0; attempt < MAX_DECISIONS; attempt++) {
     const page = await stores.events.read(eventId);
     if (!page) throw notFound();
@@ -82,6 +90,7 @@ export async function updateEvent(
       sessions: merged.sessions ?? [],
       fields: merged.fields ?? [],
       checkin: { reentry: patch.checkin?.reentry ?? before.checkin?.reentry ?? true },
+      meetings: merged.meetings ?? null,
       updatedAt: at.toISOString(),
       version: before.version + 1,
     };
@@ -110,16 +119,19 @@ export async function updateEvent(
       (after.capacity !== before.capacity ? 1 : 0) +
       after.sessions.filter((s) => old.get(s.id) !== s.capacity).length +
       removed.length;
+    // A change of the meetings programme adds one check (no booking since it was judged).
+    const programmeChanged = JSON.stringify(before.meetings ?? null) !== JSON.stringify(after.meetings ?? null);
     const step = await promotionStep(
       stores.seats,
       eventId,
       { ...page, event: after, counters },
       at.toISOString(),
-      MAX_TRANSACTION_WRITES - 1 - eventWrites,
+      MAX_TRANSACTION_WRITES - 1 - eventWrites - (programmeChanged && meetingsGuard ? 1 : 0),
     );
     if (step?.owed && page.owedPromotions !== undefined) step.owed = undefined;
+    const bookingsSeen = programmeChanged && meetingsGuard ? await meetingsGuard(before, after) : undefined;
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
-    const outcome = await stores.events.update(before, after, step);
+    const outcome = await stores.events.update(before, after, step, bookingsSeen);
     if (outcome === 'ok') return { event: after, owed: step?.owed !== undefined || page.owedPromotions !== undefined };
   }
   throw serviceUnavailable();

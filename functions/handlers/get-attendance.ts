@@ -1,4 +1,5 @@
 import { readAttendance } from '#adapters/attendance-store';
+import { meetingStore } from '#adapters/meeting-store';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { eventIdOf, found } from '#http/event-id';
@@ -6,7 +7,8 @@ import { eventIdOf, found } from '#http/event-id';
 /** Live counts of registrations (a person once), from counters: constant cost per event. */
 export const handler = securedRoute('get-attendance', async (req) => {
   const eventId = eventIdOf(req.params);
-  const { page, checkins, inside } = found(await readAttendance(eventId));
+  const [read, meetings] = await Promise.all([readAttendance(eventId), meetingStore.counts(eventId)]);
+  const { page, checkins, inside } = found(read);
   const c = page.counters.event;
   return json(200, {
     eventId,
@@ -31,6 +33,8 @@ export const handler = securedRoute('get-attendance', async (req) => {
         inside: inside.sessions[s.id] ?? 0,
       };
     }),
+    // B2B meetings: one counter item, moved by each meeting's own transactions.
+    meetings: { requested: meetings.requested, scheduled: meetings.scheduled, held: meetings.held, noShow: meetings.noShow },
     asOf: new Date().toISOString(),
   });
 });

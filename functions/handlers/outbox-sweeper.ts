@@ -13,6 +13,8 @@ import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
 import { finishOwedPromotions } from '#domain/seat-changes';
+import { sweepMeetings } from '#domain/meeting-use-cases';
+import { meetingPorts } from '#http/meetings';
 import { requireConfigFor } from '#config';
 import { useLambdaContext } from '#http/log';
 import { deliver } from '#mail/deliver';
@@ -32,7 +34,16 @@ const MARGIN_MS = 3_000;
 export const handler = async (
   _event?: unknown,
   context?: Context,
-): Promise<{ attempted: number; sent: number; failed: number; promoted: number; expiryMoves: number; noticesOwed: number }> => {
+): Promise<{
+  attempted: number;
+  sent: number;
+  failed: number;
+  promoted: number;
+  expiryMoves: number;
+  meetingCascades: number;
+  meetingsSettled: number;
+  noticesOwed: number;
+}> => {
   useLambdaContext(context);
   const remaining = context?.getRemainingTimeInMillis?.();
   const deadline = Date.now() + (remaining ?? Infinity);
@@ -53,8 +64,19 @@ export const handler = async (
   }
   if (sent) count('EmailsSent', sent);
   if (failed) count('EmailsFailed', failed);
+  // Meetings: cascades owed by cancelled registrations, then expiries and no-shows that are due.
+  const meetings = await sweepMeetings(meetingPorts, until);
   // Owed expiry moves (an event's dates or retention changed), in pages, resumed next time.
   const moves = await moveExpiries(new Date(), until);
   publishCounted();
-  return { attempted: due.length, sent, failed, promoted, expiryMoves: moves.moves, noticesOwed: notices.emailsOwed };
+  return {
+    attempted: due.length,
+    sent,
+    failed,
+    promoted,
+    expiryMoves: moves.moves,
+    meetingCascades: meetings.cascades,
+    meetingsSettled: meetings.settled,
+    noticesOwed: notices.emailsOwed,
+  };
 };

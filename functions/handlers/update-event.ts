@@ -1,4 +1,5 @@
 import { eventStore } from '#adapters/event-store';
+import { guardMeetingsProgramme } from '#adapters/meeting-store';
 import { registrationStore } from '#adapters/registration-store';
 import { seatStore } from '#adapters/seat-store';
 import { eventView } from '#domain/event';
@@ -19,6 +20,7 @@ export const handler = securedRoute('update-event', async (req) => {
   // any, is promoted here while time is left, else stays owed for the sweeper (never lost).
   const { owed } = await updateEvent(stores, eventId, patch, (merged) => validate(eventInput(), merged, req.locale), {
     deadline: req.deadline,
+    meetingsGuard: (_before, after) => guardMeetingsProgramme(eventId, after.meetings ?? null),
   });
   if (owed) await continueOwedPromotions(stores, eventId, { deadline: req.deadline });
   const page = await eventStore.read(eventId);

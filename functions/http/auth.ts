@@ -67,7 +67,10 @@ export async function authenticate(
   if (who.includes('participant') && credentials.manageToken && manageTokenKey && credentials.eventId) {
     const claim = verifyManageToken(await manageTokenKey(), credentials.eventId, credentials.manageToken);
     if (!claim) throw unauthorized('The manage token is not valid.');
-    if (claim.registrationId !== credentials.registrationId) throw forbidden('A manage token opens its own registration only.');
+    // On a route with no registration in its path (the meeting routes), the token's own
+    // registration is the caller; the handler decides what it may do there.
+    if (credentials.registrationId !== undefined && claim.registrationId !== credentials.registrationId)
+      throw forbidden('A manage token opens its own registration only.');
     return { kind: 'participant', registrationId: claim.registrationId, tokenVersion: claim.version };
   }
   throw unauthorized();

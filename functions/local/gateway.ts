@@ -152,7 +152,7 @@ export function lambdaContext(id: string, requestId: string = randomUUID(), time
 const cors = {
   'access-control-allow-origin': '*',
   'access-control-allow-headers': 'Authorization, Content-Type, X-Manage-Token, Idempotency-Key, Accept-Language',
-  'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+  'access-control-allow-methods': 'GET, POST, PUT, PATCH, DELETE, OPTIONS',
   'access-control-expose-headers': 'Location, Retry-After, Content-Language, Idempotent-Replayed',
   'access-control-max-age': '600',
 };

@@ -21,6 +21,7 @@ import {
 import { createGateway } from '#local/gateway';
 import { consoleConfigPath } from '../../web/site-routes.ts';
 import { createIssuer, endSessionPath, issuerKey, jwksPath, localClientId, localConsoleClientId, rememberIssuer } from '#local/issuer';
+import { moveMeetingClock } from '#adapters/clock';
 import { LOCAL_GOOGLE_ISSUER_ID, LOCAL_PASS_TYPE_ID, LOCAL_TEAM_ID, WALLET_ENV, localWalletKeys } from '#local/wallet-keys';
 import { startWorkers, type RunningWorkers } from '#local/workers';
 
@@ -57,6 +58,8 @@ export interface LocalStack {
   tables: TableNames;
   stateDir: string;
   workers: RunningWorkers;
+  /** Moves the clock the meeting rules judge by (expiry, no-show) this far ahead: local only. */
+  moveMeetingClock(offsetMs: number): void;
   stop(): Promise<void>;
 }
 
@@ -170,7 +173,7 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
           server.close(() => resolve());
         }),
     });
-    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, workers, stop: stopAll };
+    return { url, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, tables, stateDir, workers, moveMeetingClock, stop: stopAll };
   } catch (error) {
     await stopAll();
     throw error;

@@ -9,9 +9,8 @@
  */
 import type { EventAttributes } from 'ics';
 import type { StoredEvent } from '#domain/event';
-import type { EmailKind } from '#domain/outbox';
 import type { StoredRegistration } from '#domain/registration';
-import { emailContent, type EmailContent, type EmailLinks } from '#mail/content';
+import { emailContent, type EmailContent, type EmailLinks, type RegistrationEmailKind } from '#mail/content';
 import { qrPng } from '#badges/qr';
 import { loadCommonJs } from '#http/commonjs';
 
@@ -71,6 +70,8 @@ export interface ComposeInput {
   content: EmailContent;
   badgePng?: Uint8Array;
   ics?: string;
+  /** The calendar attachment's file name (default event.ics). */
+  icsName?: string;
 }
 
 export async function composeMime(input: ComposeInput): Promise<Buffer> {
@@ -99,7 +100,9 @@ export async function composeMime(input: ComposeInput): Promise<Buffer> {
             },
           ]
         : []),
-      ...(input.ics ? [{ filename: 'event.ics', content: input.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : []),
+      ...(input.ics
+        ? [{ filename: input.icsName ?? 'event.ics', content: input.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }]
+        : []),
     ],
   });
   return mail.compile().build();
@@ -107,7 +110,7 @@ export async function composeMime(input: ComposeInput): Promise<Buffer> {
 
 export interface MessageInput {
   from: string;
-  kind: EmailKind;
+  kind: RegistrationEmailKind;
   event: StoredEvent;
   /** The recipient (its email, name, locale, sessions). */
   registration: StoredRegistration;
@@ -118,7 +121,7 @@ export interface MessageInput {
 }
 
 /** Emails that carry the calendar without a badge: a change notice's whole point is the fresh .ics. */
-const carriesCalendar = (kind: EmailKind) => kind === 'schedule_changed';
+const carriesCalendar = (kind: RegistrationEmailKind) => kind === 'schedule_changed';
 
 /** The whole email, as raw MIME: content in the registration's locale, the QR and calendar when it carries the badge. */
 export async function composeMessage(input: MessageInput): Promise<Buffer> {
@@ -130,4 +133,49 @@ export async function composeMessage(input: MessageInput): Promise<Buffer> {
       ? [undefined, await calendar(event, registration, links.manage)]
       : [];
   return composeMime({ from, to: registration.email, content, ...(badgePng ? { badgePng } : {}), ...(ics ? { ics } : {}) });
+}
+
+export interface MeetingMessageInput {
+  from: string;
+  context: import('#mail/meeting-content').MeetingEmailContext;
+}
+
+/** A meeting email; a scheduled meeting carries its own .ics (time, table, the other person). */
+export async function composeMeetingMessage(input: MeetingMessageInput): Promise<Buffer> {
+  const { meetingEmailContent } = await import('#mail/meeting-content');
+  const { context } = input;
+  const content = meetingEmailContent(context);
+  const ics = context.kind === 'meeting_scheduled' ? await meetingCalendar(context) : undefined;
+  return composeMime({ from: input.from, to: context.registration.email, content, ...(ics ? { ics, icsName: 'meeting.ics' } : {}) });
+}
+
+async function meetingCalendar(ctx: import('#mail/meeting-content').MeetingEmailContext): Promise<string | undefined> {
+  const { meeting: m, event, other, registration } = ctx;
+  if (!m.startsAt || !m.endsAt) return undefined;
+  const { createEvents } = await import('ics');
+  const locale = registration.locale;
+  const withWhom = other.organization ? `${other.name} (${other.organization})` : other.name;
+  const title = locale === 'ko' ? `미팅: ${withWhom}` : `Meeting: ${withWhom}`;
+  const where = locale === 'ko' ? `테이블 ${m.table}` : `Table ${m.table}`;
+  const { error, value } = createEvents(
+    [
+      {
+        uid: `${m.id}@gatepass`,
+        title,
+        description: `${event.name[locale]} · ${where}`,
+        location: `${where}, ${event.venue}`,
+        start: Date.parse(m.startsAt),
+        end: Date.parse(m.endsAt),
+        startInputType: 'utc',
+        startOutputType: 'utc',
+        endInputType: 'utc',
+        endOutputType: 'utc',
+        url: ctx.manageUrl,
+        status: 'CONFIRMED',
+      },
+    ],
+    { productId: 'gatepass', method: 'PUBLISH', calName: event.name[locale] },
+  );
+  if (error || !value) throw error ?? new Error('calendar could not be built');
+  return value;
 }

@@ -3,7 +3,10 @@
  * participant or organiser is escaped in HTML (a name like `<img src=x>` shows as text).
  */
 import type { StoredEvent } from '#domain/event';
-import type { EmailKind } from '#domain/outbox';
+import type { EmailKind, MeetingEmailKind } from '#domain/outbox';
+
+/** The registration's own emails (meeting emails: meeting-content.ts). */
+export type RegistrationEmailKind = Exclude<EmailKind, MeetingEmailKind>;
 import type { StoredRegistration } from '#domain/registration';
 
 export const escapeHtml = (s: string) =>
@@ -20,7 +23,7 @@ export interface EmailLinks {
 }
 
 export interface EmailContext {
-  kind: EmailKind;
+  kind: RegistrationEmailKind;
   event: StoredEvent;
   registration: StoredRegistration;
   links: EmailLinks;
@@ -36,7 +39,7 @@ export interface EmailContent {
 
 type Copy = { subject: string; lead: string };
 
-const copy: Record<EmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
+const copy: Record<RegistrationEmailKind, Record<'ko' | 'en', (event: string) => Copy>> = {
   confirmed: {
     ko: (e) => ({ subject: `[${e}] 등록이 확정되었습니다`, lead: '등록이 확정되었습니다. 행사장 입구에서 아래 QR 배지를 보여 주세요.' }),
     en: (e) => ({
@@ -166,7 +169,7 @@ const labels = {
       schedule_changed: 'Schedule or venue changed',
     },
   },
-} satisfies Record<'ko' | 'en', { status: Record<EmailKind, string> } & Record<string, unknown>>;
+} satisfies Record<'ko' | 'en', { status: Record<RegistrationEmailKind, string> } & Record<string, unknown>>;
 
 /** The badge's colours (functions/badges/layout.ts), so the email and the printed badge look alike. */
 const colour = {

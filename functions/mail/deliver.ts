@@ -11,7 +11,8 @@
 import { issueManageToken } from '#domain/manage-token';
 import type { SecretKeyRing } from '#domain/secret-keys';
 import type { StoredEvent } from '#domain/event';
-import { countsTowardsCap, type EmailKind, type OutboxItem } from '#domain/outbox';
+import { countsTowardsCap, isMeetingEmail, type EmailKind, type OutboxItem } from '#domain/outbox';
+import type { StoredMeeting } from '#domain/meetings';
 import type { StoredRegistration } from '#domain/registration';
 import type { EmailLinks } from '#mail/content';
 import type { WalletOffer } from '#domain/wallet';
@@ -25,6 +26,8 @@ export interface DeliveryPorts {
   takeEmailAllowance(eventId: string, email: string, outboxId: string, now: Date): Promise<boolean>;
   readRegistration(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;
   readEvent(eventId: string): Promise<StoredEvent | undefined>;
+  /** The meeting a meeting email is about. */
+  readMeeting(eventId: string, meetingId: string): Promise<StoredMeeting | undefined>;
   badgeToken(eventId: string, registrationId: string): Promise<string>;
   manageTokenKey(): Promise<SecretKeyRing>;
   sendRaw(mime: Buffer): Promise<string | undefined>;
@@ -90,6 +93,23 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
     }
     const token = issueManageToken(await ports.manageTokenKey(), registration.eventId, registration.id, registration.tokenVersion);
     const links = emailLinks(ports.settings, registration, token);
+    if (isMeetingEmail(item.kind)) {
+      const meeting = item.meetingId ? await ports.readMeeting(item.eventId, item.meetingId) : undefined;
+      const otherId = meeting && (meeting.requester === registration.id ? meeting.invitee : meeting.requester);
+      const other = otherId ? await ports.readRegistration(item.eventId, otherId) : undefined;
+      if (!meeting || !other) {
+        await ports.markSent(item.id, now, undefined);
+        return 'skipped';
+      }
+      const { composeMeetingMessage } = await import('#mail-composer');
+      const mime = await composeMeetingMessage({
+        from: ports.settings.from,
+        context: { kind: item.kind, event, meeting, registration, other, manageUrl: links.manage },
+      });
+      const messageId = await ports.sendRaw(mime);
+      await ports.markSent(item.id, new Date(), messageId);
+      return 'sent';
+    }
     const withBadge = carriesBadge(item.kind) && registration.status === 'confirmed';
     const badgeToken = withBadge ? await ports.badgeToken(registration.eventId, registration.id) : undefined;
     // The composer (content, QR, calendar, MIME: nodemailer, ics, qrcode) loads on the first email:

@@ -3,6 +3,7 @@ import { config } from '#config';
 import { badgeKeyRing } from '#adapters/badge-keys';
 import { takeEmailAllowance } from '#adapters/email-cap-store';
 import { eventStore } from '#adapters/event-store';
+import { meetingStore } from '#adapters/meeting-store';
 import { outboxStore } from '#adapters/outbox-store';
 import { registrationStore } from '#adapters/registration-store';
 import { manageTokenKey } from '#adapters/secrets';
@@ -23,6 +24,7 @@ export function deliveryPorts(): DeliveryPorts {
     takeEmailAllowance,
     readRegistration: registrationStore.read,
     readEvent: async (eventId) => (await eventStore.read(eventId))?.event,
+    readMeeting: meetingStore.read,
     badgeToken: async (eventId, registrationId) => signBadge(await badgeKeyRing(), { eventId, registrationId }),
     manageTokenKey,
     sendRaw: sendRawEmail,

@@ -170,6 +170,7 @@ export const attendanceOutput = z.object({
       inside: count,
     }),
   ),
+  meetings: z.object({ requested: count, scheduled: count, held: count, noShow: count }),
   asOf: dateTime,
 });
 

@@ -1,6 +1,8 @@
 /** Event request and response schemas: the single definition, also of the OpenAPI document. */
 import * as z from 'zod/mini';
 import { dateTime, declaredId, localizedText, once } from '#schemas/common';
+import { meetingSettings } from '#schemas/meetings';
+import { settingsProblems } from '#domain/meetings';
 
 export const fieldTypes = ['text', 'textarea', 'select', 'multiselect', 'checkbox', 'country', 'phone', 'url'] as const;
 
@@ -70,6 +72,8 @@ export const eventShape = once(() => ({
   fields: z.optional(z.array(formField()).check(z.maxLength(50))),
   /** Door rules: `reentry` (default true) lets a person back in after an exit. */
   checkin: z.optional(z.strictObject({ reentry: z.optional(z.boolean()) })),
+  /** B2B matchmaking (API.md "B2B meetings"); null turns it off. */
+  meetings: z.optional(z.nullable(meetingSettings())),
 }));
 
 /** Rules that span fields, checked on a whole event (after a PATCH is merged, too). */
@@ -82,6 +86,11 @@ const eventRules = () => [
   ),
   z.refine<EventLike>((e) => unique(e.sessions?.map((s) => s.id)), { message: 'session ids must be unique', path: ['sessions'] }),
   z.refine<EventLike>((e) => unique(e.fields?.map((f) => f.id)), { message: 'field ids must be unique', path: ['fields'] }),
+  z.superRefine<EventLike>((e, ctx) => {
+    if (!e.meetings) return;
+    for (const p of settingsProblems(e.meetings, e))
+      ctx.addIssue({ code: 'custom', message: p.message, path: p.path.split('.'), input: e });
+  }),
 ];
 
 interface EventLike {
@@ -90,6 +99,7 @@ interface EventLike {
   registration?: { opensAt?: string; closesAt?: string };
   sessions?: { id: string }[];
   fields?: { id: string }[];
+  meetings?: import('#domain/meetings').MeetingSettings | null;
 }
 
 export const eventInput = once(() => z.strictObject(eventShape()).check(...eventRules()));

@@ -4,6 +4,7 @@ import { eventInput, eventPatch } from '#schemas/event';
 import { denyInput, resendInput } from '#schemas/registration';
 import { batchScanInput, checkinBatchInput, checkinInput } from '#schemas/checkin';
 import { deviceInput, pairingInput } from '#schemas/device';
+import * as meetings from '#schemas/meetings';
 import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
 import {
   attendanceOutput,
@@ -60,5 +61,12 @@ export const schemas: Record<string, z.ZodMiniType> = {
   PairingInput: pairingInput(),
   Pairing: pairingOutput,
   CheckinDuplicates: checkinDuplicates,
+  MeetingProfileInput: meetings.meetingProfileInput(),
+  MeetingProfile: meetings.meetingProfileOutput(),
+  MeetingProfileList: meetings.meetingProfileList(),
+  MeetingRequestInput: meetings.meetingRequestInput(),
+  MeetingCheckinInput: meetings.meetingCheckinInput(),
+  Meeting: meetings.meetingOutput(),
+  MeetingList: meetings.meetingList(),
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

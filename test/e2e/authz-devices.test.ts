@@ -140,6 +140,8 @@ describe('the device matrix itself', () => {
         'GET /events/{eventId}/roster',
         'POST /events/{eventId}/checkins',
         'POST /events/{eventId}/checkins/batch',
+        // API.md, B2B meetings: a meeting table's scan (staff, device).
+        'POST /events/{eventId}/meetings/{meetingId}/checkins',
       ].sort(),
     );
   });

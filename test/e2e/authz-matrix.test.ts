@@ -142,6 +142,17 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'GET /events/{eventId}/registrations/export.xlsx': ['admin'],
   // README, Badge print run (issue #14): admin only, no staff and no device.
   'GET /events/{eventId}/badges.pdf': ['admin'],
+  // API.md, B2B meetings (the participant of a route with no registration in its path is the token's own).
+  'PUT /events/{eventId}/registrations/{registrationId}/meeting-profile': ['participant'],
+  'GET /events/{eventId}/meeting-profiles': ['participant', 'staff', 'admin'],
+  'POST /events/{eventId}/meetings': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/accept': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/decline': ['participant'],
+  'POST /events/{eventId}/meetings/{meetingId}/cancel': ['participant', 'admin'],
+  'POST /events/{eventId}/meetings/{meetingId}/checkins': ['staff', 'admin', 'device'],
+  'GET /events/{eventId}/meetings': ['admin'],
+  'GET /events/{eventId}/meetings/export.csv': ['admin'],
+  'GET /events/{eventId}/registrations/{registrationId}/meetings': ['participant'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
@@ -159,9 +170,11 @@ function expected(route: Route, caller: Caller): Expected {
       return 401;
     case 'own':
       if (!who.includes('participant')) return 401;
-      return route.path.includes('{registrationId}') ? 'allowed' : 403;
+      return 'allowed';
     case 'other':
-      return who.includes('participant') ? 403 : 401;
+      if (!who.includes('participant')) return 401;
+      // Without a registration in the path (the meeting routes), any valid token is its own caller.
+      return route.path.includes('{registrationId}') ? 403 : 'allowed';
     case 'jwt':
       return who.some((role) => (role === 'admin' || role === 'staff') && caller.roles!.includes(role)) ? 'allowed' : 403;
     case 'invalid':

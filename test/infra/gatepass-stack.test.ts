@@ -51,6 +51,15 @@ const DELETING_ROUTES = [
   'outbox-sweeper',
   // A denial frees the email: its guard goes.
   'deny-registration',
+  // Meetings: a cancellation or a no-show frees slot items (routes.ts `deletes`).
+  'put-meeting-profile',
+  'request-meeting',
+  'accept-meeting',
+  'decline-meeting',
+  'cancel-meeting',
+  'check-in-meeting',
+  'list-meetings',
+  'list-registration-meetings',
 ];
 // (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
@@ -153,7 +162,7 @@ describe('HTTP API routes match the route table', () => {
       CorsConfiguration: {
         AllowOrigins: ['*'],
         AllowHeaders: Match.arrayEquals([...CORS_ALLOW_HEADERS]),
-        AllowMethods: Match.arrayEquals(['GET', 'POST', 'PATCH', 'DELETE', 'OPTIONS']),
+        AllowMethods: Match.arrayEquals(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
       },
     });
     for (const header of ['Authorization', 'Content-Type', 'X-Manage-Token', 'Idempotency-Key']) {
@@ -390,7 +399,7 @@ describe('functions: defaults and least privilege, per route', () => {
         .sort();
     expect(holders('#badge-renderer')).toEqual(['get-badge', 'print-badges']);
     expect(holders('#mail-composer')).toEqual(['mailer', 'outbox-sweeper']);
-    expect(holders('#export-bucket')).toEqual(['export-registrations', 'export-registrations-xlsx', 'print-badges']);
+    expect(holders('#export-bucket')).toEqual(['export-meetings', 'export-registrations', 'export-registrations-xlsx', 'print-badges']);
     expect(holders('#xlsx-writer')).toEqual(['export-registrations-xlsx']);
     expect(holders('#apple-pass')).toEqual(['get-wallet-apple']);
   });
