@@ -319,6 +319,9 @@ describe('decline, limits, no-show and the cancellation cascade', () => {
     const r1 = await asPerson(a, 'POST', `/events/${e}/meetings`, { with: b.id });
     const declined = await asPerson(b, 'POST', `/events/${e}/meetings/${r1.json.id}/decline`);
     expect(declined.json.status).toBe('declined');
+    await stack.workers.drain();
+    expect((await inbox(a.email)).some((m) => /declined|거절/.test(m.subject))).toBe(true);
+    expect((await inbox(b.email)).some((m) => /declined|거절/.test(m.subject))).toBe(true);
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: b.id })).json.code).toBe('meeting_exists');
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: c.id })).status).toBe(201);
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: d.id })).status).toBe(201);
