@@ -25,6 +25,13 @@
  * - device token       DEVICETOKEN#<sha256(token)> / DEVICETOKEN        (read on every device request)
  * - pairing attempts   PAIRLIMIT#<hmac(client address)> / MINUTE#<epoch minute>   (TTL)
  * - offline duplicate  EVENT#<eventId>#DUPLICATES / <place>#<registrationId>
+ * - meetings (adapters/meeting-store.ts): meeting EVENT#<e>#MEETING#<id> / MEETING (gsi1 the
+ *   event's schedule, gsi2 MEETINGS#DUE by when time changes it, gsi3 by status, gsi4/gsi5 each
+ *   side's); profile EVENT#<e>#REG#<r> / MEETPROFILE (and MEETPROFILE#ORG; gsi1 MEETDIR prefix
+ *   search, gsi2 MEETNAMES); person-slot EVENT#<e>#REG#<r> / MEETSLOT#<slot>; load / MEETLOAD;
+ *   table-slot EVENT#<e>#MEETTABLE#<slot>#<table> / TABLESLOT; occupancy EVENT#<e>#MEETSLOTS / <slot>;
+ *   pair EVENT#<e>#MEETPAIR#<a>#<b> / PAIR; counts EVENT#<e> / COUNTER#MEETINGS; owed cascade
+ *   MEETOWED#<e>#<r> / MEETOWED (gsi1 MEETINGS#OWED)
  * An event's own partition holds the event and its counters, so one Query reads an event page
  * or an attendance summary whatever the number of registrations.
  */

@@ -141,6 +141,32 @@ describe('the meetings programme on the event', () => {
     expect(kept.status).toBe(200);
     expect(kept.json.meetings.tables).toEqual(['A1', 'A2']);
   });
+  it('a meeting booked while a PATCH is being judged makes the PATCH decide again (never stranded)', async () => {
+    const event = await meetingEvent();
+    const [a, b] = [await person(event.id), await person(event.id)];
+    const req = await asPerson(a, 'POST', `/events/${event.id}/meetings`, { with: b.id });
+    const { updateEvent } = await import('#domain/use-cases');
+    const { eventStore } = await import('#adapters/event-store');
+    const { seatStore } = await import('#adapters/seat-store');
+    const { guardMeetingsProgramme } = await import('#adapters/meeting-store');
+    const { acceptMeeting } = await import('#domain/meeting-use-cases');
+    const { meetingPorts } = await import('#http/meetings');
+    let judged = 0;
+    const patch = { meetings: { ...event.meetings, tables: ['B1'] } };
+    const run = updateEvent({ events: eventStore, seats: seatStore }, event.id, patch, (merged) => merged, {
+      meetingsGuard: async (_before, after) => {
+        judged++;
+        const seen = await guardMeetingsProgramme(event.id, after.meetings ?? null);
+        // Between the judgement and the write, the invitee accepts (table A1, which the PATCH removes).
+        if (judged === 1) await acceptMeeting(meetingPorts, event.id, req.json.id, b.id);
+        return seen;
+      },
+    });
+    await expect(run).rejects.toMatchObject({ status: 422, options: { detail: expect.stringContaining(req.json.id) } });
+    expect(judged).toBe(2);
+    const now = await stack.call('GET', `/events/${event.id}`);
+    expect(now.json.meetings.tables).toEqual(['A1']);
+  });
 });
 
 describe('directory, request, accept, emails, check-in', () => {
@@ -293,6 +319,9 @@ describe('decline, limits, no-show and the cancellation cascade', () => {
     const r1 = await asPerson(a, 'POST', `/events/${e}/meetings`, { with: b.id });
     const declined = await asPerson(b, 'POST', `/events/${e}/meetings/${r1.json.id}/decline`);
     expect(declined.json.status).toBe('declined');
+    await stack.workers.drain();
+    expect((await inbox(a.email)).some((m) => /declined|거절/.test(m.subject))).toBe(true);
+    expect((await inbox(b.email)).some((m) => /declined|거절/.test(m.subject))).toBe(true);
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: b.id })).json.code).toBe('meeting_exists');
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: c.id })).status).toBe(201);
     expect((await asPerson(a, 'POST', `/events/${e}/meetings`, { with: d.id })).status).toBe(201);
