@@ -965,6 +965,9 @@ async function runBatch(route: Route, specs: Spec[]): Promise<void> {
   dirty = false;
 }
 
+/** Routes whose accepted requests do far more than a read or a write: the badge print run renders up to 100 A6 pages a request. */
+const MS_PER_REQUEST: Record<string, number> = { 'print-badges': 1_500 };
+
 describe(`fuzz: ${runsPerRoute * BATCH} requests per route, ${runsPerRoute * BATCH * routes.length} in all`, () => {
   for (const route of routes as readonly Route[]) {
     it(
@@ -976,7 +979,7 @@ describe(`fuzz: ${runsPerRoute * BATCH} requests per route, ${runsPerRoute * BAT
           { numRuns: runsPerRoute, endOnFailure: true, ...(seed !== undefined ? { seed } : {}) },
         );
       },
-      60_000 + runsPerRoute * BATCH * 200,
+      60_000 + runsPerRoute * BATCH * (MS_PER_REQUEST[route.id] ?? 200),
     );
   }
 });
