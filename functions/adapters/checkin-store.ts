@@ -11,7 +11,8 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { CHECKIN_SHARDS, keys, rosterIndex } from '#adapters/keys';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
-import type { CheckinPlace, FirstScan, Scan } from '#domain/checkin';
+import { doorView, type CheckinPlace, type FirstScan, type Scan } from '#domain/checkin';
+import { owedChangeItems } from '#adapters/webhook-store';
 import { admittedByTwoDevices, isOfflineDuplicate, type Admission } from '#domain/device';
 import type { StoredRegistration } from '#domain/registration';
 
@@ -48,10 +49,18 @@ function registrationGuard(r: StoredRegistration, place: CheckinPlace, at: strin
     Update: {
       TableName,
       Key,
-      UpdateExpression: 'SET checkedInAt = :at, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk',
+      UpdateExpression:
+        'SET checkedInAt = :at, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk, version = if_not_exists(version, :one) + :one',
       ConditionExpression: condition,
       ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ':at': at, ':now': now, ':rpk': rosterIndex(r.eventId), ':rsk': `${now}#${r.id}` },
+      ExpressionAttributeValues: {
+        ...values,
+        ':at': at,
+        ':now': now,
+        ':rpk': rosterIndex(r.eventId),
+        ':rsk': `${now}#${r.id}`,
+        ':one': 1,
+      },
     },
   };
 }
@@ -79,6 +88,19 @@ function admissionItem(r: StoredRegistration, place: CheckinPlace, scan: Scan, s
     uploadedAt: stamp,
     expiresAt: r.expiresAt,
   };
+}
+
+/** The webhook a first entry owes (checkin.created), at the place asked: the check-in as the route answers it. */
+function checkinOwed(r: StoredRegistration, place: CheckinPlace, scan: Scan, stamp: string): TransactItems {
+  if (place !== askedPlace(scan)) return [];
+  const data = {
+    eventId: r.eventId,
+    sessionId: scan.sessionId ?? null,
+    result: 'checked_in',
+    registration: doorView(r),
+    checkedInAt: scan.scannedAt,
+  };
+  return owedChangeItems(r.eventId, [{ type: 'checkin.created', data }], stamp);
 }
 
 /** The admission log's Put, in the transaction that records an admission (never for a scan the scanner refused). */
@@ -120,6 +142,7 @@ export async function recordCheckin(r: StoredRegistration, place: CheckinPlace, 
     },
     registrationGuard(r, place, scan.scannedAt, stamp),
     ...admissionLog(r, place, scan, stamp),
+    ...checkinOwed(r, place, scan, stamp),
   ]);
   if (created.ok) return { result: 'checked_in', first: { at: scan.scannedAt, deviceId: scan.deviceId } };
   if (created.failed.includes(2)) return { result: 'registration_changed' };

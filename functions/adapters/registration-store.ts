@@ -6,11 +6,13 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { emailIndex, keys, nameIndex, registrationsIndex, rosterIndex, statusIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { owedChangeItems } from '#adapters/webhook-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import type { KeyedRequestRecord } from '#domain/keyed-request';
 import { emailHash, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
 import type { SeatStatus } from '#domain/seats';
+import { registrationMessages } from '#domain/webhooks';
 
 const table = () => config().DATA_TABLE;
 
@@ -65,6 +67,8 @@ export const registrationStore: RegistrationStore = {
       { Put: { TableName, Item: registrationItem(r), ConditionExpression: 'attribute_not_exists(pk)' } },
       // The email this change owes, in the change's own transaction.
       { Put: { TableName, Item: newOutboxItem(decision.status, r.eventId, r.id, r.createdAt) } },
+      // The webhooks it owes (registration.created, then its status), likewise.
+      ...owedChangeItems(r.eventId, registrationMessages(undefined, r), r.createdAt),
       {
         Update: {
           TableName,

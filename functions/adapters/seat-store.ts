@@ -12,11 +12,13 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { keys, owedPromotionsIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { owedChangeItems } from '#adapters/webhook-store';
 import { registrationItem, storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { emailHash } from '#domain/registration';
 import type { SeatStore } from '#domain/ports';
 import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
+import { registrationMessages } from '#domain/webhooks';
 
 const table = () => config().DATA_TABLE;
 
@@ -102,6 +104,8 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   const TableName = table();
   const items: TransactItems = [];
   for (const { before, after } of plan.registrations.values()) {
+    // Every change raises the version (webhook receivers order messages by it); the caller answers with `after`.
+    after.version = (before.version ?? 1) + 1;
     items.push({
       Put: {
         TableName,
@@ -176,6 +180,15 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   }
   const now = new Date().toISOString();
   for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
+  // The webhooks the plan owes: one item for all its registrations (planWrites counts it).
+  const promoted = new Set(plan.emails.filter((e) => e.kind === 'promoted').map((e) => e.registrationId));
+  items.push(
+    ...owedChangeItems(
+      eventId,
+      [...plan.registrations.values()].flatMap(({ before, after }) => registrationMessages(before, after, promoted.has(after.id))),
+      now,
+    ),
+  );
   if (plan.owed?.op === 'put') {
     const token = randomBytes(9).toString('base64url');
     items.push({

@@ -13,6 +13,10 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   registration_cancelled: { en: 'This registration is cancelled', ko: '취소된 등록입니다' },
   not_registered_for_session: { en: 'No confirmed seat in this session', ko: '이 세션에 확정된 좌석이 없습니다' },
   badge_not_issued: { en: 'No badge is issued while waitlisted', ko: '대기 중에는 배지가 발급되지 않습니다' },
+  invalid_webhook_url: {
+    en: 'The webhook URL must be https on port 443 and reach a public address',
+    ko: '웹훅 URL은 443 포트의 https이며 공개 주소여야 합니다',
+  },
   wallet_not_configured: {
     en: 'Wallet passes are not set up for this deployment',
     ko: '이 서비스에는 모바일 지갑 패스가 설정되어 있지 않습니다',

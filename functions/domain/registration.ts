@@ -24,6 +24,8 @@ export interface StoredRegistration {
   checkedInAt: string | null;
   /** Bumped to rotate the manage token (the token itself is never stored). */
   tokenVersion: number;
+  /** Rises with every change (webhook receivers order messages by it); absent means 1 (written before it existed). */
+  version?: number;
   /** When DynamoDB's TTL removes this personal data (epoch seconds): the event's end plus its retention. */
   expiresAt?: number;
 }
@@ -86,6 +88,7 @@ export function registrationView(r: StoredRegistration, extras: ViewExtras = {})
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     checkedInAt: r.checkedInAt,
+    version: r.version ?? 1,
     ...(extras.manageToken ? { manageToken: extras.manageToken } : {}),
     badge:
       holdsBadge(r) && extras.badgeToken

@@ -308,7 +308,14 @@ export const MAX_TRANSACTION_WRITES = 100;
 /** The writes a plan's transaction holds (the adapter writes exactly these). */
 export function planWrites(plan: SeatPlan): number {
   return (
-    plan.registrations.size + plan.counters.size + plan.lines.length + plan.releasedEmails.length + plan.emails.length + (plan.owed ? 1 : 0)
+    plan.registrations.size +
+    plan.counters.size +
+    plan.lines.length +
+    plan.releasedEmails.length +
+    plan.emails.length +
+    (plan.owed ? 1 : 0) +
+    // The one owed-change item of its webhooks.
+    (plan.registrations.size ? 1 : 0)
   );
 }
 

@@ -71,6 +71,8 @@ export const registrationOutput = z.object({
   createdAt: dateTime,
   updatedAt: dateTime,
   checkedInAt: z.nullable(dateTime),
+  /** Rises with every change of the registration (webhook messages are ordered by it). */
+  version: z.optional(z.int()),
   /** null in the replay of a guessable Idempotency-Key (API.md). */
   manageToken: z.optional(z.nullable(z.string())),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),

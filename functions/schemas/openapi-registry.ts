@@ -4,6 +4,8 @@ import { eventInput, eventPatch } from '#schemas/event';
 import { resendInput } from '#schemas/registration';
 import { batchScanInput, checkinBatchInput, checkinInput } from '#schemas/checkin';
 import { deviceInput, pairingInput } from '#schemas/device';
+import { webhookInput, webhookPatch } from '#schemas/webhook';
+import { webhookDeliveryList, webhookList, webhookOutput, webhookSecret, webhookWithSecret } from '#schemas/webhook-documents';
 import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
 import {
   attendanceOutput,
@@ -57,5 +59,12 @@ export const schemas: Record<string, z.ZodMiniType> = {
   PairingInput: pairingInput(),
   Pairing: pairingOutput,
   CheckinDuplicates: checkinDuplicates,
+  WebhookInput: webhookInput(),
+  WebhookPatch: webhookPatch(),
+  Webhook: webhookOutput,
+  WebhookWithSecret: webhookWithSecret,
+  WebhookSecret: webhookSecret,
+  WebhookList: webhookList,
+  WebhookDeliveryList: webhookDeliveryList,
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };
