@@ -133,6 +133,13 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/devices/{deviceId}/pairing': ['admin'],
   'POST /devices/pair': ['anyone'],
   'GET /events/{eventId}/checkins/duplicates': ['admin'],
+  // — webhooks — API.md, Webhooks: admin only (devices: authz-devices.test.ts, 403 on each).
+  'POST /webhooks': ['admin'],
+  'GET /webhooks': ['admin'],
+  'PATCH /webhooks/{webhookId}': ['admin'],
+  'POST /webhooks/{webhookId}/secret': ['admin'],
+  'DELETE /webhooks/{webhookId}': ['admin'],
+  'GET /webhooks/{webhookId}/deliveries': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {
