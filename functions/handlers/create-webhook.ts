@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { eventStore } from '#adapters/event-store';
 import { resolveWebhookUrl } from '#adapters/webhook-http';
 import { newWebhookSecret, webhookStore } from '#adapters/webhook-store';
-import { GatepassError, notFound } from '#domain/errors';
-import { isEventId } from '#domain/registration';
+import { GatepassError } from '#domain/errors';
+import { eventIdOf, found } from '#http/event-id';
 import { webhookView, type StoredWebhook } from '#domain/webhooks';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
@@ -14,8 +14,7 @@ import { webhookInput } from '#schemas/webhook';
 export const handler = securedRoute('create-webhook', async (req) => {
   const input = validate(webhookInput(), req.body, req.locale);
   // Limited to one event: that event must exist (an unknown one is 404, as everywhere).
-  if (input.eventId !== undefined && (!isEventId(input.eventId) || !(await eventStore.read(input.eventId))))
-    throw notFound('No such event.');
+  if (input.eventId !== undefined) found(await eventStore.read(eventIdOf({ eventId: input.eventId })));
   if (!(await resolveWebhookUrl(input.url))) throw new GatepassError(422, 'invalid_webhook_url');
   const webhook: StoredWebhook = {
     id: `wh_${randomBytes(12).toString('base64url')}`,

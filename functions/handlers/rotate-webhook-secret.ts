@@ -1,5 +1,5 @@
 import { newWebhookSecret, webhookStore } from '#adapters/webhook-store';
-import { GatepassError, notFound } from '#domain/errors';
+import { notFound, serviceUnavailable } from '#domain/errors';
 import { securedRoute } from '#http/secured-route';
 import { json } from '#http/respond';
 import { webhookIdOf } from '#http/webhook-id';
@@ -13,7 +13,7 @@ export const handler = securedRoute('rotate-webhook-secret', async (req) => {
   const secret = newWebhookSecret();
   const outcome = await webhookStore.rotate(id, secret, now, OVERLAP_MS);
   if (outcome === 'not_found') throw notFound('No such webhook.');
-  // Another rotation of the same endpoint landed first: scan again (nothing of this one was kept).
-  if (outcome === 'conflict') throw new GatepassError(503, 'service_unavailable', { headers: { 'Retry-After': '1' } });
+  // Another rotation of the same endpoint landed first: ask again (nothing of this one was kept).
+  if (outcome === 'conflict') throw serviceUnavailable();
   return json(201, { id, secret, previousSecretRetiresAt: new Date(now.getTime() + OVERLAP_MS).toISOString() });
 });
