@@ -100,7 +100,7 @@ function checkinOwed(r: StoredRegistration, place: CheckinPlace, scan: Scan, sta
     registration: doorView(r),
     checkedInAt: scan.scannedAt,
   };
-  return owedChangeItems(r.eventId, [{ type: 'checkin.created', data }], stamp);
+  return owedChangeItems(r.eventId, [{ type: 'checkin.created', data }], stamp, r.expiresAt);
 }
 
 /** The admission log's Put, in the transaction that records an admission (never for a scan the scanner refused). */

@@ -68,7 +68,7 @@ export const registrationStore: RegistrationStore = {
       // The email this change owes, in the change's own transaction.
       { Put: { TableName, Item: newOutboxItem(decision.status, r.eventId, r.id, r.createdAt) } },
       // The webhooks it owes (registration.created, then its status), likewise.
-      ...owedChangeItems(r.eventId, registrationMessages(undefined, r), r.createdAt),
+      ...owedChangeItems(r.eventId, registrationMessages(undefined, r), r.createdAt, r.expiresAt),
       {
         Update: {
           TableName,

@@ -187,6 +187,7 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
       eventId,
       [...plan.registrations.values()].flatMap(({ before, after }) => registrationMessages(before, after, promoted.has(after.id))),
       now,
+      Math.max(...[...plan.registrations.values()].map(({ after }) => after.expiresAt ?? 0)) || undefined,
     ),
   );
   if (plan.owed?.op === 'put') {

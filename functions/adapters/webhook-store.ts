@@ -118,7 +118,7 @@ function deliveryOf(item: Record<string, unknown>): StoredDelivery & { sk: strin
  * The one item a change's transaction writes for the webhooks it owes (none when it owes none).
  * The snapshots are gzipped: a change that promotes many people stays one item, well under 400 KB.
  */
-export function owedChangeItems(eventId: string, messages: readonly WebhookMessage[], now: string): TransactItems {
+export function owedChangeItems(eventId: string, messages: readonly WebhookMessage[], now: string, expiresAt?: number): TransactItems {
   if (!messages.length) return [];
   const id = randomBytes(12).toString('hex');
   return [
@@ -133,6 +133,8 @@ export function owedChangeItems(eventId: string, messages: readonly WebhookMessa
           eventId,
           createdAt: now,
           messages: gzipSync(JSON.stringify(messages)),
+          // The snapshots are personal data: they go when the registrations they show go (TTL).
+          ...(expiresAt !== undefined ? { expiresAt } : {}),
           gsi1pk: OWED_INDEX,
           gsi1sk: `${now}#${id}`,
         },
@@ -148,6 +150,7 @@ export function owedChangeOf(item: Record<string, unknown>): OwedChange {
     eventId: String(item.eventId),
     createdAt: String(item.createdAt),
     messages: JSON.parse(gunzipSync(Buffer.from(raw)).toString('utf8')) as WebhookMessage[],
+    ...(typeof item.expiresAt === 'number' ? { expiresAt: item.expiresAt } : {}),
   };
 }
 
@@ -327,7 +330,7 @@ export const webhookStore = {
   // ---- deliveries ---------------------------------------------------------------------------
 
   /** Writes one delivery unless the fan-out already did (same id: a stream record handled twice). */
-  async putDelivery(d: StoredDelivery): Promise<DeliveryRef> {
+  async putDelivery(d: StoredDelivery, dataExpiresAt?: number): Promise<DeliveryRef> {
     const sk = `${d.createdAt}#${d.messageId}`;
     const { type, ...rest } = d;
     await conditional(() =>
@@ -342,7 +345,8 @@ export const webhookStore = {
             type_: type,
             gsi1pk: dueKey(d.messageId),
             gsi1sk: `${d.nextAttemptAt}#${d.messageId}`,
-            expiresAt: Math.floor(Date.parse(d.createdAt) / 1000) + KEEP_S,
+            // Kept 30 days for the deliveries list, never past the personal data its body holds.
+            expiresAt: Math.min(Math.floor(Date.parse(d.createdAt) / 1000) + KEEP_S, dataExpiresAt ?? Infinity),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -45,6 +45,8 @@ export interface OwedChange {
   eventId: string;
   createdAt: string;
   messages: WebhookMessage[];
+  /** When the personal data in the snapshots expires (epoch seconds): the deliveries go by then too. */
+  expiresAt?: number;
 }
 
 export interface StoredWebhook {

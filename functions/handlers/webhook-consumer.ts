@@ -34,6 +34,7 @@ export const handler = async (event: DynamoDBStreamEvent, context?: Context): Pr
           eventId: image.eventId?.S,
           createdAt: image.createdAt?.S,
           messages: typeof bytes === 'string' ? Buffer.from(bytes, 'base64') : bytes,
+          ...(image.expiresAt?.N ? { expiresAt: Number(image.expiresAt.N) } : {}),
         });
         refs.push(...(await fanOut(change, endpoints)));
         await webhookStore.fannedOut(change.id);

@@ -31,20 +31,23 @@ export async function fanOut(change: OwedChange, endpoints: readonly StoredWebho
     for (const w of endpoints) {
       if (!subscribes(w, change.eventId, m.type)) continue;
       refs.push(
-        await webhookStore.putDelivery({
-          messageId: deliveryId(change.id, index, w.id),
-          webhookId: w.id,
-          type: m.type,
-          body: messageBody(m, change.createdAt),
-          status: 'retrying',
-          attempts: 0,
-          createdAt: change.createdAt,
-          retryFrom: change.createdAt,
-          nextAttemptAt: change.createdAt,
-          lastStatusCode: null,
-          lastAttemptAt: null,
-          lastResponse: null,
-        }),
+        await webhookStore.putDelivery(
+          {
+            messageId: deliveryId(change.id, index, w.id),
+            webhookId: w.id,
+            type: m.type,
+            body: messageBody(m, change.createdAt),
+            status: 'retrying',
+            attempts: 0,
+            createdAt: change.createdAt,
+            retryFrom: change.createdAt,
+            nextAttemptAt: change.createdAt,
+            lastStatusCode: null,
+            lastAttemptAt: null,
+            lastResponse: null,
+          },
+          change.expiresAt,
+        ),
       );
     }
   }

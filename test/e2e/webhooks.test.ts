@@ -157,7 +157,8 @@ describe('managing endpoints', () => {
 
 describe('delivery', () => {
   it('a registration owes created then confirmed, signed so standardwebhooks verifies; eventId and types filter', async () => {
-    const event = await eventWith();
+    // Personal data kept one day after the event: the messages too (checked at the end).
+    const event = await eventWith({ retentionDays: 1 });
     const other = await eventWith();
     const all = await receiver();
     const onlyConfirmed = await receiver();
@@ -216,6 +217,20 @@ describe('delivery', () => {
     });
     const got = (await stack.call('GET', `/events/${event.id}/registrations/${reg.json.id}`, { token: admin })).json;
     expect(got.version).toBe(3);
+    // The messages hold personal data: kept no longer than the registration itself (TTL).
+    const { documents } = await import('#adapters/clients');
+    const stored = await documents.send(
+      new GetCommand({ TableName: stack.tables.data, Key: { pk: `EVENT#${event.id}#REG#${reg.json.id}`, sk: 'REG' } }),
+    );
+    const kept = await documents.send(
+      new QueryCommand({
+        TableName: stack.tables.data,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `WEBHOOK#${a.id}#DELIVERIES` },
+      }),
+    );
+    expect(kept.Items!.length).toBe(4);
+    for (const d of kept.Items!) expect(d.expiresAt).toBeLessThanOrEqual(stored.Item!.expiresAt);
   });
 
   it('a cancel that promotes owes .cancelled and .promoted; a refused registration owes nothing', async () => {
