@@ -2,7 +2,7 @@
  * Webhooks end to end on the local stack (DynamoDB Local, its stream, the workers) with real HTTP
  * receivers on 127.0.0.1, verified by the standardwebhooks library as any receiver would.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
@@ -321,6 +321,27 @@ describe('delivery', () => {
     await stack.workers.tick();
     await rx.waitFor(3);
     expect((await deliveries(h.id))[0]).toMatchObject({ status: 'delivered', attempts: 3, lastStatusCode: 200 });
+  });
+
+  it('an owed change whose stream record never came through is fanned out by the sweeper', async () => {
+    const event = await eventWith();
+    const rx = await receiver();
+    const h = await hook(rx.url, ['registration.created'], event.id);
+    const { documents } = await import('#adapters/clients');
+    const { owedChangeItems } = await import('#adapters/webhook-store');
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+    const [put] = owedChangeItems(event.id, [{ type: 'registration.created', data: { id: 'lost', eventId: event.id } }], twoMinutesAgo);
+    // As if the stream had lost it: an item the consumer does not take (it takes type owed-change only).
+    await documents.send(new PutCommand({ TableName: stack.tables.data, Item: { ...put!.Put!.Item, type: 'owed-change-unstreamed' } }));
+    await stack.workers.drain();
+    expect(rx.received).toHaveLength(0);
+    await stack.workers.tick();
+    const [x] = await rx.waitFor(1);
+    expect(JSON.parse(x!.body)).toMatchObject({ type: 'registration.created', data: { id: 'lost' } });
+    expect(verify(h.secret, x!)).toBeTruthy();
+    // Fanned out once: it leaves the table, and a second sweep sends nothing more.
+    await stack.workers.tick();
+    expect(rx.received).toHaveLength(1);
   });
 
   it('a 410 disables the endpoint; PATCH enabled: true turns it back on', async () => {
