@@ -43,6 +43,10 @@ const schema = () =>
     GOOGLE_WALLET_SECRET_ARN: z.optional(z.string().check(z.minLength(1))),
     /** Local stack and tests: that JSON itself. */
     GOOGLE_WALLET_KEY: z.optional(z.string().check(z.minLength(2))),
+    /** Deployed: the webhook-sender function, invoked asynchronously per endpoint lane (functions/adapters/webhook-dispatch.ts). */
+    WEBHOOK_SENDER_FUNCTION: z.optional(z.string().check(z.minLength(1))),
+    /** Local stack only: webhooks may also go to http://127.0.0.1:<port> ("1"). */
+    WEBHOOK_ALLOW_LOCAL_HTTP: z.optional(z.enum(['0', '1'])),
     JWT_ISSUER: z.optional(z.url()),
     JWT_JWKS_URL: z.optional(z.url()),
     /** App client ids whose access tokens are accepted, comma-separated (the API's client, the console's). */

@@ -585,6 +585,73 @@ export const routes = [
     response: 'MeetingList',
     summary: "A participant's meetings, requests in and out",
   },
+  // — webhooks —
+  {
+    id: 'create-webhook',
+    method: 'POST',
+    path: '/webhooks',
+    who: ['admin'],
+    table: 'readwrite',
+    serverSecret: true,
+    status: 201,
+    request: 'WebhookInput',
+    response: 'WebhookWithSecret',
+    summary: 'Add a webhook endpoint; its signing secret is shown once',
+  },
+  {
+    id: 'list-webhooks',
+    method: 'GET',
+    path: '/webhooks',
+    who: ['admin'],
+    table: 'read',
+    status: 200,
+    response: 'WebhookList',
+    summary: 'The webhook endpoints, oldest first (no secrets)',
+  },
+  {
+    id: 'update-webhook',
+    method: 'PATCH',
+    path: '/webhooks/{webhookId}',
+    who: ['admin'],
+    table: 'readwrite',
+    status: 200,
+    request: 'WebhookPatch',
+    response: 'Webhook',
+    summary: 'Change enabled, types or url (enabled: true after a 410 turns it on again)',
+  },
+  {
+    id: 'rotate-webhook-secret',
+    method: 'POST',
+    path: '/webhooks/{webhookId}/secret',
+    who: ['admin'],
+    table: 'readwrite',
+    serverSecret: true,
+    status: 201,
+    response: 'WebhookSecret',
+    summary: 'A new signing secret, shown once; the previous one signs too for 24 hours',
+  },
+  {
+    id: 'delete-webhook',
+    method: 'DELETE',
+    path: '/webhooks/{webhookId}',
+    who: ['admin'],
+    table: 'readwrite',
+    deletes: true,
+    status: 204,
+    summary: 'Remove a webhook endpoint',
+  },
+  {
+    id: 'list-webhook-deliveries',
+    method: 'GET',
+    path: '/webhooks/{webhookId}/deliveries',
+    who: ['admin'],
+    table: 'read',
+    serverSecret: true,
+    status: 200,
+    query: ['limit', 'cursor'],
+    response: 'WebhookDeliveryList',
+    summary: "Recent attempts of one endpoint's messages, newest first",
+  },
 ] as const satisfies readonly Route[];
 
 /**
@@ -593,7 +660,10 @@ export const routes = [
  */
 export interface Worker {
   readonly id: string;
-  readonly trigger: 'outbox-stream' | 'schedule';
+  /** `invoke`: invoked asynchronously by another worker (`invokes` names it). */
+  readonly trigger: 'outbox-stream' | 'schedule' | 'invoke';
+  /** The worker it invokes asynchronously (lambda:InvokeFunction on that function only). */
+  readonly invokes?: string;
   readonly everyMinutes?: number;
   readonly table: TableAccess;
   /** Deletes items (dynamodb:DeleteItem is granted only then). */
@@ -601,6 +671,10 @@ export interface Worker {
   readonly serverSecret?: boolean;
   readonly badgeKeys?: boolean;
   readonly sendsEmail?: boolean;
+  /** The stream records it is invoked for: pk prefix (default `OUTBOX#`, the email outbox). */
+  readonly streamPrefix?: string;
+  /** Its time limit when the default 10 s is too short (a webhook attempt takes up to 5 s). */
+  readonly timeoutSeconds?: number;
   readonly summary: string;
 }
 
@@ -624,6 +698,33 @@ export const workers = [
     badgeKeys: true,
     sendsEmail: true,
     summary: 'Retries owed emails whose next attempt is due; finishes owed promotions; moves data expiry after an event change',
+  },
+  // — webhooks —
+  {
+    id: 'webhook-consumer',
+    trigger: 'outbox-stream',
+    streamPrefix: 'OWED#',
+    table: 'readwrite',
+    deletes: true,
+    invokes: 'webhook-sender',
+    summary: 'Fans owed changes out to the subscribed webhook endpoints; hands each endpoint its own sender',
+  },
+  {
+    id: 'webhook-sweeper',
+    trigger: 'schedule',
+    everyMinutes: 1,
+    table: 'readwrite',
+    deletes: true,
+    invokes: 'webhook-sender',
+    summary: 'Retries webhook messages whose next attempt is due, with backoff for 24 hours; fans out owed changes the stream missed',
+  },
+  {
+    id: 'webhook-sender',
+    trigger: 'invoke',
+    table: 'readwrite',
+    serverSecret: true,
+    timeoutSeconds: 70,
+    summary: "Sends one endpoint's lane of webhook messages, signed, 5 s an attempt",
   },
 ] as const satisfies readonly Worker[];
 

@@ -233,6 +233,18 @@ export class GatepassFunction extends Construct {
   }
 
   /** Where the service's own auth middleware finds the issuer, its JWKS and the expected client. */
+  /**
+   * May invoke `target` asynchronously (lambda:InvokeFunction on that function alone); `envName`
+   * names it to the handler (the webhook consumer and sweeper hand lanes to the webhook sender).
+   */
+  invokesAsync(target: GatepassFunction, envName: string): this {
+    this.role.addToPolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['lambda:InvokeFunction'], resources: [target.fn.functionArn] }),
+    );
+    this.fn.addEnvironment(envName, target.fn.functionName);
+    return this;
+  }
+
   verifyJwt(jwt: JwtVerification): this {
     this.fn.addEnvironment(ENV.jwtIssuer, jwt.issuer);
     this.fn.addEnvironment(ENV.jwtJwksUrl, jwt.jwksUrl);

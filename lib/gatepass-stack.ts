@@ -101,6 +101,8 @@ export class GatepassStack extends Stack {
   readonly streamDlqAlarm: Alarm;
   /** Fires when an email has failed its last attempt (`npm run redrive` puts it back). */
   readonly emailsFailedAlarm: Alarm;
+  /** A webhook message marked failed (24 hours of retries, or a 410). */
+  readonly webhooksFailedAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: GatepassStackProps = {}) {
     super(scope, id, props);
@@ -273,7 +275,7 @@ export class GatepassStack extends Stack {
       Route,
       'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'writesWorkbooks' | 'wallet'
     > &
-      Pick<Worker, 'sendsEmail'> & { who?: Route['who'] };
+      Pick<Worker, 'sendsEmail' | 'timeoutSeconds'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
       // Code only some invocations run (badge renderer, mail composer, export bucket) ships as
       // files of their own beside index.mjs, chosen from the flags (lib/bundling.ts).
@@ -284,6 +286,7 @@ export class GatepassStack extends Stack {
         description,
         lazyModules,
         ...(route.rendersBadges ? { memorySize: 1024 } : {}),
+        ...(route.timeoutSeconds ? { timeout: Duration.seconds(route.timeoutSeconds) } : {}),
       });
       if (route.table === 'read' || route.table === 'readwrite') fn.useTable(this.dataTable, route.table, { deletes: route.deletes });
       // A device token's use marks the device seen (at most once a minute), also on routes that only read.
@@ -430,8 +433,10 @@ export class GatepassStack extends Stack {
     const managePageUrl = props.managePageUrl ?? stringContext(this, 'managePageUrl');
     const senderDomain = /@([^>\s]+)>?\s*$/.exec(mailFrom)?.[1];
     if (!senderDomain) throw new Error(`mailFrom must be an email address, got ${mailFrom}`);
+    const workerFunctions = new Map<string, GatepassFunction>();
     for (const worker of workers as readonly Worker[]) {
       const fn = routeFunction(worker, worker.summary);
+      workerFunctions.set(worker.id, fn);
       if (worker.sendsEmail) {
         // Only as the configured sender, through its verified identity (domain or address).
         fn.role.addToPolicy(
@@ -449,7 +454,7 @@ export class GatepassStack extends Stack {
         fn.fn.addEnvironment('SITE_URL', this.siteUrl);
         if (managePageUrl) fn.fn.addEnvironment('MANAGE_PAGE_URL', managePageUrl);
       }
-      if (worker.trigger === 'outbox-stream') this.addStreamWorker(fn);
+      if (worker.trigger === 'outbox-stream') this.addStreamWorker(fn, worker.streamPrefix);
       if (worker.trigger === 'schedule') {
         new Rule(this, `Schedule-${worker.id}`, {
           description: worker.summary,
@@ -458,6 +463,27 @@ export class GatepassStack extends Stack {
         });
       }
     }
+    // Workers invoked asynchronously: no Lambda retries (the webhook sweeper retries with backoff).
+    for (const worker of workers as readonly Worker[]) {
+      if (worker.trigger === 'invoke')
+        workerFunctions.get(worker.id)!.fn.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
+      if (worker.invokes) workerFunctions.get(worker.id)!.invokesAsync(workerFunctions.get(worker.invokes)!, 'WEBHOOK_SENDER_FUNCTION');
+    }
+    this.webhooksFailedAlarm = new Alarm(this, 'WebhooksFailedAlarm', {
+      alarmDescription:
+        'A webhook message failed after 24 hours of retries (or its endpoint answered 410): see GET /webhooks/{id}/deliveries, fix the receiver, then POST /outbox/redrive.',
+      metric: new Metric({
+        namespace: 'Gatepass',
+        metricName: 'WebhooksFailed',
+        dimensionsMap: { service: 'gatepass' },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     this.emailsFailedAlarm = new Alarm(this, 'EmailsFailedAlarm', {
       alarmDescription:
         'An email failed its last attempt and is marked failed in the outbox: fix the cause, then `npm run redrive` (or POST /outbox/redrive).',
@@ -490,11 +516,12 @@ export class GatepassStack extends Stack {
   }
 
   /**
-   * Invoke `worker` for the data table's outbox items (pk `OUTBOX#…`) from its stream. A batch that
+   * Invoke `worker` for the data table's outbox items (pk `OUTBOX#…`, or `pkPrefix`: `OWED#` for
+   * the webhook consumer) from its stream. A batch that
    * keeps failing is bisected, retried 3 times, then recorded in the stream DLQ (metadata only).
    * The worker reports partial batch failures. Grants (table, SES, ...) remain the caller's.
    */
-  addStreamWorker(worker: GatepassFunction): this {
+  addStreamWorker(worker: GatepassFunction, pkPrefix: string = OUTBOX_PK_PREFIX): this {
     worker.fn.addEventSource(
       new DynamoEventSource(this.dataTable, {
         startingPosition: StartingPosition.LATEST,
@@ -503,7 +530,7 @@ export class GatepassStack extends Stack {
         retryAttempts: 3,
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.streamDlq),
-        filters: [FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(OUTBOX_PK_PREFIX) } } } })],
+        filters: [FilterCriteria.filter({ dynamodb: { Keys: { pk: { S: FilterRule.beginsWith(pkPrefix) } } } })],
       }),
     );
     Validations.of(worker).acknowledge({

@@ -1,6 +1,6 @@
 /**
  * `npm run redrive`: puts failed outbox items back to pending (POST /outbox/redrive), so the
- * mailer sends them again. Locally it needs nothing; deployed, pass the API and an admin token:
+ * mailer sends them again, and failed webhook messages back to retrying. Locally it needs nothing; deployed, pass the API and an admin token:
  *   GATEPASS_API=https://… GATEPASS_TOKEN=… npm run redrive
  */
 import { signToken } from '../functions/local/issuer.ts';
@@ -19,5 +19,9 @@ if (!response.ok) {
   console.error(`redrive failed (${response.status}): ${body}`);
   process.exit(1);
 }
-const { redriven } = JSON.parse(body) as { redriven: number };
-console.log(`${redriven} failed email(s) put back in the outbox`);
+const { redriven, emails, webhooks } = JSON.parse(body) as { redriven: number; emails?: number; webhooks?: number };
+console.log(
+  emails === undefined
+    ? `${redriven} failed email(s) put back in the outbox`
+    : `${emails} failed email(s) and ${webhooks} webhook message(s) put back`,
+);

@@ -17,6 +17,7 @@ import type { Scan } from '#domain/checkin';
 import { apiPlace, type CheckinPlace } from '#domain/checkin-rules';
 import type { LoggedScan, PersonRecord, ScanWrite } from '#domain/checkin-use-case';
 import type { Admission } from '#domain/device';
+import { owedChangeItems } from '#adapters/webhook-store';
 import type { StoredRegistration } from '#domain/registration';
 
 const table = () => config().DATA_TABLE;
@@ -187,12 +188,14 @@ export async function writeScan(w: ScanWrite, scan: Scan, now: Date): Promise<'o
   const moved = w.firsts.some((f) => f.place === 'VENUE') || w.insideBefore.join() !== w.insideAfter.join();
   if (moved) {
     // updatedAt always moves with it: a seat change writes the whole registration under `updatedAt = <seen>`.
-    let update = 'SET inside = :inside, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk';
+    let update = 'SET inside = :inside, updatedAt = :now, gsi2pk = :rpk, gsi2sk = :rsk, version = if_not_exists(version, :zero) + :one';
     Object.assign(values, {
       ':inside': w.insideAfter.map(apiPlace),
       ':now': stamp,
       ':rpk': rosterIndex(r.eventId),
       ':rsk': `${stamp}#${r.id}`,
+      ':zero': 0,
+      ':one': 1,
     });
     const venueFirst = w.firsts.find((f) => f.place === 'VENUE');
     if (venueFirst) {
@@ -294,6 +297,8 @@ export async function writeScan(w: ScanWrite, scan: Scan, now: Date): Promise<'o
       },
     });
   }
+  // The webhooks the scan owes (checkin.created, checkout.created), in its own transaction.
+  items.push(...owedChangeItems(r.eventId, w.messages ?? [], stamp, r.expiresAt));
   const outcome = await transactWrite(items);
   return outcome.ok ? 'ok' : 'conflict';
 }

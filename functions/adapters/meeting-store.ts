@@ -14,6 +14,8 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { keys } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { owedChangeItems } from '#adapters/webhook-store';
+import type { WebhookMessage, WebhookType } from '#domain/webhooks';
 import { storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import type { EmailKind } from '#domain/outbox';
@@ -25,6 +27,7 @@ import {
   strandedMeetings,
   type MeetingProfile,
   type MeetingSettings,
+  meetingView,
   type StoredMeeting,
 } from '#domain/meetings';
 import type { StoredRegistration } from '#domain/registration';
@@ -297,11 +300,15 @@ export const meetingStore = {
     }
     if (effects.owedDone)
       push('stale', { Delete: { TableName, Key: meetingKeys.owed(effects.owedDone.eventId, effects.owedDone.registrationId) } });
-    // Emails owed in the change's own transaction (the outbox; the lead wires meeting.* webhooks here).
+    // Emails owed in the change's own transaction (the outbox), and the webhook of a new status (meeting.<status>).
     const now = after.updatedAt;
     for (const e of effects.emails ?? []) {
       const item = newOutboxItem(e.kind, eventId, e.registrationId, now);
       push('stale', { Put: { TableName, Item: { ...item, meetingId: after.id } } });
+    }
+    if (before?.status !== after.status) {
+      const messages: WebhookMessage[] = [{ type: `meeting.${after.status}` as WebhookType, data: meetingView(after) }];
+      for (const item of owedChangeItems(eventId, messages, now, dataExpiresAt)) push('stale', item);
     }
     const outcome = await transactWrite(items);
     if (outcome.ok) return 'ok';

@@ -6,12 +6,14 @@ import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
 import { emailIndex, keys, nameIndex, registrationsIndex, rosterIndex, statusIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
+import { owedChangeItems } from '#adapters/webhook-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import type { KeyedRequestRecord } from '#domain/keyed-request';
 import type { EmailKind } from '#domain/outbox';
 import { emailHash, lineArrival, normaliseEmail, searchForm, type StoredRegistration } from '#domain/registration';
 import type { InsertOutcome, RegistrationStore } from '#domain/ports';
 import type { SeatDecision, SeatStatus } from '#domain/seats';
+import { decisionMessages, registrationMessages } from '#domain/webhooks';
 
 const table = () => config().DATA_TABLE;
 
@@ -145,6 +147,8 @@ export const registrationStore: RegistrationStore = {
       // The email this change owes, in the change's own transaction. Approval: `pending` is the
       // "received, awaits approval" email (webhook registration.pending belongs here too).
       { Put: { TableName, Item: newOutboxItem(r.status as EmailKind, r.eventId, r.id, r.createdAt) } },
+      // The webhooks it owes (registration.created, then its status), likewise.
+      ...owedChangeItems(r.eventId, registrationMessages(undefined, r), r.createdAt, r.expiresAt),
     ];
     if (r.status === 'pending') {
       // No seat, no line: counted as pending, and only while the event still asks for approval
@@ -196,11 +200,18 @@ export const registrationStore: RegistrationStore = {
 
   async approve(before, after, decision) {
     const TableName = table();
+    after.version = (before.version ?? 1) + 1;
     const items: TransactItems = [
       pendingPut(before, after),
-      // Approval owes the new status's email (confirmed or waitlisted); webhooks
-      // registration.approved then .confirmed/.waitlisted belong in this transaction too.
+      // Approval owes the new status's email (confirmed or waitlisted), and its webhooks:
+      // registration.approved then .confirmed or .waitlisted.
       { Put: { TableName, Item: newOutboxItem(decision.status, after.eventId, after.id, after.updatedAt) } },
+      ...owedChangeItems(
+        after.eventId,
+        decisionMessages(after, ['registration.approved', `registration.${decision.status}`]),
+        after.updatedAt,
+        after.expiresAt,
+      ),
       ...seatItems(after, decision, lineArrival(after), -1),
     ];
     return (await transactWrite(items)).ok ? 'ok' : 'stale';
@@ -208,10 +219,12 @@ export const registrationStore: RegistrationStore = {
 
   async deny(before, after) {
     const TableName = table();
+    after.version = (before.version ?? 1) + 1;
     const items: TransactItems = [
       pendingPut(before, after),
-      // The denial email (webhook registration.denied belongs in this transaction too).
+      // The denial email and its webhook (registration.denied).
       { Put: { TableName, Item: newOutboxItem('denied', after.eventId, after.id, after.updatedAt) } },
+      ...owedChangeItems(after.eventId, decisionMessages(after, ['registration.denied']), after.updatedAt, after.expiresAt),
       {
         Update: {
           TableName,

@@ -13,11 +13,13 @@ import { tableCall } from '#adapters/dynamo-errors';
 import { keys, owedPromotionsIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
 import { owedMeetingCancellation } from '#adapters/meeting-store';
+import { owedChangeItems } from '#adapters/webhook-store';
 import { registrationItem, storedRegistration } from '#adapters/registration-store';
 import { transactWrite, type TransactItems } from '#adapters/transactions';
 import { emailHash } from '#domain/registration';
 import type { SeatStore } from '#domain/ports';
 import type { LineEntry, Place, SeatPlan } from '#domain/seat-ledger';
+import { registrationMessages } from '#domain/webhooks';
 
 const table = () => config().DATA_TABLE;
 
@@ -103,6 +105,8 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   const TableName = table();
   const items: TransactItems = [];
   for (const { before, after } of plan.registrations.values()) {
+    // Every change raises the version (webhook receivers order messages by it); the caller answers with `after`.
+    after.version = (before.version ?? 1) + 1;
     items.push({
       Put: {
         TableName,
@@ -189,6 +193,16 @@ export function planItems(eventId: string, plan: SeatPlan, capacities: ReadonlyM
   const now = new Date().toISOString();
   for (const e of plan.emails) items.push({ Put: { TableName, Item: newOutboxItem(e.kind, eventId, e.registrationId, now) } });
   for (const id of plan.meetingsOwed ?? []) items.push({ Put: { TableName, Item: owedMeetingCancellation(eventId, id, now) } });
+  // The webhooks the plan owes: one item for all its registrations (planWrites counts it).
+  const promoted = new Set(plan.emails.filter((e) => e.kind === 'promoted').map((e) => e.registrationId));
+  items.push(
+    ...owedChangeItems(
+      eventId,
+      [...plan.registrations.values()].flatMap(({ before, after }) => registrationMessages(before, after, promoted.has(after.id))),
+      now,
+      Math.max(...[...plan.registrations.values()].map(({ after }) => after.expiresAt ?? 0)) || undefined,
+    ),
+  );
   if (plan.owed?.op === 'put') {
     const token = randomBytes(9).toString('base64url');
     items.push({

@@ -59,3 +59,5 @@ export const manageTokenKey = () => derive('manage-token');
 export const cursorKey = () => derive('cursor');
 /** Keys the hash that client addresses are kept under (pairing attempts). */
 export const addressKey = () => derive('client-address');
+/** Keys the webhook signing secrets are sealed with (AES-256-GCM): the first seals, each opens. */
+export const webhookSecretKey = () => derive('webhook-secret');

@@ -9,6 +9,7 @@
  *    or change of the same person makes it judge again from a fresh read; if that keeps
  *    happening, 503 with Retry-After (scan again), never 404.
  */
+import type { WebhookMessage } from '#domain/webhooks';
 import { doorView, placesOf, type FirstScan, type Scan } from '#domain/checkin';
 import {
   apiPlace,
@@ -84,6 +85,8 @@ export interface ScanWrite {
    * alter what it changes.
    */
   changes: boolean;
+  /** The webhooks this scan owes: `checkin.created` for an entry answered 201, `checkout.created` for an exit. */
+  messages?: WebhookMessage[];
 }
 
 export interface CheckinPorts {
@@ -247,16 +250,26 @@ export function planScan(
   };
   if (refusal) return { write, answer: refusal };
   const first = firsts.find((f) => f.place === asked)?.first ?? person.firsts[asked];
-  return {
-    write,
-    answer: {
-      result: result!,
-      registration: doorView(r),
-      checkedInAt: first?.at ?? firstAt(asked) ?? null,
-      ...(result === 'already_checked_in' ? { deviceId: first?.deviceId ?? null } : {}),
-      ...(offlineDuplicate ? { offlineDuplicate: true as const } : {}),
-    },
+  const answer: CheckinResult = {
+    result: result!,
+    registration: doorView(r),
+    checkedInAt: first?.at ?? firstAt(asked) ?? null,
+    ...(result === 'already_checked_in' ? { deviceId: first?.deviceId ?? null } : {}),
+    ...(offlineDuplicate ? { offlineDuplicate: true as const } : {}),
   };
+  // Webhooks: any entry answered 201, any exit; the check-in as the route answers it, with its place and time.
+  const type = result === 'checked_out' ? 'checkout.created' : result === 'already_checked_in' ? undefined : 'checkin.created';
+  if (type) {
+    const data = {
+      eventId: r.eventId,
+      sessionId: scan.sessionId ?? null,
+      scannedAt: scan.scannedAt,
+      deviceId: scan.deviceId ?? null,
+      ...answer,
+    };
+    write.messages = [{ type, data }];
+  }
+  return { write, answer };
 }
 
 export async function checkIn(

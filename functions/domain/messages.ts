@@ -19,6 +19,10 @@ export const problemTitles: Record<string, Record<Locale, string>> = {
   not_pending: { en: 'Only a pending registration can be approved or denied', ko: '승인 대기 중인 등록만 승인하거나 거절할 수 있습니다' },
   registration_denied: { en: 'This registration was denied', ko: '승인이 거절된 등록입니다' },
   nothing_to_print: { en: 'No confirmed badge to print', ko: '인쇄할 확정 배지가 없습니다' },
+  invalid_webhook_url: {
+    en: 'The webhook URL must be https on port 443 and reach a public address',
+    ko: '웹훅 URL은 443 포트의 https이며 공개 주소여야 합니다',
+  },
   wallet_not_configured: {
     en: 'Wallet passes are not set up for this deployment',
     ko: '이 서비스에는 모바일 지갑 패스가 설정되어 있지 않습니다',

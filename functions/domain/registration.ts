@@ -35,6 +35,8 @@ export interface StoredRegistration {
   denialReason?: string;
   /** Confirmed by an admin over the event's capacity: counted apart (`overCapacity`), holds no seat. */
   overCapacity?: boolean;
+  /** Rises with every change (webhook receivers order messages by it); absent means 1 (written before it existed). */
+  version?: number;
   /** When DynamoDB's TTL removes this personal data (epoch seconds): the event's end plus its retention. */
   expiresAt?: number;
   /** The places the person is inside now ("venue", session ids), kept by every scan. */
@@ -107,6 +109,7 @@ export function registrationView(r: StoredRegistration, extras: ViewExtras = {})
     ...(r.approvedAt ? { approvedAt: r.approvedAt } : {}),
     ...(r.status === 'denied' ? { denialReason: r.denialReason ?? null } : {}),
     ...(r.overCapacity ? { overCapacity: true } : {}),
+    version: r.version ?? 1,
     ...(extras.manageToken ? { manageToken: extras.manageToken } : {}),
     badge:
       holdsBadge(r) && extras.badgeToken

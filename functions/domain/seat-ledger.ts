@@ -342,7 +342,9 @@ export function planWrites(plan: SeatPlan): number {
     plan.releasedEmails.length +
     plan.emails.length +
     (plan.owed ? 1 : 0) +
-    (plan.meetingsOwed?.length ?? 0)
+    (plan.meetingsOwed?.length ?? 0) +
+    // The one owed-change item of its webhooks.
+    (plan.registrations.size ? 1 : 0)
   );
 }
 

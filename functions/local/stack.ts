@@ -122,6 +122,8 @@ export async function startLocalStack(options: StackOptions): Promise<LocalStack
       JWT_ISSUER: url,
       JWT_JWKS_URL: `${url}${jwksPath}`,
       JWT_CLIENT_ID: `${localClientId},${localConsoleClientId}`,
+      // Webhook receivers on this machine (API.md: the local stack also accepts http://127.0.0.1:<port>).
+      WEBHOOK_ALLOW_LOCAL_HTTP: '1',
       POWERTOOLS_SERVICE_NAME: 'gatepass',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'true',

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { workers, type Worker } from '#routes';
+import { runLanesWith, type Lane } from '#adapters/webhook-dispatch';
 import { localCredentials, localRegion } from '#local/engines';
 
 const BATCH_SIZE = 10;
@@ -41,7 +42,8 @@ export interface RunningWorkers {
   tick(): Promise<void>;
 }
 
-const isOutbox = (r: _Record) => String(r.dynamodb?.Keys?.pk?.S ?? '').startsWith('OUTBOX#');
+/** As the deployed event source filter: a worker sees the records whose pk starts with its prefix. */
+const matches = (prefix: string) => (r: _Record) => String(r.dynamodb?.Keys?.pk?.S ?? '').startsWith(prefix);
 
 export async function startWorkers(options: WorkerOptions): Promise<RunningWorkers> {
   const log = options.log ?? ((line: string) => console.warn(line));
@@ -53,8 +55,25 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   const streamWorkers = await Promise.all(
     (workers as readonly Worker[])
       .filter((w) => w.trigger === 'outbox-stream')
-      .map(async (w) => ({ id: w.id, handler: await load<StreamHandler>(w.id) })),
+      .map(async (w) => ({ id: w.id, handler: await load<StreamHandler>(w.id), wants: matches(w.streamPrefix ?? 'OUTBOX#') })),
   );
+  // Each stream worker is its own event source mapping deployed: its batches queue behind its own
+  // only, so a slow webhook batch never holds up the mailer's (and the reverse).
+  const queues = new Map<string, Promise<void>>(streamWorkers.map((w) => [w.id, Promise.resolve()]));
+  // Workers invoked asynchronously deployed (the webhook sender, one invocation per lane) run here
+  // side by side, not awaited by their caller, as Lambda's Event invocations are.
+  const invoked = new Set<Promise<unknown>>();
+  const sender = (workers as readonly Worker[]).find((w) => w.trigger === 'invoke' && w.id === 'webhook-sender');
+  if (sender) {
+    const send = await load<(lane: Lane) => Promise<unknown>>(sender.id);
+    runLanesWith((lane) => {
+      const run = send(lane).catch((error: unknown) =>
+        log(`worker ${sender.id} failed: ${error instanceof Error ? error.name : String(error)}`),
+      );
+      invoked.add(run);
+      void run.finally(() => invoked.delete(run));
+    });
+  }
   const scheduled = await Promise.all(
     (workers as readonly Worker[])
       .filter((w) => w.trigger === 'schedule')
@@ -67,9 +86,9 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
   let passes = 0;
   const idleWaiters: { after: number; resolve: () => void }[] = [];
 
-  async function deliverBatch(shardId: string, records: _Record[]): Promise<void> {
+  async function deliverBatch(worker: (typeof streamWorkers)[number], shardId: string, records: _Record[]): Promise<void> {
     const asLambda = (r: _Record): DynamoDBRecord => ({ ...(r as DynamoDBRecord), eventSourceARN: streamArn });
-    for (const worker of streamWorkers) {
+    {
       let pending = records;
       for (let attempt = 1; pending.length; attempt++) {
         let failedFrom: number;
@@ -120,9 +139,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       if (!iterator) continue;
       const out = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
       iterators.set(shardId, out.NextShardIterator);
-      const records = (out.Records ?? []).filter(isOutbox);
       if (out.Records?.length) any = true;
-      for (let i = 0; i < records.length; i += BATCH_SIZE) await deliverBatch(shardId, records.slice(i, i + BATCH_SIZE));
+      for (const worker of streamWorkers) {
+        const records = (out.Records ?? []).filter(worker.wants);
+        if (!records.length) continue;
+        const queued = queues.get(worker.id)!.then(async () => {
+          for (let i = 0; i < records.length; i += BATCH_SIZE) await deliverBatch(worker, shardId, records.slice(i, i + BATCH_SIZE));
+        });
+        queues.set(worker.id, queued);
+      }
     }
     return any;
   }
@@ -168,9 +193,24 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       stopped = true;
       clearInterval(timer);
       await loop;
+      await Promise.all(queues.values());
+      await Promise.all(invoked);
+      runLanesWith(undefined);
       streams.destroy();
     },
-    drain: () => new Promise<void>((resolve) => idleWaiters.push({ after: passes, resolve })),
-    tick,
+    drain: async () => {
+      await new Promise<void>((resolve) => idleWaiters.push({ after: passes, resolve }));
+      // Then what the workers were handed meanwhile (a batch queued behind a slow one).
+      for (let settled = false; !settled; ) {
+        const pending = [...queues.values()];
+        await Promise.all(pending);
+        settled = pending.every((p, i) => p === [...queues.values()][i]);
+      }
+      await Promise.all(invoked);
+    },
+    async tick() {
+      await tick();
+      await Promise.all(invoked);
+    },
   };
 }

@@ -81,6 +81,8 @@ export const registrationOutput = z.object({
   denialReason: z.optional(z.nullable(z.string())),
   /** Confirmed by an admin over the capacity (counted apart in attendance). */
   overCapacity: z.optional(z.literal(true)),
+  /** Rises with every change of the registration (webhook messages are ordered by it). */
+  version: z.optional(z.int()),
   /** null in the replay of a guessable Idempotency-Key (API.md). */
   manageToken: z.optional(z.nullable(z.string())),
   badge: z.nullable(z.object({ token: z.string(), svgUrl: z.string(), pngUrl: z.string(), pdfUrl: z.string() })),

@@ -5,6 +5,8 @@ import { denyInput, resendInput } from '#schemas/registration';
 import { batchScanInput, checkinBatchInput, checkinInput } from '#schemas/checkin';
 import { deviceInput, pairingInput } from '#schemas/device';
 import * as meetings from '#schemas/meetings';
+import { webhookInput, webhookPatch } from '#schemas/webhook';
+import { webhookDeliveryList, webhookList, webhookOutput, webhookSecret, webhookWithSecret } from '#schemas/webhook-documents';
 import { checkinDuplicates, deviceList, deviceOutput, deviceWithPairing, pairingOutput } from '#schemas/device-documents';
 import {
   attendanceOutput,
@@ -68,5 +70,12 @@ export const schemas: Record<string, z.ZodMiniType> = {
   MeetingCheckinInput: meetings.meetingCheckinInput(),
   Meeting: meetings.meetingOutput(),
   MeetingList: meetings.meetingList(),
+  WebhookInput: webhookInput(),
+  WebhookPatch: webhookPatch(),
+  Webhook: webhookOutput,
+  WebhookWithSecret: webhookWithSecret,
+  WebhookSecret: webhookSecret,
+  WebhookList: webhookList,
+  WebhookDeliveryList: webhookDeliveryList,
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),
 };

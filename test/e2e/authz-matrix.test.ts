@@ -153,6 +153,13 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'GET /events/{eventId}/meetings': ['admin'],
   'GET /events/{eventId}/meetings/export.csv': ['admin'],
   'GET /events/{eventId}/registrations/{registrationId}/meetings': ['participant'],
+  // — webhooks — API.md, Webhooks: admin only (devices: authz-devices.test.ts, 403 on each).
+  'POST /webhooks': ['admin'],
+  'GET /webhooks': ['admin'],
+  'PATCH /webhooks/{webhookId}': ['admin'],
+  'POST /webhooks/{webhookId}/secret': ['admin'],
+  'DELETE /webhooks/{webhookId}': ['admin'],
+  'GET /webhooks/{webhookId}/deliveries': ['admin'],
 };
 
 function whoPerApiMd(route: Route): readonly Role[] {

@@ -60,6 +60,10 @@ const DELETING_ROUTES = [
   'check-in-meeting',
   'list-meetings',
   'list-registration-meetings',
+  // — webhooks — the endpoint item itself; the consumer and sweeper delete each owed change once fanned out
+  'delete-webhook',
+  'webhook-consumer',
+  'webhook-sweeper',
 ];
 // (the sweeper deletes an owed-promotions marker and a finished expiry move)
 
@@ -236,7 +240,8 @@ describe('functions: defaults and least privilege, per route', () => {
       expect(p.Architectures).toEqual(['arm64']);
       // Badge rendering loads fonts and pdf-lib (about 350 MB at peak); everything else fits in 256 MB.
       expect(p.MemorySize).toBe((routes as readonly Route[]).find((r) => r.id === routeId)?.rendersBadges ? 1024 : 256);
-      expect(p.Timeout).toBe(10);
+      // A webhook worker waits on attempts of up to 5 s: its own time limit (route table).
+      expect(p.Timeout).toBe((workers as readonly Worker[]).find((w) => w.id === routeId)?.timeoutSeconds ?? 10);
       expect(p.Handler).toBe('index.handler');
       expect(p.TracingConfig).toBeUndefined(); // Lambda's default, PassThrough
       expect(env.POWERTOOLS_SERVICE_NAME).toBe('gatepass');
@@ -450,11 +455,49 @@ describe('workers', () => {
     const rules = ofType(resources, 'AWS::Events::Rule').map(([, r]) => r.Properties!);
     const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
     // Assess
-    expect(mappings.map((m) => refId(m.FunctionName))).toEqual([fnOf('mailer').id]);
-    expect(rules).toHaveLength(1);
-    expect(rules[0]!.ScheduleExpression).toBe('rate(1 minute)');
-    expect(JSON.stringify(rules[0]!.Targets)).toContain(fnOf('outbox-sweeper').id);
+    expect(mappings.map((m) => refId(m.FunctionName)).sort()).toEqual([fnOf('mailer').id, fnOf('webhook-consumer').id].sort());
+    expect(rules).toHaveLength(2);
+    expect(rules.map((r) => r.ScheduleExpression)).toEqual(['rate(1 minute)', 'rate(1 minute)']);
+    expect(JSON.stringify(rules.map((r) => r.Targets))).toContain(fnOf('outbox-sweeper').id);
     expect(alarms.find((a) => a.MetricName === 'EmailsFailed')).toMatchObject({
+      Namespace: 'Gatepass',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
+  });
+});
+
+describe('webhooks', () => {
+  it('the consumer reads only owed changes; consumer and sweeper may invoke the sender alone, asynchronously, unretried; a failed message raises an alarm', () => {
+    // Act
+    const mappings = ofType(resources, 'AWS::Lambda::EventSourceMapping').map(([, m]) => m.Properties!);
+    const consumer = mappings.find((m) => refId(m.FunctionName) === fnOf('webhook-consumer').id)!;
+    const mailer = mappings.find((m) => refId(m.FunctionName) === fnOf('mailer').id)!;
+    const sender = fnOf('webhook-sender');
+    const asyncConfig = ofType(resources, 'AWS::Lambda::EventInvokeConfig').map(([, c]) => c.Properties!);
+    const alarms = ofType(resources, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties!);
+    // Assess: each stream worker sees its own records
+    expect(JSON.stringify(consumer.FilterCriteria)).toContain('OWED#');
+    expect(JSON.stringify(mailer.FilterCriteria)).toContain('OUTBOX#');
+    expect(consumer).toMatchObject({ BisectBatchOnFunctionError: true, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    for (const id of ['webhook-consumer', 'webhook-sweeper']) {
+      const { env, statements } = fnOf(id);
+      expect(refId(env.WEBHOOK_SENDER_FUNCTION)).toBe(sender.id);
+      const invoke = statements.filter((st) => actionsOf(st).some((a) => a.startsWith('lambda:')));
+      expect(invoke.map(actionsOf)).toEqual([['lambda:InvokeFunction']]);
+      expect(render(invoke[0]!.Resource)).toContain(sender.id);
+      // Fan-out only: no signing secret for them.
+      expect(env.SERVER_SECRET_ARN).toBeUndefined();
+    }
+    for (const other of allRouteLikes.filter((r) => !['webhook-consumer', 'webhook-sweeper'].includes(r.id)))
+      expect(
+        fnOf(other.id)
+          .statements.flatMap(actionsOf)
+          .filter((a) => a.startsWith('lambda:')),
+      ).toEqual([]);
+    expect(asyncConfig.find((c) => refId(c.FunctionName) === sender.id)).toMatchObject({ MaximumRetryAttempts: 0 });
+    expect(fnOf('webhook-sender').env.SERVER_SECRET_ARN).toBeDefined();
+    expect(alarms.find((a) => a.MetricName === 'WebhooksFailed')).toMatchObject({
       Namespace: 'Gatepass',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',

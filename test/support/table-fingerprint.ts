@@ -37,6 +37,14 @@ export interface FingerprintOptions {
 /** The per-address email cap: the mailer counts its sends there in the background, never a request. */
 const mailerBookkeeping = (item: Record<string, AttributeValue>) => item.type?.S === 'email-cap';
 
+/**
+ * Owed changes, which the webhook consumer deletes once fanned out (in the background, a while
+ * after the request that wrote them), and the deliveries it writes. That a refused request owes
+ * no webhook is asserted by test/e2e/webhooks.test.ts with real receivers.
+ */
+const webhookBookkeeping = (item: Record<string, AttributeValue>) =>
+  item.pk?.S?.startsWith('OWED#') === true || item.type?.S === 'webhook-delivery';
+
 /** Outbox items: the mailer claims and marks them sent in the background. */
 export const outboxItems = (item: Record<string, AttributeValue>) => item.pk?.S?.startsWith('OUTBOX#') === true;
 
@@ -54,7 +62,7 @@ export async function fingerprint(
     do {
       const page = await client.send(new ScanCommand({ TableName, ExclusiveStartKey, ConsistentRead: true }));
       for (const item of page.Items ?? []) {
-        if (mailerBookkeeping(item) || options.ignore?.(item)) continue;
+        if (mailerBookkeeping(item) || webhookBookkeeping(item) || options.ignore?.(item)) continue;
         for (const name of options.ignoreAttributes ?? []) delete item[name];
         items.set(`${TableName} ${keyOf(item)}`, options.presenceOnly?.(item) ? 'present' : canonical(item));
       }

@@ -307,6 +307,7 @@ describe('DynamoDB throttling and conflicts on the registration transaction', ()
 
 describe('the Idempotency-Key under faults', () => {
   /** The cancellation of a registration transaction whose last item (the key's record) is taken. */
+  // A registration's transaction: email guard, registration, outbox item, owed webhook change, counter, session counter, key record.
   const keyTaken = (items: number) => cancelled(...Array.from({ length: items - 1 }, () => 'None'), 'ConditionalCheckFailed');
 
   it('a throttled transaction → 503 and no record is looked up: nothing was written, so the retry is judged afresh', async () => {
@@ -328,7 +329,7 @@ describe('the Idempotency-Key under faults', () => {
     // Prepare
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    ddb.on(TransactWriteCommand).rejects(keyTaken(7));
     ddb.on(GetCommand).rejects(throttles.ThrottlingException());
     // Act
     const r = await register({ 'idempotency-key': 'form-4' });
@@ -342,7 +343,7 @@ describe('the Idempotency-Key under faults', () => {
     // Prepare
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    ddb.on(TransactWriteCommand).rejects(keyTaken(7));
     const { fingerprintOf } = await import('#domain/keyed-request');
     ddb.on(GetCommand).resolves({
       Item: {
@@ -363,7 +364,7 @@ describe('the Idempotency-Key under faults', () => {
     // Prepare
     mocks();
     ddb.on(QueryCommand).resolves(eventPage());
-    ddb.on(TransactWriteCommand).rejects(keyTaken(6));
+    ddb.on(TransactWriteCommand).rejects(keyTaken(7));
     const record = (expiresAt: number) => ({ Item: { fingerprint: 'another-body', body: '{}', location: '/x', expiresAt } });
     ddb
       .on(GetCommand)
