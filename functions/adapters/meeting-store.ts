@@ -461,7 +461,7 @@ export const meetingStore = {
   },
 
   /** Registrations whose cancellation still owes the cancelling of their meetings, oldest first. */
-  async owedCancellations(limit: number): Promise<{ eventId: string; registrationId: string }[]> {
+  async owedCancellations(limit: number): Promise<{ eventId: string; registrationId: string; owedAt: string }[]> {
     const out = await tableCall(() =>
       documents.send(
         new QueryCommand({
@@ -473,7 +473,12 @@ export const meetingStore = {
         }),
       ),
     );
-    return (out.Items ?? []).map((i) => ({ eventId: String(i.eventId), registrationId: String(i.registrationId) }));
+    // gsi1sk is `<owed at>#<eventId>#<registrationId>`.
+    return (out.Items ?? []).map((i) => ({
+      eventId: String(i.eventId),
+      registrationId: String(i.registrationId),
+      owedAt: String(i.gsi1sk).split('#')[0]!,
+    }));
   },
 
   async openMeetingOfPair(eventId: string, a: string, b: string): Promise<string | undefined> {

@@ -319,8 +319,23 @@ async function assertBothConfirmed(ports: MeetingPorts, eventId: string, m: Stor
   if (a?.status !== 'confirmed' || b?.status !== 'confirmed') throw meetingNotOpen('cancelled');
 }
 
-/** Cancels every open meeting of a cancelled registration (the work its cancellation owed), then clears what was owed. */
-export async function cancelMeetingsOf(ports: MeetingPorts, eventId: string, registrationId: string): Promise<number> {
+/**
+ * How long after a cancellation its owed cascade is kept: a person's meetings are found through
+ * indexes that lag the table a little, so a pass right after the cancellation may miss a meeting
+ * committed just before it. Only a pass this long after it clears what was owed.
+ */
+export const INDEX_LAG_MS = 30_000;
+
+/**
+ * Cancels every open meeting of a cancelled registration (the work its cancellation owed), then
+ * clears what was owed, unless `keepOwed` (a pass too soon after the cancellation to trust the indexes).
+ */
+export async function cancelMeetingsOf(
+  ports: MeetingPorts,
+  eventId: string,
+  registrationId: string,
+  options: { keepOwed?: boolean } = {},
+): Promise<number> {
   let cancelled = 0;
   for (const m of await ports.meetings.ofPerson(eventId, registrationId)) {
     const now = await settle(ports, m);
@@ -333,7 +348,7 @@ export async function cancelMeetingsOf(ports: MeetingPorts, eventId: string, reg
       if (!(error instanceof GatepassError && error.code === 'meeting_not_open')) throw error;
     }
   }
-  await ports.meetings.clearOwed(eventId, registrationId);
+  if (!options.keepOwed) await ports.meetings.clearOwed(eventId, registrationId);
   return cancelled;
 }
 
@@ -343,7 +358,8 @@ export async function sweepMeetings(ports: MeetingPorts, until: number): Promise
   let settled = 0;
   for (const owed of await ports.meetings.owedCancellations(25)) {
     if (Date.now() > until) break;
-    await cancelMeetingsOf(ports, owed.eventId, owed.registrationId);
+    const keepOwed = ports.now().getTime() - Date.parse(owed.owedAt) < INDEX_LAG_MS;
+    await cancelMeetingsOf(ports, owed.eventId, owed.registrationId, { keepOwed });
     cascades++;
   }
   for (const due of await ports.meetings.due(ports.now(), 100)) {
