@@ -32,6 +32,11 @@ export interface Route {
   readonly badgeKeys?: boolean;
   /** Hands large exports over through the export bucket (a short-lived download URL). */
   readonly storesExports?: boolean;
+  /**
+   * Open to anyone, with more for an admin's bearer token (POST …/registrations: outside the
+   * window, over capacity, no approval): gets the JWT settings though no JWT is required.
+   */
+  readonly adminBearer?: boolean;
   /** Writes links to the site's pages (the scanner's pairing deep link): gets SITE_URL. */
   readonly siteUrl?: boolean;
   /** Writes XLSX workbooks (the exceljs writer ships as a lazy module). */
@@ -115,6 +120,7 @@ export const routes = [
     method: 'POST',
     path: '/events/{eventId}/registrations',
     who: ['anyone'],
+    adminBearer: true,
     table: 'readwrite',
     idempotent: true,
     serverSecret: true,

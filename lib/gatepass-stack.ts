@@ -273,7 +273,16 @@ export class GatepassStack extends Stack {
     const functions = new Map<string, GatepassFunction>();
     type Needs = Pick<
       Route,
-      'id' | 'table' | 'deletes' | 'serverSecret' | 'badgeKeys' | 'rendersBadges' | 'storesExports' | 'writesWorkbooks' | 'wallet'
+      | 'id'
+      | 'table'
+      | 'deletes'
+      | 'serverSecret'
+      | 'badgeKeys'
+      | 'rendersBadges'
+      | 'storesExports'
+      | 'writesWorkbooks'
+      | 'wallet'
+      | 'adminBearer'
     > &
       Pick<Worker, 'sendsEmail' | 'timeoutSeconds'> & { who?: Route['who'] };
     const routeFunction = (route: Needs, description: string) => {
@@ -298,7 +307,8 @@ export class GatepassStack extends Stack {
       }
       if (route.wallet === 'apple' && wallet.apple) fn.readSecretByArn(wallet.apple.secretArn, 'APPLE_PASS_SECRET_ARN');
       if (route.wallet === 'google' && wallet.google) fn.readSecretByArn(wallet.google.secretArn, 'GOOGLE_WALLET_SECRET_ARN');
-      if (verifiesJwts(route.who)) fn.verifyJwt(jwt);
+      // A public route that gives an admin's bearer more must be able to verify it too.
+      if (verifiesJwts(route.who) || route.adminBearer) fn.verifyJwt(jwt);
       if (route.storesExports) fn.storeExports(this.exportBucket, 'exports/');
       functions.set(route.id, fn);
       return fn;

@@ -120,9 +120,15 @@ export interface MeetingEffects {
   emails?: { kind: EmailKind; registrationId: string }[];
   /** The cascade's owed item to remove with this change (its last meeting). */
   owedDone?: { eventId: string; registrationId: string };
+  /**
+   * Registrations that must still be confirmed when the change commits: a cancellation
+   * committed after the change read them owes a cascade that may already have looked (and
+   * missed this meeting), so a request, booking or check-in must not slip in behind it.
+   */
+  confirmed?: string[];
 }
 
-export type ChangeOutcome = 'ok' | 'stale' | 'slot_taken' | 'limit' | 'exists' | 'event_changed';
+export type ChangeOutcome = 'ok' | 'stale' | 'slot_taken' | 'limit' | 'exists' | 'event_changed' | 'not_confirmed';
 
 export const meetingStore = {
   async read(eventId: string, id: string): Promise<StoredMeeting | undefined> {
@@ -298,6 +304,17 @@ export const meetingStore = {
         },
       });
     }
+    for (const registrationId of effects.confirmed ?? []) {
+      push('not_confirmed', {
+        ConditionCheck: {
+          TableName,
+          Key: keys.registration(eventId, registrationId),
+          ConditionExpression: '#status = :confirmed',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':confirmed': 'confirmed' },
+        },
+      });
+    }
     if (effects.owedDone)
       push('stale', { Delete: { TableName, Key: meetingKeys.owed(effects.owedDone.eventId, effects.owedDone.registrationId) } });
     // Emails owed in the change's own transaction (the outbox), and the webhook of a new status (meeting.<status>).
@@ -315,7 +332,7 @@ export const meetingStore = {
     // The meeting itself changed: that says all. Else the most telling failed condition.
     if (outcome.failed.includes(0)) return 'stale';
     const why = new Set(outcome.failed.map((i) => labels[i]!));
-    return (['exists', 'limit', 'event_changed', 'slot_taken'] as const).find((w) => why.has(w)) ?? 'stale';
+    return (['not_confirmed', 'exists', 'limit', 'event_changed', 'slot_taken'] as const).find((w) => why.has(w)) ?? 'stale';
   },
 
   /** Slot starts where this person already has a meeting: their own partition, O(their meetings). */
@@ -451,7 +468,7 @@ export const meetingStore = {
   },
 
   /** Registrations whose cancellation still owes the cancelling of their meetings, oldest first. */
-  async owedCancellations(limit: number): Promise<{ eventId: string; registrationId: string }[]> {
+  async owedCancellations(limit: number): Promise<{ eventId: string; registrationId: string; owedAt: string }[]> {
     const out = await tableCall(() =>
       documents.send(
         new QueryCommand({
@@ -463,7 +480,12 @@ export const meetingStore = {
         }),
       ),
     );
-    return (out.Items ?? []).map((i) => ({ eventId: String(i.eventId), registrationId: String(i.registrationId) }));
+    // gsi1sk is `<owed at>#<eventId>#<registrationId>`.
+    return (out.Items ?? []).map((i) => ({
+      eventId: String(i.eventId),
+      registrationId: String(i.registrationId),
+      owedAt: String(i.gsi1sk).split('#')[0]!,
+    }));
   },
 
   async openMeetingOfPair(eventId: string, a: string, b: string): Promise<string | undefined> {

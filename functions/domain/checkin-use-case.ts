@@ -159,8 +159,10 @@ export function planScan(
   };
   const admissionsAt = (log: readonly LoggedScan[]) => log.filter((l) => l.admits && l.place === asked && l.direction === 'in');
 
-  // The same scan uploaded again: recorded once; answered as before (an entry: as a repeat).
-  const repeat = person.log.find((l) => l.place === asked && l.at === scan.scannedAt && l.key === scan.key);
+  // The same scan uploaded again: recorded once; answered as before (an entry: as a repeat). A
+  // scanId names its scan alone: one uploaded without scannedAt gets the server's time afresh
+  // on every upload, so its time cannot be part of what makes it the same scan.
+  const repeat = person.log.find((l) => l.place === asked && l.key === scan.key && (scan.scanId !== null || l.at === scan.scannedAt));
   if (repeat) {
     if (repeat.status >= 400) return { answer: new GatepassError(repeat.status, repeat.answer) };
     const first = person.firsts[asked];

@@ -77,6 +77,9 @@ export async function readSettled(ports: MeetingPorts, eventId: string, meetingI
   return settle(ports, m);
 }
 
+const notListed = () =>
+  new GatepassError(403, 'forbidden', { detail: 'Only a confirmed registration with a visible meeting profile may ask for meetings.' });
+
 const listable = async (ports: MeetingPorts, eventId: string, registrationId: string) => {
   const r = await ports.readRegistration(eventId, registrationId);
   const profile = r?.status === 'confirmed' ? await ports.meetings.readProfile(eventId, registrationId) : undefined;
@@ -101,10 +104,7 @@ export async function requestMeeting(
   if (body.with === requesterId)
     throw new GatepassError(422, 'validation_failed', { errors: [{ path: 'with', message: 'a meeting needs another person' }] });
   const [requester, invitee] = await Promise.all([listable(ports, event.id, requesterId), listable(ports, event.id, body.with)]);
-  if (!requester)
-    throw new GatepassError(403, 'forbidden', {
-      detail: 'Only a confirmed registration with a visible meeting profile may ask for meetings.',
-    });
+  if (!requester) throw notListed();
   if (!invitee) throw notFound('No visible meeting profile of that registration.');
   for (let attempt = 0; attempt < 2; attempt++) {
     const now = ports.now();
@@ -137,11 +137,17 @@ export async function requestMeeting(
           { kind: 'meeting_requested', registrationId: invitee.id },
           { kind: 'meeting_requested', registrationId: requester.id },
         ],
+        confirmed: [requester.id, invitee.id],
       },
       personalDataExpiry(event),
     );
     if (outcome === 'ok') return meeting;
     if (outcome === 'limit') throw meetingLimitReached();
+    // A side cancelled since it was read: judged as if it had been read cancelled.
+    if (outcome === 'not_confirmed') {
+      if ((await ports.readRegistration(event.id, requester.id))?.status !== 'confirmed') throw notListed();
+      throw notFound('No visible meeting profile of that registration.');
+    }
     if (outcome !== 'exists') throw serviceUnavailable();
     // The open one may be a request that time has expired: settle it, then ask once more.
     const open = await ports.meetings.openMeetingOfPair(event.id, requester.id, invitee.id);
@@ -170,6 +176,8 @@ export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetin
     const m = await readSettled(ports, eventId, meetingId);
     if (m.invitee !== inviteeId) throw new GatepassError(403, 'forbidden', { detail: 'Only the invitee answers a request.' });
     if (m.status !== 'requested') throw meetingNotOpen(m.status);
+    // A side whose registration was cancelled (its meetings about to be cancelled) books nothing.
+    await assertBothConfirmed(ports, eventId, m, inviteeId);
     const now = ports.now();
     const slots = slotsOf(settings);
     const [mine, theirs, taken] = await Promise.all([
@@ -199,12 +207,13 @@ export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetin
           { kind: 'meeting_scheduled', registrationId: m.requester },
           { kind: 'meeting_scheduled', registrationId: m.invitee },
         ],
+        confirmed: [m.requester, m.invitee],
       },
       personalDataExpiry(event),
     );
     if (outcome === 'ok') return after;
     if (outcome === 'limit') throw meetingLimitReached();
-    // slot_taken, event_changed, stale: read everything again and plan anew.
+    // slot_taken, event_changed, not_confirmed, stale: read everything again and plan anew.
   }
   throw noCommonSlot();
 }
@@ -283,20 +292,50 @@ export async function checkInAtMeeting(
     if (registrationId !== m.requester && registrationId !== m.invitee) throw notInMeeting();
     if (m.status === 'held' && m.present.includes(registrationId)) return m;
     if (m.status !== 'scheduled') throw meetingNotOpen(m.status);
-    const [a, b] = await Promise.all([ports.readRegistration(eventId, m.requester), ports.readRegistration(eventId, m.invitee)]);
-    if (a?.status !== 'confirmed' || b?.status !== 'confirmed') throw meetingNotOpen('cancelled');
+    await assertBothConfirmed(ports, eventId, m);
     if (m.present.includes(registrationId)) return m;
     const present = [...m.present, registrationId];
     const held = present.length === 2;
     const after: StoredMeeting = { ...m, present, status: held ? 'held' : 'scheduled', updatedAt: ports.now().toISOString() };
-    const outcome = await ports.meetings.change(m, after, held ? { pair: 'close', counts: { scheduled: -1, held: 1 } } : {});
+    const confirmed = [m.requester, m.invitee];
+    const outcome = await ports.meetings.change(
+      m,
+      after,
+      held ? { pair: 'close', counts: { scheduled: -1, held: 1 }, confirmed } : { confirmed },
+    );
     if (outcome === 'ok') return after;
   }
   throw serviceUnavailable();
 }
 
-/** Cancels every open meeting of a cancelled registration (the work its cancellation owed), then clears what was owed. */
-export async function cancelMeetingsOf(ports: MeetingPorts, eventId: string, registrationId: string): Promise<number> {
+/**
+ * Both sides still confirmed: a cancelled caller hears 409 registration_cancelled; a meeting
+ * whose other side cancelled is about to be cancelled by the cascade: 409 meeting_not_open.
+ */
+async function assertBothConfirmed(ports: MeetingPorts, eventId: string, m: StoredMeeting, caller?: string): Promise<void> {
+  const [a, b] = await Promise.all([ports.readRegistration(eventId, m.requester), ports.readRegistration(eventId, m.invitee)]);
+  const mine = caller === m.requester ? a : caller === m.invitee ? b : undefined;
+  if (mine?.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+  if (a?.status !== 'confirmed' || b?.status !== 'confirmed') throw meetingNotOpen('cancelled');
+}
+
+/**
+ * How long after a cancellation its owed cascade is kept: a person's meetings are found through
+ * indexes that lag the table a little, so a pass right after the cancellation may miss a meeting
+ * committed just before it. Only a pass this long after it clears what was owed.
+ */
+export const INDEX_LAG_MS = 30_000;
+
+/**
+ * Cancels every open meeting of a cancelled registration (the work its cancellation owed), then
+ * clears what was owed, unless `keepOwed` (a pass too soon after the cancellation to trust the indexes).
+ */
+export async function cancelMeetingsOf(
+  ports: MeetingPorts,
+  eventId: string,
+  registrationId: string,
+  options: { keepOwed?: boolean } = {},
+): Promise<number> {
   let cancelled = 0;
   for (const m of await ports.meetings.ofPerson(eventId, registrationId)) {
     const now = await settle(ports, m);
@@ -309,7 +348,7 @@ export async function cancelMeetingsOf(ports: MeetingPorts, eventId: string, reg
       if (!(error instanceof GatepassError && error.code === 'meeting_not_open')) throw error;
     }
   }
-  await ports.meetings.clearOwed(eventId, registrationId);
+  if (!options.keepOwed) await ports.meetings.clearOwed(eventId, registrationId);
   return cancelled;
 }
 
@@ -319,7 +358,8 @@ export async function sweepMeetings(ports: MeetingPorts, until: number): Promise
   let settled = 0;
   for (const owed of await ports.meetings.owedCancellations(25)) {
     if (Date.now() > until) break;
-    await cancelMeetingsOf(ports, owed.eventId, owed.registrationId);
+    const keepOwed = ports.now().getTime() - Date.parse(owed.owedAt) < INDEX_LAG_MS;
+    await cancelMeetingsOf(ports, owed.eventId, owed.registrationId, { keepOwed });
     cascades++;
   }
   for (const due of await ports.meetings.due(ports.now(), 100)) {

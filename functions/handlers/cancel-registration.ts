@@ -24,9 +24,10 @@ export const handler = securedRoute(
     const cancelled = await cancelRegistration(stores, existing.eventId, existing.id, { read, deadline: req.deadline });
     count('RegistrationsCancelled');
     // Its meetings, owed by the cancellation's own transaction: cancelled now while time is
-    // left (the other side emailed); what is left, the sweeper finishes.
+    // left (the other side emailed); the owed item stays for the sweeper, whose later pass sees
+    // what the indexes may not show yet (meeting-use-cases.ts INDEX_LAG_MS).
     if (read.page.event.meetings)
-      await cancelMeetingsOf(meetingPorts, existing.eventId, existing.id).catch((error: unknown) => {
+      await cancelMeetingsOf(meetingPorts, existing.eventId, existing.id, { keepOwed: true }).catch((error: unknown) => {
         logger.warn('meeting cascade left to the sweeper', { errorName: error instanceof Error ? error.name : 'unknown' });
       });
     return json(200, registrationView(cancelled));

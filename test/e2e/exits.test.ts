@@ -205,6 +205,22 @@ describe('offline exits', () => {
     expect(noScanId).toEqual([expect.objectContaining({ status: 422, code: 'validation_failed' })]);
   });
 
+  it('a scan with a scanId but no scannedAt (the server’s time) still counts once, however often uploaded', async () => {
+    const event = await eventWith();
+    const reg = await register(event.id, 1);
+    const entry = { badge: reg.badge!.token, direction: 'in', deviceId: 'door-a', scanId: 'n-1' };
+    const exit = { badge: reg.badge!.token, direction: 'out', deviceId: 'door-a', scanId: 'n-2' };
+    expect((await batch(event.id, [entry]))[0]!.result).toBe('checked_in');
+    expect((await batch(event.id, [exit]))[0]!.result).toBe('checked_out');
+    // The whole queue again (its answers were lost): nothing new happened.
+    const again = await batch(event.id, [entry, exit]);
+    expect(again.map((r) => r.result)).toEqual(['already_checked_in', 'checked_out']);
+    const points = (await timeline(event.id, '60m')).json.places[0].points;
+    const sum = (k: 'in' | 'out') => points.reduce((n: number, p: Record<string, number>) => n + p[k]!, 0);
+    expect([sum('in'), sum('out'), points.at(-1).inside]).toEqual([1, 1, 0]);
+    expect(await attendance(event.id)).toMatchObject({ checkedIn: 1, inside: 0 });
+  });
+
   it('concurrent batches from four doors, in shuffled order: each person is where their latest scan says, and inside equals a recount', async () => {
     const event = await eventWith({ capacity: 100 });
     const people = await Promise.all(Array.from({ length: 16 }, (_, i) => register(event.id, i + 1)));

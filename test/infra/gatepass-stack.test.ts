@@ -71,7 +71,8 @@ type RouteLike = Pick<Route, 'id' | 'table' | 'idempotent' | 'serverSecret' | 'b
 /** Every function: the routes, the $default route and the workers. */
 const allRouteLikes: RouteLike[] = [...(routes as readonly Route[]), fallbackRoute, ...(workers as readonly Worker[])];
 // API.md: staff and admins authenticate with JWTs; participants and devices with tokens of their own.
-const needsJwt = (r: RouteLike) => r.who?.some((who) => who === 'staff' || who === 'admin') ?? false;
+const needsJwt = (r: RouteLike) =>
+  (r.who?.some((who) => who === 'staff' || who === 'admin') ?? false) || (r as Partial<Route>).adminBearer === true;
 
 let stack: GatepassStack;
 let out: Synthesized;
