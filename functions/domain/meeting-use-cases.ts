@@ -334,10 +334,12 @@ export async function cancelMeetingsOf(
   ports: MeetingPorts,
   eventId: string,
   registrationId: string,
-  options: { keepOwed?: boolean } = {},
+  options: { keepOwed?: boolean; until?: number } = {},
 ): Promise<number> {
   let cancelled = 0;
   for (const m of await ports.meetings.ofPerson(eventId, registrationId)) {
+    // Out of time: the rest stays owed (the sweeper finishes it), and the committed answer is sent.
+    if (options.until !== undefined && Date.now() > options.until) return cancelled;
     const now = await settle(ports, m);
     if (!isOpen(now.status)) continue;
     try {

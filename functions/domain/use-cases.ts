@@ -118,7 +118,9 @@ export async function updateEvent(
       (notice ? 1 : 0) +
       (after.capacity !== before.capacity ? 1 : 0) +
       after.sessions.filter((s) => old.get(s.id) !== s.capacity).length +
-      removed.length;
+      removed.length +
+      // Turning approval off checks that nobody is pending (event-store.ts), one more item.
+      (needsApproval(before) && !needsApproval(after) ? 1 : 0);
     // A change of the meetings programme adds one check (no booking since it was judged).
     const programmeChanged = JSON.stringify(before.meetings ?? null) !== JSON.stringify(after.meetings ?? null);
     const step = await promotionStep(

@@ -27,9 +27,11 @@ export const handler = securedRoute(
     // left (the other side emailed); the owed item stays for the sweeper, whose later pass sees
     // what the indexes may not show yet (meeting-use-cases.ts INDEX_LAG_MS).
     if (read.page.event.meetings)
-      await cancelMeetingsOf(meetingPorts, existing.eventId, existing.id, { keepOwed: true }).catch((error: unknown) => {
-        logger.warn('meeting cascade left to the sweeper', { errorName: error instanceof Error ? error.name : 'unknown' });
-      });
+      await cancelMeetingsOf(meetingPorts, existing.eventId, existing.id, { keepOwed: true, until: req.deadline - 2_000 }).catch(
+        (error: unknown) => {
+          logger.warn('meeting cascade left to the sweeper', { errorName: error instanceof Error ? error.name : 'unknown' });
+        },
+      );
     return json(200, registrationView(cancelled));
   },
   { manageTokenKey, use: [publishMetrics()] },

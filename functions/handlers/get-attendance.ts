@@ -13,7 +13,8 @@ export const handler = securedRoute('get-attendance', async (req) => {
   return json(200, {
     eventId,
     capacity: page.event.capacity,
-    confirmed: c.confirmed,
+    // Every confirmed registration once (API.md: counts are of registrations); overCapacity says how many hold no seat.
+    confirmed: c.confirmed + (c.overCapacity ?? 0),
     waitlisted: c.waitlisted,
     cancelled: c.cancelled,
     checkedIn: checkins.venue,
@@ -26,7 +27,7 @@ export const handler = securedRoute('get-attendance', async (req) => {
       return {
         id: s.id,
         capacity: s.capacity,
-        confirmed: sc?.confirmed ?? 0,
+        confirmed: (sc?.confirmed ?? 0) + (sc?.overCapacity ?? 0),
         waitlisted: sc?.waitlisted ?? 0,
         checkedIn: checkins.sessions[s.id] ?? 0,
         overCapacity: sc?.overCapacity ?? 0,

@@ -129,7 +129,8 @@ export async function composeMessage(input: MessageInput): Promise<Buffer> {
   const content = emailContent({ kind, event, registration, links, ...(badgeToken ? { badgeCid: BADGE_CID } : {}) });
   const [badgePng, ics] = badgeToken
     ? await Promise.all([qrPng(badgeToken), calendar(event, registration, links.manage)])
-    : carriesCalendar(kind)
+    : // No calendar for a registration still awaiting approval (its pages hide it too).
+      carriesCalendar(kind) && registration.status !== 'pending'
       ? [undefined, await calendar(event, registration, links.manage)]
       : [];
   return composeMime({ from, to: registration.email, content, ...(badgePng ? { badgePng } : {}), ...(ics ? { ics } : {}) });

@@ -77,8 +77,12 @@ export async function deliver(ports: DeliveryPorts, outboxId: string, now = new 
       ports.readRegistration(item.eventId, item.registrationId),
       ports.readEvent(item.eventId),
     ]);
-    // Nothing to write to (data expired under its TTL), or a change notice to someone who cancelled since: owed to no one.
-    if (!registration || !event || (item.kind === 'schedule_changed' && registration.status === 'cancelled')) {
+    // Nothing to write to (data expired under its TTL), or a change notice to someone cancelled or denied since: owed to no one.
+    if (
+      !registration ||
+      !event ||
+      (item.kind === 'schedule_changed' && (registration.status === 'cancelled' || registration.status === 'denied'))
+    ) {
       await ports.markSent(item.id, now, undefined);
       return 'skipped';
     }

@@ -156,7 +156,7 @@ export const attendanceOutput = z.object({
   /** Approval: registrations awaiting a decision, and those denied. */
   pending: count,
   denied: count,
-  /** Confirmed by an admin over the capacity (not in `confirmed`, which counts seats). */
+  /** Of the confirmed, those an admin confirmed over the capacity (they hold no seat). */
   overCapacity: count,
   checkedIn: count,
   /** People inside the venue now. */
