@@ -6,7 +6,7 @@
  * independent reader (the writer is `ics`).
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#local/engines';
@@ -215,4 +215,33 @@ describe('the fan-out', () => {
     expect(await notices(email)).toHaveLength(1);
     expect(await inbox(email)).toHaveLength(7);
   }, 60_000);
+});
+
+describe('change notices on an approval event', () => {
+  it('a pending registrant is told without a calendar; one denied after the notice was owed is not emailed', async () => {
+    // Prepare: two pending registrations; one is denied.
+    const eventId = (await stack.call('POST', '/events', { token: admin, body: openEvent({ registration: { approval: true } }) })).json.id;
+    const waiting = await register(eventId, participant(11, { email: address('pending'), locale: 'en' }));
+    const denied = await register(eventId, participant(12, { email: address('denied'), locale: 'en' }));
+    expect([waiting.status, denied.status]).toEqual(['pending', 'pending']);
+    const deny = await stack.call('POST', `/events/${eventId}/registrations/${denied.id}/deny`, { token: admin, body: {} });
+    expect(deny.status).toBe(200);
+    await stack.workers.drain();
+    // Act: the venue moves; a notice owed to the denied one too (as a fan-out done before the denial would have left it).
+    const patch = await stack.call('PATCH', `/events/${eventId}`, { token: admin, body: { venue: 'Gwangju, Hall B' } });
+    expect(patch.status, patch.text).toBe(200);
+    const { newOutboxItem } = await import('#adapters/outbox-store');
+    await db.send(
+      new PutCommand({
+        TableName: stack.tables.data,
+        Item: newOutboxItem('schedule_changed', eventId, denied.id, new Date().toISOString()),
+      }),
+    );
+    await sweep();
+    // Assess
+    const [toPending] = await notices(address('pending'));
+    expect(toPending, 'the pending registrant hears of the change').toBeDefined();
+    expect(toPending!.attachments.some((a) => a.contentType.startsWith('text/calendar'))).toBe(false);
+    expect(await notices(address('denied'))).toEqual([]);
+  });
 });
