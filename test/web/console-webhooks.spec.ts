@@ -2,7 +2,8 @@
  * The console's webhooks view in a real browser, against a real receiver on 127.0.0.1: an admin
  * adds an endpoint for one event and sees its secret once (it verifies a delivered message with
  * the `standardwebhooks` library), the delivery is listed as delivered, the endpoint is turned
- * off, its secret rotated, then deleted; a bad URL shows invalid_webhook_url beside the field in
+ * off, its secret rotated, then deleted; with the keyboard alone, a refusing receiver's messages
+ * show as retrying with its status code; a bad URL shows invalid_webhook_url beside the field in
  * both languages; staff see no webhooks view; axe finds nothing serious in ko or en.
  */
 import { expect, type Page, test } from '@playwright/test';
@@ -126,6 +127,54 @@ test('an admin adds an endpoint for an event, keeps the secret shown once, sees 
   await expect(page.locator('[data-secret-for]')).toHaveCount(0);
   expect((await call('GET', '/webhooks')).json.items.some((w: { id: string }) => w.id === webhookId)).toBe(false);
   made.splice(made.indexOf(webhookId), 1);
+});
+
+test('with the keyboard alone: an endpoint for every type whose receiver answers 500 shows its deliveries as retrying', async ({
+  page,
+}) => {
+  const event = await createEvent();
+  await openView(page, event.id);
+  receiver.answer = { status: 500 };
+  try {
+    const url = page.locator('form[data-form="webhook"] input[name="url"]');
+    await url.focus();
+    await page.keyboard.type(receiver.url);
+    await page.keyboard.press('Tab');
+    await expect(page.locator('input[name="types"][value="*"]')).toBeFocused();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Enter'); // implicit submission from the URL field
+    const shown = page.locator('[data-secret-for]');
+    await expect(shown).toBeFocused();
+    const webhookId = (await shown.getAttribute('data-secret-for'))!;
+    made.push(webhookId);
+    expect((await call('GET', '/webhooks')).json.items.find((w: { id: string }) => w.id === webhookId).types).toEqual(['*']);
+    await page.keyboard.press('Tab');
+    await expect(shown.locator('[data-action="copy-secret"]')).toBeFocused();
+    await page.keyboard.press('Tab');
+    await expect(shown.locator('[data-action="dismiss-secret"]')).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(shown).toHaveCount(0);
+    await expect(page.getByRole('heading', { name: 'Endpoints' })).toBeFocused();
+
+    const before = receiver.received.length;
+    expect((await register(event.id, { email: unique('refused'), name: 'Refused Hook' })).status).toBe(201);
+    // The endpoint's lane tries the first message and keeps the rest back until it is retried.
+    const tried = (await receiver.waitFor(before + 1, 15_000))[before]!;
+    const row = page.locator(`[data-webhook="${webhookId}"]`);
+    await row.locator('[data-action="deliveries"]').focus();
+    await page.keyboard.press('Enter');
+    const rows = row.locator('[data-deliveries] tr[data-message]');
+    await expect(rows).toHaveCount(2, { timeout: 15_000 }); // registration.created and .confirmed
+    for (const r of await rows.all()) await expect(r.locator('[data-status]')).toHaveAttribute('data-status', 'retrying');
+    const first = row.locator(`[data-deliveries] tr[data-message="${tried.headers['webhook-id']}"]`);
+    await expect(first.locator('[data-status-code]')).toHaveText('500', { timeout: 15_000 });
+    await expect(first.locator('[data-attempts]')).toHaveText('1');
+    await expect(row.locator('[data-deliveries]')).toContainText('registration.created');
+    await expect(row.locator('[data-deliveries]')).toContainText('registration.confirmed');
+  } finally {
+    receiver.answer = { status: 204 };
+  }
 });
 
 test('a URL the API refuses shows invalid_webhook_url beside the field, in English and Korean; nothing is added', async ({ page }) => {

@@ -82,6 +82,9 @@ export function Webhooks({ eventId, event }: { eventId: string; event: PublicEve
   const list = useSignal<Webhook[] | undefined>(undefined);
   const secret = useSignal<Secret | undefined>(undefined);
   const failure = useSignal<Shown | undefined>(undefined);
+  // Where focus goes when the element that held it is gone (a deleted row, a dismissed secret).
+  const heading = useRef<HTMLHeadingElement>(null);
+  const refocus = () => requestAnimationFrame(() => heading.current?.focus());
   const load = async () => {
     try {
       list.value = (await call<Page<Webhook>>('/webhooks')).items;
@@ -112,9 +115,20 @@ export function Webhooks({ eventId, event }: { eventId: string; event: PublicEve
           secret.value = { webhookId: w.id, url: w.url, secret: s, rotated: false };
         }}
       />
-      {secret.value && <SecretOnce key={secret.value.secret} shown={secret.value} onDismiss={() => (secret.value = undefined)} />}
+      {secret.value && (
+        <SecretOnce
+          key={secret.value.secret}
+          shown={secret.value}
+          onDismiss={() => {
+            secret.value = undefined;
+            refocus();
+          }}
+        />
+      )}
       {failure.value && <p role="alert">{textOf(t, failure.value)}</p>}
-      <h3>{t.endpoints}</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        {t.endpoints}
+      </h3>
       {list.value && !list.value.length && <p>{t.none}</p>}
       <ul class="rows" data-list="webhooks">
         {list.value?.map((w) => (
@@ -126,6 +140,7 @@ export function Webhooks({ eventId, event }: { eventId: string; event: PublicEve
             onRemoved={() => {
               list.value = (list.value ?? []).filter((x) => x.id !== w.id);
               if (secret.value?.webhookId === w.id) secret.value = undefined;
+              refocus();
             }}
             onSecret={(s) => (secret.value = { webhookId: w.id, url: w.url, secret: s, rotated: true })}
           />
