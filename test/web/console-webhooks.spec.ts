@@ -177,6 +177,27 @@ test('with the keyboard alone: an endpoint for every type whose receiver answers
   }
 });
 
+test('deliveries come in pages: the first 20, then the rest on "Load more"', async ({ page }) => {
+  test.setTimeout(60_000);
+  const event = await createEvent();
+  const created = await call('POST', '/webhooks', { url: receiver.url, types: ['registration.confirmed'], eventId: event.id });
+  expect(created.status).toBe(201);
+  made.push(created.json.id);
+  const before = receiver.received.length;
+  for (let i = 0; i < 22; i++) expect((await register(event.id, { email: unique(`paged${i}`), name: `Paged ${i}` })).status).toBe(201);
+  await receiver.waitFor(before + 22, 30_000);
+  await openView(page, event.id);
+  const row = page.locator(`[data-webhook="${created.json.id}"]`);
+  await row.locator('[data-action="deliveries"]').click();
+  const rows = row.locator('[data-deliveries] tr[data-message]');
+  await expect(rows).toHaveCount(20);
+  await row.locator('[data-action="more-deliveries"]').click();
+  await expect(rows).toHaveCount(22);
+  await expect(row.locator('[data-action="more-deliveries"]')).toHaveCount(0);
+  const ids = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-message')));
+  expect(new Set(ids).size).toBe(22);
+});
+
 test('a URL the API refuses shows invalid_webhook_url beside the field, in English and Korean; nothing is added', async ({ page }) => {
   const event = await createEvent();
   await openView(page, event.id);
