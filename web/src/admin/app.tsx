@@ -4,6 +4,7 @@ import { useSignal } from '@preact/signals';
 import { lang, pick } from '../lib/i18n.ts';
 import { LangSwitch, useTitle } from '../lib/layout.tsx';
 import { Approvals } from './approvals.tsx';
+import { lazyView } from './lazy.tsx';
 import { session, signOut } from './auth.ts';
 import { Devices } from './devices.tsx';
 import { Duplicates } from './duplicates.tsx';
@@ -12,6 +13,8 @@ import { Registrations } from './registrations.tsx';
 import { event, events, go, loadEvent, loadEvents, route, views, type View } from './state.ts';
 import { strings } from './strings.ts';
 import { Waitlists } from './waitlists.tsx';
+
+const Webhooks = lazyView(() => import('./webhooks.tsx').then((m) => m.Webhooks));
 
 /** Staff may read the timeline only: the rest of the API refuses them, so the console offers none of it. */
 const staffViews: readonly View[] = ['overview'];
@@ -68,6 +71,7 @@ export function App() {
             {current === 'registrations' && <Registrations eventId={eventId} event={e?.value} />}
             {current === 'approvals' && <Approvals eventId={eventId} />}
             {current === 'waitlists' && <Waitlists eventId={eventId} event={e?.value} />}
+            {current === 'webhooks' && <Webhooks eventId={eventId} event={e?.value} />}
             {current === 'devices' && <Devices eventId={eventId} event={e?.value} />}
             {current === 'duplicates' && <Duplicates eventId={eventId} />}
           </>
