@@ -66,6 +66,7 @@ export const schemas: Record<string, z.ZodMiniType> = {
   MeetingProfileList: meetings.meetingProfileList(),
   MeetingRequestInput: meetings.meetingRequestInput(),
   MeetingCheckinInput: meetings.meetingCheckinInput(),
+  MeetingTableCheckinInput: meetings.meetingTableCheckinInput(),
   Meeting: meetings.meetingOutput(),
   MeetingList: meetings.meetingList(),
   BadgeKeys: z.object({ keys: z.array(z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), kid: z.string(), x: z.string() })) }),

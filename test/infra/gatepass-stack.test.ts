@@ -58,6 +58,7 @@ const DELETING_ROUTES = [
   'decline-meeting',
   'cancel-meeting',
   'check-in-meeting',
+  'check-in-meeting-table',
   'list-meetings',
   'list-registration-meetings',
 ];
