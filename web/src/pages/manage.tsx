@@ -264,6 +264,28 @@ function NewLinkSection({ eventId }: { eventId: string }) {
   );
 }
 
+type MeetingsModule = typeof import('./manage-meetings.tsx');
+const meetingsModule = signal<MeetingsModule | undefined>(undefined);
+let meetingsStarted = false;
+
+/** The meetings part is its own chunk: only an event with a programme loads it, for a confirmed registration. */
+function MeetingsPart({ event, r }: { event: PublicEvent; r: Registration }) {
+  const t = pick(strings);
+  if (!meetingsStarted && link) {
+    meetingsStarted = true;
+    const l = link;
+    void import('./manage-meetings.tsx').then(
+      async (m) => {
+        meetingsModule.value = m;
+        await m.start(l, r.name);
+      },
+      () => (meetingsStarted = false),
+    );
+  }
+  const m = meetingsModule.value;
+  return m ? <m.Meetings event={event} /> : <p aria-busy="true">{t.loading}</p>;
+}
+
 function App() {
   const t = pick(strings);
   const s = state.load.value;
@@ -322,6 +344,7 @@ function App() {
       <StatusText r={r} />
       <Summary event={event} r={r} />
       {active && <BadgeSection key={`${r.status}`} event={event} r={r} token={link!.token} />}
+      {event.meetings && r.status === 'confirmed' && <MeetingsPart event={event} r={r} />}
       {active && <ChangeForm event={event} />}
       {active && <CancelSection />}
       {active && <NewLinkSection eventId={event.id} />}
