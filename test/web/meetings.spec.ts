@@ -21,12 +21,12 @@ async function axe(page: Page, label: string) {
 }
 
 /** A programme whose first slot began five minutes ago: it is the earliest bookable one and under way now. */
-async function meetingEvent() {
+async function meetingEvent(registration: Record<string, unknown> = {}) {
   const start = minuteFrom(-5 * MINUTE);
   const event = await createEvent({
     startsAt: minuteFrom(-HOUR),
     endsAt: minuteFrom(8 * HOUR),
-    registration: { opensAt: minuteFrom(-24 * HOUR), closesAt: minuteFrom(7 * HOUR), waitlist: true },
+    registration: { opensAt: minuteFrom(-24 * HOUR), closesAt: minuteFrom(7 * HOUR), waitlist: true, ...registration },
     sessions: [],
     meetings: {
       blocks: [{ startsAt: start, endsAt: new Date(Date.parse(start) + HOUR).toISOString() }],
@@ -156,6 +156,10 @@ test('two participants meet: directory, request, accept, the schedule on both pa
   // A badge at the other table has no meeting there now.
   await phone.locator('[name="table"]').selectOption('A2');
   expect(await scan(phone, a.badge.token)).toMatchObject({ verdict: 'not_in_meeting' });
+  // Table mode is online only: without the API it says so and checks nobody in.
+  await scanner.setOffline(true);
+  expect(await scan(phone, b.badge.token)).toMatchObject({ verdict: 'offline', mode: 'offline', queue: 0 });
+  await expect(phone.locator('[data-table-offline]')).toContainText('서버가 필요합니다');
   await scanner.close();
 
   // The console: the schedule by table and slot, its filters, the CSV.
@@ -184,6 +188,16 @@ test('two participants meet: directory, request, accept, the schedule on both pa
   await expect(admin.locator('#meetings-title')).toHaveText('미팅 일정');
   await axe(admin, 'console meetings (ko)');
   await consoleContext.close();
+});
+
+test('a registration not yet confirmed sees the meetings part closed, and never reaches the directory', async ({ page }) => {
+  const event = await meetingEvent({ approval: true });
+  const r = await person(event.id, { name: 'Pending Person' });
+  const seen: string[] = [];
+  page.on('request', (req) => seen.push(req.url()));
+  await page.goto(`${site()}/manage#token=${r.manageToken}&event=${event.id}&registration=${r.id}`);
+  await expect(page.locator('[data-meetings-closed]')).toHaveText('Meetings are open to confirmed registrations only.');
+  expect(seen.filter((u) => u.includes('/meeting'))).toEqual([]);
 });
 
 test('an event without a programme shows no meetings part, and the console no meetings view', async ({ page }) => {

@@ -137,7 +137,15 @@ async function loadOwnProfile(name: string) {
   if (own) state.form.value = formOf(own);
 }
 
-export async function start(l: MeetingsLink, name: string) {
+let started = false;
+/** Loads the part's data once (the page renders it again at every change). */
+export function startOnce(l: MeetingsLink, name: string) {
+  if (started) return;
+  started = true;
+  void start(l, name);
+}
+
+async function start(l: MeetingsLink, name: string) {
   link = l;
   try {
     await Promise.all([loadMeetings(), loadOwnProfile(name), search(false)]);
@@ -615,14 +623,16 @@ function ScheduleSection({ event }: { event: PublicEvent }) {
   );
 }
 
-export function Meetings({ event }: { event: PublicEvent }) {
+export function Meetings({ event, confirmed }: { event: PublicEvent; confirmed: boolean }) {
   const t = pick(strings);
   const general = state.meetingError.value?.id === '' ? state.meetingError.value.failure : undefined;
   return (
     <section aria-labelledby="meetings-h" data-meetings>
       <h2 id="meetings-h">{t.title}</h2>
       <p>{t.intro}</p>
-      {!state.loaded.value ? (
+      {!confirmed ? (
+        <p data-meetings-closed>{t.onlyConfirmed}</p>
+      ) : !state.loaded.value ? (
         <p aria-busy="true">{t.loading}</p>
       ) : (
         <>

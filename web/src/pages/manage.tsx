@@ -268,22 +268,23 @@ type MeetingsModule = typeof import('./manage-meetings.tsx');
 const meetingsModule = signal<MeetingsModule | undefined>(undefined);
 let meetingsStarted = false;
 
-/** The meetings part is its own chunk: only an event with a programme loads it, for a confirmed registration. */
+/** The meetings part is its own chunk: only an event with a programme loads it; only a confirmed registration calls its API. */
 function MeetingsPart({ event, r }: { event: PublicEvent; r: Registration }) {
   const t = pick(strings);
+  const confirmed = r.status === 'confirmed';
   if (!meetingsStarted && link) {
     meetingsStarted = true;
     const l = link;
     void import('./manage-meetings.tsx').then(
-      async (m) => {
+      (m) => {
         meetingsModule.value = m;
-        await m.start(l, r.name);
       },
       () => (meetingsStarted = false),
     );
   }
   const m = meetingsModule.value;
-  return m ? <m.Meetings event={event} /> : <p aria-busy="true">{t.loading}</p>;
+  if (m && confirmed && link) m.startOnce(link, r.name);
+  return m ? <m.Meetings event={event} confirmed={confirmed} /> : <p aria-busy="true">{t.loading}</p>;
 }
 
 function App() {
@@ -344,7 +345,7 @@ function App() {
       <StatusText r={r} />
       <Summary event={event} r={r} />
       {active && <BadgeSection key={`${r.status}`} event={event} r={r} token={link!.token} />}
-      {event.meetings && r.status === 'confirmed' && <MeetingsPart event={event} r={r} />}
+      {event.meetings && active && <MeetingsPart event={event} r={r} />}
       {active && <ChangeForm event={event} />}
       {active && <CancelSection />}
       {active && <NewLinkSection eventId={event.id} />}

@@ -415,7 +415,7 @@ export async function judgeTable(badge: string, startedAt = performance.now()): 
   const device = state.device.value;
   const table = state.table.value;
   if (!device || !verifier || !table) return null;
-  const r = await call('POST', `/events/${device.eventId}/meetings/checkins`, { token, body: { badge, table }, locale });
+  const r = await call('POST', `/events/${device.eventId}/meetings/checkins`, { token, body: { badge, table }, timeoutMs: 5000, locale });
   if (r.kind === 'revoked') {
     await revoke();
     return null;
