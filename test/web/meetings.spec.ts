@@ -53,7 +53,9 @@ async function managePage(browser: Browser, eventId: string, p: { id: string; ma
   return { context, page };
 }
 
-test('two participants meet: directory, request, accept, the schedule on both pages, table check-in (held), the console', async ({ browser }) => {
+test('two participants meet: directory, request, accept, the schedule on both pages, table check-in (held), the console', async ({
+  browser,
+}) => {
   test.setTimeout(120_000);
   const event = await meetingEvent();
   const a = await person(event.id, { name: 'Hannah Müller', organization: 'Berlin Energy GmbH', locale: 'en' });

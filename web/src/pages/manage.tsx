@@ -274,7 +274,6 @@ function MeetingsPart({ event, r }: { event: PublicEvent; r: Registration }) {
   const confirmed = r.status === 'confirmed';
   if (!meetingsStarted && link) {
     meetingsStarted = true;
-    const l = link;
     void import('./manage-meetings.tsx').then(
       (m) => {
         meetingsModule.value = m;
