@@ -127,6 +127,8 @@ test('two participants meet: directory, request, accept, the schedule on both pa
   await expect(mineA.locator('[data-starts-at]')).toHaveAttribute('data-starts-at', accepted.startsAt);
   await expect(mineA).toContainText('김민지');
   await expect(mineA).toContainText('광주바이오');
+  // On the phone the part reads without sideways scrolling.
+  expect(await pa.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
   // A reload finds A's own profile again (the directory lists it).
   await expect(pa.page.locator('[name="visible"]')).toBeChecked();
   await expect(pa.page.locator('[name="offers"]')).toHaveValue('Hydrogen storage know-how');
