@@ -147,6 +147,10 @@ export function startOnce(l: MeetingsLink, name: string) {
 
 async function start(l: MeetingsLink, name: string) {
   link = l;
+  // Back on the tab (say, from the email about a request): the requests and schedule as they are now.
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') void loadMeetings().catch(() => undefined);
+  });
   try {
     await Promise.all([loadMeetings(), loadOwnProfile(name), search(false)]);
   } catch (error) {
