@@ -658,6 +658,20 @@ export const routes = [
     response: 'WebhookDeliveryList',
     summary: "Recent attempts of one endpoint's messages, newest first",
   },
+  // — meetings: the scanner's table mode —
+  {
+    id: 'check-in-meeting-table',
+    method: 'POST',
+    path: '/events/{eventId}/meetings/checkins',
+    who: ['staff', 'admin', 'device'],
+    table: 'readwrite',
+    deletes: true,
+    badgeKeys: true,
+    status: 200,
+    request: 'MeetingTableCheckinInput',
+    response: 'Meeting',
+    summary: "A badge at a table: checks in to the table's meeting under way (or starting within 10 minutes)",
+  },
 ] as const satisfies readonly Route[];
 
 /**

@@ -644,3 +644,11 @@ export async function guardMeetingsProgramme(eventId: string, next: MeetingSetti
   }
   return bookings;
 }
+
+/** The meeting that holds a table in one slot (its table-slot item), if any: one consistent read. */
+export async function meetingAtTable(eventId: string, slot: string, tableName: string): Promise<string | undefined> {
+  const out = await tableCall(() =>
+    documents.send(new GetCommand({ TableName: table(), Key: meetingKeys.tableSlot(eventId, slot, tableName), ConsistentRead: true })),
+  );
+  return out.Item ? String(out.Item.meetingId) : undefined;
+}

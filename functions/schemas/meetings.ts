@@ -32,6 +32,10 @@ export const meetingRequestInput = once(() =>
 );
 
 export const meetingCheckinInput = once(() => z.strictObject({ badge: z.string().check(z.minLength(1), z.maxLength(1000)) }));
+/** The scanner's table mode: a badge at a table, the table's meeting now found by the API. */
+export const meetingTableCheckinInput = once(() =>
+  z.strictObject({ badge: z.string().check(z.minLength(1), z.maxLength(1000)), table: text(1, 40) }),
+);
 
 /** Documentation of the answers (the OpenAPI build only). */
 export const meetingOutput = once(() =>

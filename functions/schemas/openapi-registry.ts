@@ -68,6 +68,7 @@ export const schemas: Record<string, z.ZodMiniType> = {
   MeetingProfileList: meetings.meetingProfileList(),
   MeetingRequestInput: meetings.meetingRequestInput(),
   MeetingCheckinInput: meetings.meetingCheckinInput(),
+  MeetingTableCheckinInput: meetings.meetingTableCheckinInput(),
   Meeting: meetings.meetingOutput(),
   MeetingList: meetings.meetingList(),
   WebhookInput: webhookInput(),

@@ -142,6 +142,8 @@ describe('the device matrix itself', () => {
         'POST /events/{eventId}/checkins/batch',
         // API.md, B2B meetings: a meeting table's scan (staff, device).
         'POST /events/{eventId}/meetings/{meetingId}/checkins',
+        // Added with the scanner's table mode (README "B2B meetings"): a badge at a table.
+        'POST /events/{eventId}/meetings/checkins',
       ].sort(),
     );
   });

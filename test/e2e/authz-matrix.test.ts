@@ -150,6 +150,8 @@ const WHO_PER_API_MD: Record<string, readonly Role[]> = {
   'POST /events/{eventId}/meetings/{meetingId}/decline': ['participant'],
   'POST /events/{eventId}/meetings/{meetingId}/cancel': ['participant', 'admin'],
   'POST /events/{eventId}/meetings/{meetingId}/checkins': ['staff', 'admin', 'device'],
+  // Added with the scanner's table mode (API.md allows added routes): a device cannot list meetings.
+  'POST /events/{eventId}/meetings/checkins': ['staff', 'admin', 'device'],
   'GET /events/{eventId}/meetings': ['admin'],
   'GET /events/{eventId}/meetings/export.csv': ['admin'],
   'GET /events/{eventId}/registrations/{registrationId}/meetings': ['participant'],

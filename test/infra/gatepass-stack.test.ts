@@ -58,6 +58,7 @@ const DELETING_ROUTES = [
   'decline-meeting',
   'cancel-meeting',
   'check-in-meeting',
+  'check-in-meeting-table',
   'list-meetings',
   'list-registration-meetings',
   // — webhooks — the endpoint item itself; the consumer and sweeper delete each owed change once fanned out

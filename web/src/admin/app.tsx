@@ -8,6 +8,7 @@ import { lazyView } from './lazy.tsx';
 import { session, signOut } from './auth.ts';
 import { Devices } from './devices.tsx';
 import { Duplicates } from './duplicates.tsx';
+import { Meetings } from './meetings.tsx';
 import { Overview } from './overview.tsx';
 import { Registrations } from './registrations.tsx';
 import { event, events, go, loadEvent, loadEvents, route, views, type View } from './state.ts';
@@ -30,9 +31,10 @@ export function App() {
   useEffect(() => {
     if (eventId) void loadEvent(eventId);
   }, [eventId]);
-  const allowed = s.role === 'admin' ? views : staffViews;
-  const current = allowed.includes(view) ? view : 'overview';
   const e = event.value?.id === eventId ? event.value : undefined;
+  // The meetings view only for an event that runs a programme.
+  const allowed = (s.role === 'admin' ? views : staffViews).filter((v) => v !== 'meetings' || e?.value?.meetings);
+  const current = allowed.includes(view) ? view : 'overview';
   return (
     <>
       <a class="skip" href="#main">
@@ -74,6 +76,7 @@ export function App() {
             {current === 'webhooks' && <Webhooks eventId={eventId} event={e?.value} />}
             {current === 'devices' && <Devices eventId={eventId} event={e?.value} />}
             {current === 'duplicates' && <Duplicates eventId={eventId} />}
+            {current === 'meetings' && <Meetings eventId={eventId} event={e?.value} />}
           </>
         )}
       </main>

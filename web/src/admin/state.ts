@@ -9,7 +9,7 @@ import { api, ApiError, type RequestOptions } from '../lib/api.ts';
 import type { PublicEvent } from '../lib/types.ts';
 import { session, signIn } from './auth.ts';
 
-export const views = ['overview', 'registrations', 'approvals', 'waitlists', 'devices', 'duplicates', 'webhooks'] as const;
+export const views = ['overview', 'registrations', 'approvals', 'waitlists', 'devices', 'duplicates', 'meetings', 'webhooks'] as const;
 export type View = (typeof views)[number];
 
 function fromHash(): { eventId: string; view: View } {

@@ -23,6 +23,7 @@ export const strings = {
       webhooks: '웹훅',
       devices: '스캐너',
       duplicates: '오프라인 중복',
+      meetings: '미팅',
     },
     metrics: { confirmed: '확정', waitlisted: '대기', cancelled: '취소', checkedIn: '입장', inside: '현재 안에', pending: '승인 대기' },
     asOf: '기준 시각',
@@ -121,6 +122,7 @@ export const strings = {
       webhooks: 'Webhooks',
       devices: 'Scanners',
       duplicates: 'Offline duplicates',
+      meetings: 'Meetings',
     },
     metrics: {
       confirmed: 'Confirmed',

@@ -34,7 +34,7 @@ export class ApiError extends Error {
 export class NetworkError extends Error {}
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** A participant's manage token: sent as the X-Manage-Token header, never in the URL. */
   manageToken?: string;

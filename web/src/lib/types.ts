@@ -26,6 +26,16 @@ export interface PublicEvent {
   seatsLeft: number;
   sessions: EventSession[];
   fields: FormField[];
+  /** The B2B meetings programme (API.md "B2B meetings"), null or absent without one. */
+  meetings?: MeetingSettings | null;
+}
+
+export interface MeetingSettings {
+  blocks: { startsAt: string; endsAt: string }[];
+  slotMinutes: number;
+  tables: string[];
+  maxPerParticipant: number;
+  requestHours: number;
 }
 
 export type RegistrationStatus = 'confirmed' | 'waitlisted' | 'cancelled' | 'pending' | 'denied';

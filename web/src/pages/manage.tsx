@@ -264,6 +264,28 @@ function NewLinkSection({ eventId }: { eventId: string }) {
   );
 }
 
+type MeetingsModule = typeof import('./manage-meetings.tsx');
+const meetingsModule = signal<MeetingsModule | undefined>(undefined);
+let meetingsStarted = false;
+
+/** The meetings part is its own chunk: only an event with a programme loads it; only a confirmed registration calls its API. */
+function MeetingsPart({ event, r }: { event: PublicEvent; r: Registration }) {
+  const t = pick(strings);
+  const confirmed = r.status === 'confirmed';
+  if (!meetingsStarted && link) {
+    meetingsStarted = true;
+    void import('./manage-meetings.tsx').then(
+      (m) => {
+        meetingsModule.value = m;
+      },
+      () => (meetingsStarted = false),
+    );
+  }
+  const m = meetingsModule.value;
+  if (m && confirmed && link) m.startOnce(link, r.name);
+  return m ? <m.Meetings event={event} confirmed={confirmed} /> : <p aria-busy="true">{t.loading}</p>;
+}
+
 function App() {
   const t = pick(strings);
   const s = state.load.value;
@@ -322,6 +344,7 @@ function App() {
       <StatusText r={r} />
       <Summary event={event} r={r} />
       {active && <BadgeSection key={`${r.status}`} event={event} r={r} token={link!.token} />}
+      {event.meetings && active && <MeetingsPart event={event} r={r} />}
       {active && <ChangeForm event={event} />}
       {active && <CancelSection />}
       {active && <NewLinkSection eventId={event.id} />}

@@ -7,7 +7,9 @@ import {
   devicePlaces,
   chooseDirection,
   choosePlace,
+  chooseTable,
   judge,
+  judgeTable,
   pair,
   setup,
   state,
@@ -204,7 +206,8 @@ function Scan() {
       busy = true;
       const startedAt = performance.now();
       try {
-        await judge({ badge: text }, startedAt);
+        if (state.table.value) await judgeTable(text, startedAt);
+        else await judge({ badge: text }, startedAt);
       } finally {
         last = { text, at: performance.now() };
         busy = false;
@@ -236,10 +239,40 @@ function Scan() {
   };
   const event = state.event.value;
   const places = devicePlaces(state.device.value, event);
+  const tables = event?.meetings?.tables ?? [];
+  const table = state.table.value;
   return (
     <>
       <Status />
-      {places.length > 1 ? (
+      {tables.length ? (
+        <div class="place">
+          <label for="meeting-table">{t.meetingTable}</label>
+          <select
+            id="meeting-table"
+            name="table"
+            value={table ?? ''}
+            onChange={(e) => void chooseTable((e.target as HTMLSelectElement).value || null)}
+          >
+            <option value="">{t.noTable}</option>
+            {tables.map((x) => (
+              <option value={x} key={x}>
+                {t.tableLabel(x)}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
+      {table ? (
+        <p class="note" data-table-mode={table}>
+          {t.tableMode}
+        </p>
+      ) : null}
+      {table && state.mode.value === 'offline' ? (
+        <p class="notice error" role="alert" data-table-offline>
+          {t.tableOffline}
+        </p>
+      ) : null}
+      {table ? null : places.length > 1 ? (
         <div class="place">
           <label for="place">{t.place}</label>
           <select
@@ -260,20 +293,22 @@ function Scan() {
           {t.place}: {state.place.value === 'venue' ? t.venue : sessionName(event, state.place.value, l)}
         </p>
       )}
-      <fieldset class="direction" data-direction={state.direction.value}>
-        <legend class="visually-hidden">{t.direction}</legend>
-        {(['in', 'out'] as const).map((d) => (
-          <button
-            type="button"
-            key={d}
-            aria-pressed={state.direction.value === d}
-            data-action={d === 'in' ? 'entry' : 'exit'}
-            onClick={() => void chooseDirection(d)}
-          >
-            {d === 'in' ? t.entry : t.exit}
-          </button>
-        ))}
-      </fieldset>
+      {table ? null : (
+        <fieldset class="direction" data-direction={state.direction.value}>
+          <legend class="visually-hidden">{t.direction}</legend>
+          {(['in', 'out'] as const).map((d) => (
+            <button
+              type="button"
+              key={d}
+              aria-pressed={state.direction.value === d}
+              data-action={d === 'in' ? 'entry' : 'exit'}
+              onClick={() => void chooseDirection(d)}
+            >
+              {d === 'in' ? t.entry : t.exit}
+            </button>
+          ))}
+        </fieldset>
+      )}
       <div class="camera">
         <video ref={video} muted playsInline aria-label={t.ready} />
         {torch.value !== null ? (
@@ -289,7 +324,7 @@ function Scan() {
       </div>
       <VerdictPanel verdict={state.verdict.value} />
       <Differences />
-      <ManualSearch />
+      {table ? null : <ManualSearch />}
     </>
   );
 }
@@ -338,7 +373,7 @@ function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
       </section>
     );
   }
-  const tone = ['checked_in', 're_entered', 'checked_out'].includes(verdict.code)
+  const tone = ['checked_in', 're_entered', 'checked_out', 'held', 'scheduled'].includes(verdict.code)
     ? 'green'
     : verdict.code === 'already_checked_in'
       ? 'amber'
@@ -370,6 +405,12 @@ function VerdictPanel({ verdict }: { verdict: ShownVerdict | null }) {
             </p>
           ) : null}
         </>
+      ) : null}
+      {verdict.meeting?.table ? (
+        <p class="person-sessions" data-meeting-table={verdict.meeting.table}>
+          {t.tableLabel(verdict.meeting.table)}
+          {verdict.meeting.startsAt ? ` · ${time(verdict.meeting.startsAt, event)}` : ''}
+        </p>
       ) : null}
       {verdict.code === 'already_checked_in' ? (
         <p class="first-scan" data-first-scan={verdict.checkedInAt}>

@@ -26,6 +26,8 @@ export interface ScannerEvent {
   sessions: { id: string; name: { ko?: string; en?: string } | string }[];
   /** Door rules (absent from an event stored before them: re-entry allowed). */
   checkin?: { reentry: boolean };
+  /** The B2B meetings programme: its tables are the scanner's table mode (absent or null without one). */
+  meetings?: { tables: string[] } | null;
 }
 
 /** What one queued offline scan holds: the batch item, and what the volunteer was shown. */
@@ -44,6 +46,8 @@ export interface QueuedScan {
 
 export interface ShownVerdict extends Verdict {
   mode: 'online' | 'offline';
+  /** Table mode: the meeting the badge was checked in to. */
+  meeting?: { table: string | null; startsAt: string | null; endsAt: string | null };
   seq: number;
   /** When the decoded text (or the tap) reached the page (performance.now()). */
   startedAt: number;
@@ -74,6 +78,8 @@ export const state = {
   device: signal<Device | null>(null),
   event: signal<ScannerEvent | null>(null),
   place: signal<Place>('venue'),
+  /** Table mode: the meeting table picked (null: the door). Online only: meetings are not in the roster. */
+  table: signal<string | null>(null),
   /** Entry or exit, chosen per place (each door is one or the other, and may change). */
   direction: signal<Direction>('in'),
   verdict: signal<ShownVerdict | null>(null),
@@ -252,7 +258,7 @@ export async function setup(): Promise<void> {
 }
 
 async function loadLocal(): Promise<void> {
-  const [event, keys, kind, place, lastSyncAt, savedToken, people, seen] = await Promise.all([
+  const [event, keys, kind, place, lastSyncAt, savedToken, people, seen, table] = await Promise.all([
     db!.get<ScannerEvent>('kv', 'event'),
     db!.get<BadgeJwk[]>('kv', 'keys'),
     db!.get<VerifierKind>('kv', 'verifier'),
@@ -261,6 +267,7 @@ async function loadLocal(): Promise<void> {
     db!.get<string>('kv', 'syncToken'),
     db!.all<RosterPerson>('roster'),
     db!.all<{ key: string; at: string; deviceId: string | null; registrationId?: string } & Partial<PresenceScan>>('admissions'),
+    db!.get<string | null>('kv', 'table'),
   ]);
   state.event.value = event ?? null;
   verifier = badgeVerifier(state.device.value!.eventId, keys ?? [], kind ?? 'js');
@@ -280,6 +287,7 @@ async function loadLocal(): Promise<void> {
   state.direction.value = (await db!.get<Direction>('kv', `direction:${place ?? 'venue'}`)) ?? 'in';
   batch(() => {
     state.place.value = place ?? 'venue';
+    state.table.value = table && event?.meetings?.tables.includes(table) ? table : null;
     state.lastSyncAt.value = lastSyncAt ?? null;
     state.people.value = roster.size;
     state.searchIndex.value = rosterIndex(roster.values());
@@ -387,6 +395,57 @@ export async function choosePlace(place: Place): Promise<void> {
   state.place.value = place;
   state.direction.value = (await db?.get<Direction>('kv', `direction:${place}`)) ?? 'in';
   await db?.put('kv', place, 'place');
+}
+
+/** A meeting table (table mode) or null (back to the door); kept across reloads. */
+export async function chooseTable(table: string | null): Promise<void> {
+  batch(() => {
+    state.table.value = table;
+    state.verdict.value = null;
+  });
+  await db?.put('kv', table, 'table');
+}
+
+/**
+ * Table mode: a badge at the meeting table picked. The API finds the table's meeting now
+ * (POST …/meetings/checkins); the verdict is the meeting's status (`scheduled`: this side is
+ * here, `held`: both) or the API's error code. Online only: unreachable shows `offline`, queues nothing.
+ */
+export async function judgeTable(badge: string, startedAt = performance.now()): Promise<ShownVerdict | null> {
+  const device = state.device.value;
+  const table = state.table.value;
+  if (!device || !verifier || !table) return null;
+  const r = await call('POST', `/events/${device.eventId}/meetings/checkins`, { token, body: { badge, table }, timeoutMs: 5000, locale });
+  if (r.kind === 'revoked') {
+    await revoke();
+    return null;
+  }
+  const known = await verifier.verify(badge).then(
+    (c) => roster.get(c.registrationId),
+    () => undefined,
+  );
+  const registration = known ? { id: known.id, name: known.name, organization: known.organization, sessions: [] } : undefined;
+  let verdict: Verdict & { meeting?: ShownVerdict['meeting'] };
+  if (r.kind === 'answer' && r.status === 200) {
+    const m = r.body as { status: string; table: string | null; startsAt: string | null; endsAt: string | null };
+    verdict = {
+      code: m.status,
+      admitted: true,
+      ...(registration ? { registration } : {}),
+      meeting: { table: m.table, startsAt: m.startsAt, endsAt: m.endsAt },
+    };
+  } else {
+    const code = r.kind === 'answer' ? (r.code ?? `HTTP ${r.status}`) : 'offline';
+    verdict = { code, admitted: false, ...(registration ? { registration } : {}) };
+  }
+  const mode = r.kind === 'answer' ? 'online' : 'offline';
+  const shown: ShownVerdict = { ...verdict, mode, seq: ++seq, startedAt, tookMs: performance.now() - startedAt };
+  batch(() => {
+    state.verdict.value = shown;
+    state.mode.value = mode;
+  });
+  feedback(shown.admitted ? 'green' : 'red');
+  return shown;
 }
 
 /** Entry or exit at the place picked; kept per place. */
