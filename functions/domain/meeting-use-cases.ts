@@ -213,7 +213,8 @@ export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetin
     );
     if (outcome === 'ok') return after;
     if (outcome === 'limit') throw meetingLimitReached();
-    // slot_taken, event_changed, not_confirmed, stale: read everything again and plan anew.
+    // slot_taken, event_changed, not_confirmed, stale: read everything again and plan anew, after a jittered pause.
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempt)));
   }
   throw noCommonSlot();
 }

@@ -52,8 +52,11 @@ export interface Slot {
 
 /** A side absent this long after its slot began makes the meeting a no-show. */
 export const NO_SHOW_AFTER_MS = 10 * 60_000;
-/** Conflicts re-planned before answering no_common_slot. */
-export const MAX_BOOKING_TRIES = 5;
+/**
+ * Conflicts re-planned before answering no_common_slot. Every accept also meets the others on the
+ * programme's counter item, so a burst of accepts conflicts more often than slots are taken.
+ */
+export const MAX_BOOKING_TRIES = 12;
 /** The programme's size is bounded so that one read of its slots stays small. */
 export const MAX_SLOTS = 400;
 
