@@ -111,8 +111,7 @@ const asAdmission = (l: LoggedScan) => ({ deviceId: l.deviceId, scannedAt: l.at,
 
 /** Time one more write needs; with less left, no write starts (503, nothing written). */
 const WRITE_MARGIN_MS = 1500;
-/** Conflicts a scan waits out before 503 (a door's burst meets on the count shards and timeline buckets). */
-const ATTEMPTS = 12;
+const ATTEMPTS = 8;
 
 const statusOf = (result: CheckinResult['result']) => (result === 'already_checked_in' ? 200 : 201);
 const reentryAllowed = (event: StoredEvent) => event.checkin?.reentry ?? true;
@@ -295,7 +294,7 @@ export async function checkIn(
       // The one place a check-in or check-out is written (checkin.created / checkout.created hang here).
       if ((await ports.write(write, scan, now)) === 'conflict') {
         // Another scan of this person won the race: back off a little (jittered), then judge again.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1_000, 10 * 2 ** attempt)));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * 2 ** attempt));
         continue;
       }
     }
