@@ -2,6 +2,7 @@
  * What each email says, in Korean or English: subject, HTML and plain text. Every value from a
  * participant or organiser is escaped in HTML (a name like `<img src=x>` shows as text).
  */
+import { COLORS } from '#badges/layout';
 import type { StoredEvent } from '#domain/event';
 import type { EmailKind, MeetingEmailKind } from '#domain/outbox';
 
@@ -171,17 +172,8 @@ const labels = {
   },
 } satisfies Record<'ko' | 'en', { status: Record<RegistrationEmailKind, string> } & Record<string, unknown>>;
 
-/** The badge's colours (functions/badges/layout.ts), so the email and the printed badge look alike. */
-const colour = {
-  page: '#EEF1F6',
-  paper: '#FFFFFF',
-  header: '#1B2A4A',
-  onHeader: '#FFFFFF',
-  onHeaderMuted: '#C5CEE0',
-  ink: '#111111',
-  muted: '#4A4A4A',
-  rule: '#D9DEE8',
-} as const;
+/** The badge's own colours, so the email and the printed badge look alike; the page and rules are the email's. */
+const colour = { ...COLORS, page: '#EEF1F6', rule: '#D9DEE8' } as const;
 const font = "'Apple SD Gothic Neo','Malgun Gothic','Noto Sans KR',Arial,Helvetica,sans-serif";
 
 function when(event: StoredEvent, locale: 'ko' | 'en'): string {
