@@ -163,6 +163,14 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           lastRefresh = Date.now();
         }
         any = await pollOnce();
+        // Before telling a waiter the stream is idle, look for shards opened since the last look
+        // (every 5 s otherwise): records in a new shard were missed by drain() when two stacks
+        // wrote to one DynamoDB Local at once.
+        if (!any && idleWaiters.length) {
+          await refreshShards();
+          lastRefresh = Date.now();
+          any = await pollOnce();
+        }
       } catch (error) {
         if (!stopped) log(`stream poller: ${error instanceof Error ? error.name : String(error)}`);
       }
@@ -192,6 +200,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     async stop() {
       stopped = true;
       clearInterval(timer);
+      for (const w of idleWaiters.splice(0)) w.resolve();
       await loop;
       await Promise.all(queues.values());
       await Promise.all(invoked);
@@ -199,7 +208,8 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
       streams.destroy();
     },
     drain: async () => {
-      await new Promise<void>((resolve) => idleWaiters.push({ after: passes, resolve }));
+      // Stopped workers deliver nothing more: there is nothing to wait for.
+      if (!stopped) await new Promise<void>((resolve) => idleWaiters.push({ after: passes, resolve }));
       // Then what the workers were handed meanwhile (a batch queued behind a slow one).
       for (let settled = false; !settled; ) {
         const pending = [...queues.values()];

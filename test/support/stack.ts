@@ -3,20 +3,66 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
-import { createTables, freePort } from '#local/engines';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, inject } from 'vitest';
+import { createTables, dynamoClient, freePort, startSesEmulator, type RunningSes } from '#local/engines';
 import { signToken, type TokenRole } from '#local/issuer';
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { checkAnswer } from './contract.ts';
 
+/** The tables this test file made, on the DynamoDB Local it leased from the run's pool (engines.ts). */
+const madeTables = new Set<string>();
+let leased: Promise<string> | undefined;
+
+/** This file's DynamoDB Local endpoint: leased once, at first use. */
+export function dynamoEndpoint(): Promise<string> {
+  leased ??= fetch(`${inject('enginePool')}/lease`, { method: 'POST' }).then(async (r) => {
+    if (!r.ok) throw new Error(`no DynamoDB Local from the pool: ${r.status} ${await r.text()}`);
+    return ((await r.json()) as { endpoint: string }).endpoint;
+  });
+  return leased;
+}
+
+let ses: Promise<RunningSes> | undefined;
+
+/**
+ * This file's own SES emulator, started at first use: its inbox (`/store`) holds only this file's
+ * mail, whatever other files run beside it.
+ */
+export async function sesEndpoint(): Promise<string> {
+  ses ??= freePort().then(startSesEmulator);
+  return (await ses).endpoint;
+}
+
 export const uniqueTables = () => {
   const id = randomBytes(4).toString('hex');
-  return { data: `data-${id}` };
+  const tables = { data: `data-${id}` };
+  madeTables.add(tables.data);
+  return tables;
 };
+
+/**
+ * Stops the file's SES emulator, drops its tables and gives its engine back once its tests are done. Registered at import
+ * (so on the importing file's root suite), it runs after the file's own afterAll hooks have
+ * stopped its stacks.
+ */
+afterAll(async () => {
+  await (await ses)?.stop();
+  if (!leased) return;
+  const endpoint = await leased;
+  const client = dynamoClient(endpoint);
+  try {
+    await Promise.all([...madeTables].map((TableName) => client.send(new DeleteTableCommand({ TableName })).catch(() => undefined)));
+    madeTables.clear();
+  } finally {
+    client.destroy();
+  }
+  await fetch(`${inject('enginePool')}/release?endpoint=${encodeURIComponent(endpoint)}`, { method: 'POST' });
+});
 
 /** Points the handlers' environment at fresh tables on the shared engines (no gateway). */
 export async function useTables(): Promise<{ endpoint: string; tables: ReturnType<typeof uniqueTables>; stateDir: string }> {
-  const endpoint = inject('dynamoEndpoint');
+  const endpoint = await dynamoEndpoint();
   const tables = uniqueTables();
   await createTables(endpoint, tables);
   const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-test-'));
@@ -25,7 +71,7 @@ export async function useTables(): Promise<{ endpoint: string; tables: ReturnTyp
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    AWS_ENDPOINT_URL_SES: inject('sesEndpoint'),
+    AWS_ENDPOINT_URL_SES: await sesEndpoint(),
     DATA_TABLE: tables.data,
     SERVER_SECRET: randomBytes(32).toString('base64url'),
     POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -59,8 +105,8 @@ export async function startTestStack(
   const stateDir = mkdtempSync(join(tmpdir(), 'gatepass-e2e-'));
   const stack = await startLocalStack({
     port: await freePort(),
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    sesEndpoint: inject('sesEndpoint'),
+    dynamoEndpoint: await dynamoEndpoint(),
+    sesEndpoint: await sesEndpoint(),
     stateDir,
     tables: uniqueTables(),
     ...options,
