@@ -86,10 +86,10 @@ describe('acceptMeeting under a burst', () => {
     let slept = 0;
     const sleep = async () => {
       slept++;
-      await new Promise((r) => setTimeout(r, 150));
+      await new Promise((r) => setTimeout(r, 1_100));
     };
-    // 1.6 s left: one write fits (the margin is 1.5 s); after a lost slot and a pause, none does.
-    await expect(acceptMeeting(p, 'evt', request.id, 'inv', { deadline: Date.now() + 1_600, sleep })).rejects.toMatchObject({
+    // 2.5 s left: one write fits (the margin is 1.5 s); after a lost slot and a 1.1 s pause, none does.
+    await expect(acceptMeeting(p, 'evt', request.id, 'inv', { deadline: Date.now() + 2_500, sleep })).rejects.toMatchObject({
       status: 503,
       code: 'service_unavailable',
     });
