@@ -23,7 +23,6 @@ import { GatepassError } from '#domain/errors';
 import {
   dueAt,
   foldForSearch,
-  slotsOf,
   strandedMeetings,
   type MeetingProfile,
   type MeetingSettings,
