@@ -23,7 +23,6 @@ import { GatepassError } from '#domain/errors';
 import {
   dueAt,
   foldForSearch,
-  slotsOf,
   strandedMeetings,
   type MeetingProfile,
   type MeetingSettings,
@@ -140,12 +139,18 @@ export const meetingStore = {
     return m;
   },
 
-  /** Writes `after` in place of `before` (unchanged since read) with its effects, in one transaction. */
+  /**
+   * Writes `after` in place of `before` (unchanged since read) with its effects, in one transaction.
+   * Given `deadline` (the function's time limit), a transaction cancelled by a concurrent one (the
+   * counts, the event and the slot's summary are items every booking shares) is retried until
+   * then, rather than a few times: only a failed condition comes back as an outcome.
+   */
   async change(
     before: StoredMeeting | undefined,
     after: StoredMeeting,
     effects: MeetingEffects,
     dataExpiresAt?: number,
+    deadline?: number,
   ): Promise<ChangeOutcome> {
     const TableName = table();
     const eventId = after.eventId;
@@ -327,7 +332,7 @@ export const meetingStore = {
       const messages: WebhookMessage[] = [{ type: `meeting.${after.status}` as WebhookType, data: meetingView(after) }];
       for (const item of owedChangeItems(eventId, messages, now, dataExpiresAt)) push('stale', item);
     }
-    const outcome = await transactWrite(items);
+    const outcome = await transactWrite(items, { deadline });
     if (outcome.ok) return 'ok';
     // The meeting itself changed: that says all. Else the most telling failed condition.
     if (outcome.failed.includes(0)) return 'stale';

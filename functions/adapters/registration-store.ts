@@ -198,7 +198,7 @@ export const registrationStore: RegistrationStore = {
     return outcome.failed.includes(0) ? 'duplicate' : 'stale';
   },
 
-  async approve(before, after, decision) {
+  async approve(before, after, decision, deadline) {
     const TableName = table();
     after.version = (before.version ?? 1) + 1;
     const items: TransactItems = [
@@ -214,10 +214,10 @@ export const registrationStore: RegistrationStore = {
       ),
       ...seatItems(after, decision, lineArrival(after), -1),
     ];
-    return (await transactWrite(items)).ok ? 'ok' : 'stale';
+    return (await transactWrite(items, { deadline })).ok ? 'ok' : 'stale';
   },
 
-  async deny(before, after) {
+  async deny(before, after, deadline) {
     const TableName = table();
     after.version = (before.version ?? 1) + 1;
     const items: TransactItems = [
@@ -244,7 +244,7 @@ export const registrationStore: RegistrationStore = {
         },
       },
     ];
-    return (await transactWrite(items)).ok ? 'ok' : 'stale';
+    return (await transactWrite(items, { deadline })).ok ? 'ok' : 'stale';
   },
 
   async holdsEmail(eventId, email) {

@@ -23,6 +23,7 @@ import {
   type StoredMeeting,
 } from '#domain/meetings';
 import { personalDataExpiry } from '#domain/event';
+import { timeLeft } from '#domain/seat-changes';
 import type { StoredRegistration } from '#domain/registration';
 import type { meetingStore, MeetingEffects } from '#adapters/meeting-store';
 
@@ -161,15 +162,26 @@ export async function requestMeeting(
  * Accepting a request books the earliest slot in which both people and a table are free.
  * 1. Read the meeting (settled: an expired request is not open); only the invitee accepts.
  * 2. Read both people's busy slots (their own partitions) and the programme's occupancy
- *    (one item per slot); plan with `planMeeting`.
+ *    (one item per slot); plan with `planMeeting`: none in common is 409 no_common_slot.
  * 3. One transaction: a person-slot item per side and the table-slot item (each only if
  *    absent), the meeting under status `requested`, the invitee's load (limit), the counts, the
- *    event's version (the programme as read) and both emails. A slot or table taken meanwhile
+ *    event's version (the programme as read) and both emails. A transaction cancelled by a
+ *    concurrent one is retried by the store while the function's time lasts (it says nothing
+ *    about slots). A slot or table taken meanwhile (another booking) or a programme changed
  *    re-plans from fresh reads, at most MAX_BOOKING_TRIES times; then 409 no_common_slot, the
- *    request left as it was.
+ *    request left as it was. Out of time before a write: 503, nothing written.
  */
-export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetingId: string, inviteeId: string): Promise<StoredMeeting> {
-  for (let attempt = 0; attempt < MAX_BOOKING_TRIES; attempt++) {
+export async function acceptMeeting(
+  ports: MeetingPorts,
+  eventId: string,
+  meetingId: string,
+  inviteeId: string,
+  options: { deadline?: number; sleep?: (ms: number) => Promise<void> } = {},
+): Promise<StoredMeeting> {
+  const { deadline, sleep = (ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)) } = options;
+  // Reads that did not re-plan (the meeting or a side changed) end at the next read's checks;
+  // the second bound only stops a runaway.
+  for (let replans = 0, reads = 0; replans < MAX_BOOKING_TRIES && reads < 2 * MAX_BOOKING_TRIES; reads++) {
     const event = await ports.readEvent(eventId);
     if (!event) throw notFound();
     const settings = programmeOf(event);
@@ -187,6 +199,7 @@ export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetin
     ]);
     const plan = planMeeting({ slots: bookableSlots(slots, now), tables: settings.tables, busy: new Set([...mine, ...theirs]), taken });
     if (!plan) throw noCommonSlot();
+    if (!timeLeft(deadline)) throw serviceUnavailable();
     const slot = slots.find((s) => s.startsAt === plan.slot)!;
     const after: StoredMeeting = {
       ...m,
@@ -210,11 +223,16 @@ export async function acceptMeeting(ports: MeetingPorts, eventId: string, meetin
         confirmed: [m.requester, m.invitee],
       },
       personalDataExpiry(event),
+      deadline,
     );
     if (outcome === 'ok') return after;
     if (outcome === 'limit') throw meetingLimitReached();
-    // slot_taken, event_changed, not_confirmed, stale: read everything again and plan anew, after a jittered pause.
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+    // Only a plan that lost its slot or table (or its programme) spends a re-plan; stale or
+    // not_confirmed (the meeting or a side changed) is answered by the next read's checks.
+    if (outcome === 'slot_taken' || outcome === 'event_changed') replans++;
+    // Read everything again after a jittered pause, so the losers of one race do not race again at once.
+    await sleep(Math.random() * Math.min(500, 10 * 2 ** replans));
+    if (!timeLeft(deadline)) throw serviceUnavailable();
   }
   throw noCommonSlot();
 }

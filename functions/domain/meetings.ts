@@ -53,8 +53,9 @@ export interface Slot {
 /** A side absent this long after its slot began makes the meeting a no-show. */
 export const NO_SHOW_AFTER_MS = 10 * 60_000;
 /**
- * Conflicts re-planned before answering no_common_slot. Every accept also meets the others on the
- * programme's counter item, so a burst of accepts conflicts more often than slots are taken.
+ * Plans that lost their slot or table to a concurrent booking, re-planned before answering
+ * no_common_slot (each loss is a booking made meanwhile, so a fresh plan soon finds a slot or
+ * none). Transactions cancelled by concurrent ones are not re-plans: the store retries those.
  */
 export const MAX_BOOKING_TRIES = 12;
 /** The programme's size is bounded so that one read of its slots stays small. */

@@ -47,10 +47,11 @@ export interface RegistrationStore {
   /**
    * A pending registration approved: `after` takes seats as `decision` says (lines by its
    * approval time), with its email, in one transaction; `stale` when it or the counters moved.
+   * Writers colliding on the counters are waited out until `deadline` (epoch ms; then 503, nothing written).
    */
-  approve(before: StoredRegistration, after: StoredRegistration, decision: SeatDecision): Promise<'ok' | 'stale'>;
+  approve(before: StoredRegistration, after: StoredRegistration, decision: SeatDecision, deadline?: number): Promise<'ok' | 'stale'>;
   /** A pending registration denied: status, counts, the email guard freed and the email owed, in one transaction. */
-  deny(before: StoredRegistration, after: StoredRegistration): Promise<'ok' | 'stale'>;
+  deny(before: StoredRegistration, after: StoredRegistration, deadline?: number): Promise<'ok' | 'stale'>;
   /** The record of an Idempotency-Key, unless there is none or it has expired. */
   keyedRequest(eventId: string, key: string): Promise<KeyedRequestRecord | undefined>;
   read(eventId: string, registrationId: string): Promise<StoredRegistration | undefined>;

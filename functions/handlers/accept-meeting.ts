@@ -11,7 +11,7 @@ export const handler = securedRoute(
   async (req) => {
     const eventId = eventIdOf(req.params);
     const me = await callingParticipant(req, eventId);
-    const meeting = await acceptMeeting(meetingPorts, eventId, req.params.meetingId ?? '', me.id);
+    const meeting = await acceptMeeting(meetingPorts, eventId, req.params.meetingId ?? '', me.id, { deadline: req.deadline });
     return json(200, meetingView(meeting));
   },
   { manageTokenKey },

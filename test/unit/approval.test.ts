@@ -5,11 +5,11 @@
  * one without freeing a seat; the approval emails say what happened, in the registration's locale.
  */
 import { describe, expect, it } from 'vitest';
-import { approvalOf, denialOf } from '#domain/approval';
+import { approvalOf, approveRegistration, denialOf } from '#domain/approval';
 import { freshCounters, newEvent } from '#domain/event';
 import { GatepassError } from '#domain/errors';
 import { countsTowardsCap } from '#domain/outbox';
-import type { EventPage } from '#domain/ports';
+import type { EventPage, EventStore, RegistrationStore } from '#domain/ports';
 import { registrationView, type StoredRegistration } from '#domain/registration';
 import { SeatLedger } from '#domain/seat-ledger';
 import { emailContent } from '#mail/content';
@@ -215,5 +215,54 @@ describe('approval emails', () => {
   it('the received email counts towards the per-address cap; the denial does not', () => {
     expect(countsTowardsCap('pending')).toBe(true);
     expect(countsTowardsCap('denied')).toBe(false);
+  });
+});
+
+describe('approveRegistration under a burst (stores faked: the local engine serializes transactions)', () => {
+  /** Stores whose approve answers `stale` `staleTimes` times, then ok; what each call was given is kept. */
+  function stores(p: EventPage, staleTimes: number) {
+    const deadlines: (number | undefined)[] = [];
+    const events = { read: async () => p } as unknown as EventStore;
+    const registrations = {
+      read: async () => pending({ sessions: [] }),
+      approve: async (_b: StoredRegistration, _a: StoredRegistration, _d: unknown, deadline?: number) => {
+        deadlines.push(deadline);
+        return deadlines.length > staleTimes ? 'ok' : 'stale';
+      },
+    } as unknown as RegistrationStore;
+    return { stores: { events, registrations }, deadlines };
+  }
+  const noSleep = { sleep: async () => undefined };
+
+  it('decides again past twelve stale decisions while the function has time, and hands the store its deadline', async () => {
+    const { stores: s, deadlines } = stores(page(), 15);
+    const deadline = Date.now() + 60_000;
+    const approved = await approveRegistration(s, event.id, 'Pend000000000000000001', { deadline, ...noSleep });
+    expect(approved.status).toBe('confirmed');
+    expect(deadlines).toHaveLength(16);
+    expect(deadlines.every((d) => d === deadline)).toBe(true);
+  });
+
+  it('with too little time left for a write: 503, nothing written', async () => {
+    const { stores: s, deadlines } = stores(page(), 0);
+    await expect(
+      approveRegistration(s, event.id, 'Pend000000000000000001', { deadline: Date.now() + 1_000, ...noSleep }),
+    ).rejects.toMatchObject({
+      status: 503,
+    });
+    expect(deadlines).toHaveLength(0);
+  });
+
+  it('late, an answer that writes nothing is still given: sold_out, not 503', async () => {
+    const full = page((c) => {
+      c.event.confirmed = c.event.capacity;
+    }, false);
+    const { stores: s } = stores(full, 0);
+    await expect(
+      approveRegistration(s, event.id, 'Pend000000000000000001', { deadline: Date.now() + 1_000, ...noSleep }),
+    ).rejects.toMatchObject({
+      status: 409,
+      code: 'sold_out',
+    });
   });
 });

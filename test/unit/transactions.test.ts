@@ -55,3 +55,46 @@ describe('transactWrite', () => {
     await expect(transactWrite([], noSleep)).rejects.toThrow('boom');
   });
 });
+
+describe('transactWrite bounded by the function’s time', () => {
+  it('waits out a burst of conflicts past the fixed six tries while a try still fits before the deadline', async () => {
+    let call = ddb.on(TransactWriteCommand);
+    for (let i = 0; i < 10; i++) call = call.rejectsOnce(cancelled('TransactionConflict'));
+    call.resolves({});
+    let clock = 0;
+    const pauses: number[] = [];
+    const sleep = async (ms: number) => {
+      pauses.push(ms);
+      clock += ms;
+    };
+    await expect(transactWrite([], { deadline: 10_000, now: () => clock, sleep })).resolves.toEqual({ ok: true });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(11);
+    // Full jitter under a cap: no pause is longer than half a second.
+    expect(Math.max(...pauses)).toBeLessThanOrEqual(500);
+  });
+
+  it('answers 503 once another try would not fit before the deadline, every try having been cancelled', async () => {
+    let clock = 0;
+    const sentAt: number[] = [];
+    ddb.on(TransactWriteCommand).callsFake(() => {
+      sentAt.push(clock);
+      throw cancelled('TransactionConflict');
+    });
+    const sleep = async (ms: number) => {
+      clock += ms + 10; // each try itself takes 10 ms
+    };
+    await expect(transactWrite([], { deadline: 6_000, now: () => clock, sleep })).rejects.toMatchObject({
+      status: 503,
+      code: 'service_unavailable',
+    });
+    expect(sentAt.length).toBeGreaterThan(6);
+    // Even at the longest pauses, 4.5 s holds more than six tries; none starts within the margin (1.5 s) of the deadline.
+    expect(Math.max(...sentAt)).toBeLessThanOrEqual(4_500);
+  });
+
+  it('without a finite deadline keeps the fixed bound', async () => {
+    ddb.on(TransactWriteCommand).rejects(cancelled('TransactionConflict'));
+    await expect(transactWrite([], { ...noSleep, deadline: Infinity })).rejects.toMatchObject({ status: 503 });
+    expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(6);
+  });
+});
