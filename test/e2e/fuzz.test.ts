@@ -56,6 +56,12 @@ interface World {
   eventId: string;
   /** PATCH /events works on its own event, so accepted patches leave the fuzz event alone. */
   patchEventId: string;
+  /**
+   * The badge print run renders one A6 page per confirmed registration of its event, a request:
+   * its own event of three, with names and organizations a badge finds hard, keeps each accepted
+   * request a render of three pages (the fuzz event's registrations grow with the fuzz).
+   */
+  printEventId: string;
   /** A: read, badge, check-in; U: PATCH target; C: DELETE target; R: manage-link rotation target; B: someone else. */
   regs: { a: Reg; u: Reg; c: Reg; r: Reg; b: Reg };
   /** Real cursors and sync tokens of several lists (each valid somewhere, mostly elsewhere). */
@@ -96,6 +102,13 @@ beforeAll(async () => {
   };
   const eventId = await created();
   const patchEventId = await created();
+  const printEventId = await created();
+  for (const [i, extra] of [
+    { name: '김민지 e\u0301 👩👧 (주)', organization: 'مرحبا (주)광주바이오', sessions: ['bio'] },
+    { name: 'W'.repeat(200), organization: '＠'.repeat(200), jobTitle: '\uFFFD'.repeat(200) },
+    { name: 'Ωμέγα 漢字 ﷽ 𝔘𝔫𝔦', organization: '' },
+  ].entries())
+    await register(stack, printEventId, 700 + i, extra);
   const regs = {
     a: await register(stack, eventId, 1, { email: 'fuzz-a@example.com', sessions: ['bio'] }),
     u: await register(stack, eventId, 2, { email: 'fuzz-u@example.com', sessions: ['bio'] }),
@@ -130,6 +143,7 @@ beforeAll(async () => {
     otherTokens,
     eventId,
     patchEventId,
+    printEventId,
     regs,
     cursors,
     deviceToken,
@@ -853,7 +867,7 @@ interface Spec {
 }
 
 function requestArb(route: Route): fc.Arbitrary<Spec> {
-  const { regs, eventId, patchEventId } = w;
+  const { regs, eventId, patchEventId, printEventId } = w;
   // Rotating A's manage link would lock the other routes' requests out of A: R has its own.
   const reg =
     route.id === 'update-registration'
@@ -863,9 +877,9 @@ function requestArb(route: Route): fc.Arbitrary<Spec> {
         : route.id === 'rotate-manage-token'
           ? regs.r
           : regs.a;
-  const event = route.id === 'update-event' ? patchEventId : eventId;
+  const event = route.id === 'update-event' ? patchEventId : route.id === 'print-badges' ? printEventId : eventId;
   const params = fc.record({
-    eventId: param(event, patchEventId, eventId),
+    eventId: route.id === 'print-badges' ? param(printEventId, patchEventId) : param(event, patchEventId, eventId),
     // Only C may be cancelled and only U changed: A's badge and seat stay for the other routes.
     registrationId: route.table === 'readwrite' ? param(reg.id, regs.b.id) : param(reg.id, regs.b.id, regs.u.id),
     deviceId: param(route.id === 'new-device-pairing' ? w.repairedId : w.deviceId, '0000000000AAAAAAAAAAA'),
@@ -965,7 +979,7 @@ async function runBatch(route: Route, specs: Spec[]): Promise<void> {
   dirty = false;
 }
 
-/** Routes whose accepted requests do far more than a read or a write: the badge print run renders up to 100 A6 pages a request. */
+/** Routes whose accepted requests do far more than a read or a write: the badge print run renders A6 pages (three here) a request. */
 const MS_PER_REQUEST: Record<string, number> = { 'print-badges': 1_500 };
 
 describe(`fuzz: ${runsPerRoute * BATCH} requests per route, ${runsPerRoute * BATCH * routes.length} in all`, () => {
