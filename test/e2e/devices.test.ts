@@ -18,6 +18,9 @@ const viewer = () => ({ 'cloudfront-viewer-address': `198.51.100.${nextAddress++
 
 beforeAll(async () => {
   stack = await startTestStack({ sweepSeconds: 3600 });
+  // No test here reads an email or a webhook: the workers stop, so the confirmation emails
+  // (a badge PDF each) don't compete for the CPU with the requests under test.
+  await stack.workers.stop();
   ddb = dynamoClient(stack.dynamoEndpoint);
   admin = await stack.token('admin');
   staff = await stack.token('staff');
