@@ -250,7 +250,9 @@ describe('rate limit', () => {
     const { tries, sameNetwork, run } = await inOneMinute(async (run) => {
       const tries = [];
       for (let i = 0; i < 20; i++) {
-        tries.push(await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', { 'cloudfront-viewer-address': `2001:db8:${7 + run}:8::${(i + 1).toString(16)}:443` }));
+        tries.push(
+          await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', { 'cloudfront-viewer-address': `2001:db8:${7 + run}:8::${(i + 1).toString(16)}:443` }),
+        );
       }
       const sameNetwork = await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', {
         'cloudfront-viewer-address': `2001:0db8:${(7 + run).toString().padStart(4, '0')}:0008:ffff::1:5000`,
