@@ -18,6 +18,9 @@ const viewer = () => ({ 'cloudfront-viewer-address': `198.51.100.${nextAddress++
 
 beforeAll(async () => {
   stack = await startTestStack({ sweepSeconds: 3600 });
+  // No test here reads an email or a webhook: the workers stop, so the confirmation emails
+  // (a badge PDF each) don't compete for the CPU with the requests under test.
+  await stack.workers.stop();
   ddb = dynamoClient(stack.dynamoEndpoint);
   admin = await stack.token('admin');
   staff = await stack.token('staff');
@@ -204,26 +207,32 @@ describe('pairing', () => {
 });
 
 /**
- * The limit counts per clock minute: 21 attempts that straddle a minute's end are two windows'
- * worth, so a slow machine would see 401 where 429 is due. Start early in a minute.
+ * The limit counts per clock minute (the server's, this machine's): 21 attempts that straddle a
+ * minute's end are two windows' worth, so a slow machine would see 401 where 429 is due. A run
+ * that straddled one is redone from a fresh address (a fresh count) rather than waiting for a
+ * minute to begin; one that did not is judged.
  */
-async function freshMinute() {
-  const into = Date.now() % 60_000;
-  if (into > 25_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - into + 50));
+async function inOneMinute<T>(run: (attempt: number) => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const started = Date.now();
+    const result = await run(attempt);
+    if (Math.floor(started / 60_000) === Math.floor(Date.now() / 60_000) || attempt === 3) return result;
+  }
 }
 
 describe('rate limit', () => {
   it('refuses the 21st attempt of one address in a minute with 429 and Retry-After; other addresses go on', {
     timeout: 90_000,
   }, async () => {
-    await freshMinute();
     const event = await eventWith();
-    const device = await createDevice(event.id);
-    const address = viewer();
     // Act
-    const tries = [];
-    for (let i = 0; i < 20; i++) tries.push(await pair(`WRONG-CODE-${i}`, address));
-    const limited = await pair(device.pairing.code, address);
+    const { device, tries, limited } = await inOneMinute(async () => {
+      const device = await createDevice(event.id);
+      const address = viewer();
+      const tries = [];
+      for (let i = 0; i < 20; i++) tries.push(await pair(`WRONG-CODE-${i}`, address));
+      return { device, tries, limited: await pair(device.pairing.code, address) };
+    });
     const elsewhere = await pair(device.pairing.code);
     // Assess
     expect(tries.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 401));
@@ -237,15 +246,23 @@ describe('rate limit', () => {
 
   it('counts an IPv6 client by its /64, and the API Gateway source address without CloudFront', { timeout: 90_000 }, async () => {
     const event = await eventWith();
-    await freshMinute();
-    for (let i = 0; i < 20; i++) {
-      const r = await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', { 'cloudfront-viewer-address': `2001:db8:7:8::${(i + 1).toString(16)}:443` });
-      expect(r.status).toBe(401);
-    }
-    const sameNetwork = await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', { 'cloudfront-viewer-address': '2001:0db8:0007:0008:ffff::1:5000' });
+    // Each run its own /64 (2001:db8:<run>:8::/64), beside a network of its own (…:9::/64).
+    const { tries, sameNetwork, run } = await inOneMinute(async (run) => {
+      const tries = [];
+      for (let i = 0; i < 20; i++) {
+        tries.push(
+          await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', { 'cloudfront-viewer-address': `2001:db8:${7 + run}:8::${(i + 1).toString(16)}:443` }),
+        );
+      }
+      const sameNetwork = await pair('ZZZZ-ZZZZ-ZZZZ-ZZZZ', {
+        'cloudfront-viewer-address': `2001:0db8:${(7 + run).toString().padStart(4, '0')}:0008:ffff::1:5000`,
+      });
+      return { tries, sameNetwork, run };
+    });
+    expect(tries.map((r) => r.status)).toEqual(Array.from({ length: 20 }, () => 401));
     expect(sameNetwork.status).toBe(429);
     const device = await createDevice(event.id);
-    expect((await pair(device.pairing.code, { 'cloudfront-viewer-address': '2001:db8:7:9::1:443' })).status).toBe(201);
+    expect((await pair(device.pairing.code, { 'cloudfront-viewer-address': `2001:db8:${7 + run}:9::1:443` })).status).toBe(201);
   });
 });
 

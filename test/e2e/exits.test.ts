@@ -8,6 +8,9 @@ let staff: string;
 
 beforeAll(async () => {
   stack = await startTestStack({ sweepSeconds: 3600 });
+  // No test here reads an email or a webhook: the workers stop, so the confirmation emails
+  // (a badge PDF each) don't compete for the CPU with the requests under test.
+  await stack.workers.stop();
   admin = await stack.token('admin');
   staff = await stack.token('staff');
 });

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 import { parseCsv } from '../support/csv.ts';
+import { inPool } from '../support/pool.ts';
 
 let stack: TestStack;
 let admin: string;
@@ -12,6 +13,9 @@ let staff: string;
 
 beforeAll(async () => {
   stack = await startTestStack();
+  // No test here reads an email or a webhook: without the workers, 1,100+ confirmation emails
+  // (a badge PDF each) don't compete for the CPU with the requests under test.
+  await stack.workers.stop();
   admin = await stack.token('admin');
   staff = await stack.token('staff');
 });
@@ -402,7 +406,7 @@ describe('1,000 registrations', () => {
   let created: Reg[];
 
   beforeAll(async () => {
-    // Prepare: 600 event seats (the rest waitlisted); concurrent POSTs in batches of 50.
+    // Prepare: 600 event seats (the rest waitlisted); concurrent POSTs, 8 at a time.
     eventId = (
       await createEvent({
         capacity: 600,
@@ -412,16 +416,9 @@ describe('1,000 registrations', () => {
         ],
       })
     ).id;
-    created = [];
-    for (let start = 0; start < 1000; start += 50) {
-      const batch = await Promise.all(
-        Array.from({ length: 50 }, (_, k) => {
-          const i = start + k;
-          return register(eventId, participant(i, { sessions: i % 3 === 0 ? ['bio'] : i % 3 === 1 ? ['energy'] : [] }));
-        }),
-      );
-      created.push(...batch);
-    }
+    created = await inPool(1000, 8, (i) =>
+      register(eventId, participant(i, { sessions: i % 3 === 0 ? ['bio'] : i % 3 === 1 ? ['energy'] : [] })),
+    );
   }, 300_000);
 
   it('limit=37 pages cover every registration exactly once, oldest first; the last cursor is null', async () => {
@@ -516,10 +513,7 @@ describe('registrations too large for one response', () => {
       ...textareas.map((f) => [f.id, '광주'.repeat(2500)] as const),
       ...texts.map((f) => [f.id, '투자'.repeat(250)] as const),
     ]);
-    created = [];
-    for (let start = 0; start < 125; start += 25) {
-      created.push(...(await Promise.all(Array.from({ length: 25 }, (_, k) => register(eventId, participant(start + k, { answers }))))));
-    }
+    created = await inPool(125, 8, (i) => register(eventId, participant(i, { answers })));
   }, 300_000);
 
   it('the export answers 303 with a short-lived download URL that holds every row', async () => {

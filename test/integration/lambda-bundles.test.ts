@@ -28,10 +28,11 @@ import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredRegistration } from '#domain/registration';
-import { LAZY_MODULES, type LazyModule } from '../../lib/bundling.ts';
+import { LAZY_MODULES, PROJECT_ROOT, type LazyModule } from '../../lib/bundling.ts';
 import { GatepassStack } from '../../lib/gatepass-stack.ts';
 import { siteFixtureDir } from '../infra/template-helpers.ts';
 import { parseCsv } from '../support/csv.ts';
+import { withLocalBins } from '../support/local-bins.ts';
 import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
 
 const { badgeRenderer, mailComposer, exportBucket, applePass, xlsxWriter } = LAZY_MODULES;
@@ -49,7 +50,8 @@ beforeAll(async () => {
   // The site fixture stands in for web/dist: only the functions' bundles are under test here.
   const app = new App({ outdir, context: { siteDir: siteFixtureDir } });
   const gatepass = new GatepassStack(app, 'Gatepass');
-  const assembly = app.synth();
+  // The bundles as `cdk synth` builds them; esbuild launched without npm's start-up (local-bins.ts).
+  const assembly = withLocalBins(PROJECT_ROOT, () => app.synth());
   const template = assembly.getStackByName('Gatepass').template as { Resources: Record<string, any> };
   for (const id of [
     'get-badge',
