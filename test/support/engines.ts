@@ -15,13 +15,7 @@
 import { createServer, type Server } from 'node:http';
 import type { TestProject } from 'vitest/node';
 import { CreateTableCommand, DeleteTableCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import {
-  dataTableDefinition,
-  dynamoClient,
-  freePort,
-  startDynamoDbLocal,
-  type RunningDynamo,
-} from '#local/engines';
+import { dataTableDefinition, dynamoClient, freePort, startDynamoDbLocal, type RunningDynamo } from '#local/engines';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -49,7 +43,9 @@ async function warm(endpoint: string): Promise<void> {
     await client.send(new CreateTableCommand(dataTableDefinition(TableName, { stream: true })));
     for (let i = 0; i < 60; i++) {
       await client.send(new PutItemCommand({ TableName, Item: { pk: { S: `W${i % 3}` }, sk: { S: String(i) } } }));
-      await client.send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'W1' } } }));
+      await client.send(
+        new QueryCommand({ TableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'W1' } } }),
+      );
     }
     await client.send(new DeleteTableCommand({ TableName }));
   } finally {
