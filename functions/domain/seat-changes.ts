@@ -235,7 +235,7 @@ async function changeSeats(
 /** Writes a plan, unless too little time is left to write it (503: not begun, nothing written). */
 async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string, deadline?: number, clock = Date.now) {
   if (!timeLeft(deadline, clock)) throw serviceUnavailable();
-  const outcome = await stores.seats.apply(eventId, plan);
+  const outcome = await stores.seats.apply(eventId, plan, deadline);
   return outcome === 'ok' ? { registration: plan.registrations.get(registrationId)!.after, owed: plan.owed?.op === 'put' } : 'stale';
 }
 
@@ -307,7 +307,7 @@ export async function promoteIntoFreeSeats(
     // The marker is set already: keep it while work is left; delete it with the last step.
     if (page.owedPromotions !== undefined) plan.owed = more ? undefined : { op: 'delete', token: page.owedPromotions };
     if (!timeLeft(deadline)) return { promoted, owed: true };
-    const outcome = await stores.seats.apply(eventId, plan);
+    const outcome = await stores.seats.apply(eventId, plan, deadline);
     longest = Math.max(longest, Date.now() - started);
     if (outcome === 'stale') {
       stale++;
