@@ -106,7 +106,10 @@ describe("the function's time bounds the retries of a write another one cancelle
     const { newEvent, freshCounters } = await import('#domain/event');
     const { eventInput } = await import('#schemas/event');
     const forum = (await import('../../functions/local/forum-2023.json', { with: { type: 'json' } })).default;
-    const input = eventInput().parse({ ...forum.event, registration: { ...forum.event.registration, opensAt: '2020-01-01T00:00:00Z', closesAt: '2099-01-01T00:00:00Z' } });
+    const input = eventInput().parse({
+      ...forum.event,
+      registration: { ...forum.event.registration, opensAt: '2020-01-01T00:00:00Z', closesAt: '2099-01-01T00:00:00Z' },
+    });
     const event = newEvent('abcdefghijkl', input, new Date('2020-01-01T00:00:00Z'));
     return { event, counters: freshCounters(event) };
   };
@@ -123,7 +126,9 @@ describe("the function's time bounds the retries of a write another one cancelle
     } as never;
     const deadline = Date.now() + 60_000;
     // Act
-    await register(events, registrations, page.event.id, () => ({ email: 'a@example.com', name: '김민지', consent: true }) as never, { deadline });
+    await register(events, registrations, page.event.id, () => ({ email: 'a@example.com', name: '김민지', consent: true }) as never, {
+      deadline,
+    });
     // Assess
     expect(deadlines).toEqual([deadline]);
   });
@@ -137,7 +142,10 @@ describe("the function's time bounds the retries of a write another one cancelle
     const stores = {
       events: { read: async () => page },
       registrations: { read: async () => registration },
-      seats: { heads: async () => new Map(), apply: async (_e: string, _p: unknown, deadline?: number) => (deadlines.push(deadline), 'ok' as const) },
+      seats: {
+        heads: async () => new Map(),
+        apply: async (_e: string, _p: unknown, deadline?: number) => (deadlines.push(deadline), 'ok' as const),
+      },
     } as never;
     const deadline = Date.now() + 60_000;
     // Act
