@@ -75,8 +75,8 @@ export const seatStore: SeatStore = {
     return heads;
   },
 
-  async apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'> {
-    const outcome = await transactWrite(planItems(eventId, plan));
+  async apply(eventId: string, plan: SeatPlan, deadline?: number): Promise<'ok' | 'stale'> {
+    const outcome = await transactWrite(planItems(eventId, plan), { deadline });
     return outcome.ok ? 'ok' : 'stale';
   },
 

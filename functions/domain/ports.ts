@@ -43,7 +43,8 @@ export interface RegistrationStore {
    * the registration's status and sessions are the seat decision (`pending`: no seat, no line;
    * `overCapacity`: confirmed apart from the seats).
    */
-  insert(registration: StoredRegistration, keyed?: KeyedRequestRecord): Promise<InsertOutcome>;
+  /** `deadline` (epoch ms, the function's time limit) bounds the retries of a cancelled transaction. */
+  insert(registration: StoredRegistration, keyed?: KeyedRequestRecord, deadline?: number): Promise<InsertOutcome>;
   /**
    * A pending registration approved: `after` takes seats as `decision` says (lines by its
    * approval time), with its email, in one transaction; `stale` when it or the counters moved.
@@ -63,7 +64,8 @@ export interface SeatStore {
   /** The first n people waiting at each place, oldest first. */
   heads(eventId: string, wanted: Map<Place, number>): Promise<Map<Place, LineEntry[]>>;
   /** Writes a plan in one transaction; `stale` when what it read has changed. */
-  apply(eventId: string, plan: SeatPlan): Promise<'ok' | 'stale'>;
+  /** `deadline` (epoch ms, the function's time limit) bounds the retries of a cancelled transaction. */
+  apply(eventId: string, plan: SeatPlan, deadline?: number): Promise<'ok' | 'stale'>;
   /** Events whose promotions are owed (their marker is set), oldest first. */
   owedEvents(limit: number): Promise<string[]>;
 }

@@ -148,22 +148,10 @@ function linesToRead(
  * 5. Promote what is owed in further steps while time is left (the sweeper finishes the rest).
  */
 export async function cancelRegistration(stores: Stores, eventId: string, registrationId: string, options: PlanOptions = {}) {
-  const { read, deadline, now = () => new Date(), sleep } = options;
-  const done = await replan(
-    MAX_PLANS,
-    async (attempt) => {
-      const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
-      if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-      const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
-      const plan = planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
-      return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
-    },
-    deadline,
-    () => now().getTime(),
-    sleep,
-  );
-  if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
-  return done.registration;
+  return changeSeats(stores, eventId, registrationId, options, async ({ page, registration }, now) => {
+    const heads = await stores.seats.heads(eventId, linesToRead(page, registration));
+    return planChange(page, heads, now().toISOString(), (ledger) => ledger.cancel(registration));
+  });
 }
 
 export interface RegistrationChanges {
@@ -191,35 +179,53 @@ export async function changeRegistration(
   changes: RegistrationChanges,
   options: PlanOptions = {},
 ) {
+  return changeSeats(stores, eventId, registrationId, options, async ({ page, registration }, now) => {
+    if (registration.status === 'denied') throw registrationDenied();
+    const wanted = changes.sessions;
+    const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
+    const lines = linesToRead(page, registration, dropped);
+    lines.delete('event');
+    const heads = await stores.seats.heads(eventId, lines);
+    const stamp = now().toISOString();
+    const plan = planChange(page, heads, stamp, (ledger) => {
+      if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);
+    });
+    const entry = plan.registrations.get(registration.id) ?? { before: registration, after: { ...registration, updatedAt: stamp } };
+    const { sessions: _s, ...details } = changes;
+    entry.after = {
+      ...entry.after,
+      ...details,
+      organization: changes.organization === undefined ? entry.after.organization : changes.organization || null,
+      jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
+    };
+    plan.registrations.set(registration.id, entry);
+    return plan;
+  });
+}
+
+/**
+ * The frame both changes of a registration share: read it and the event (the caller's own read
+ * first), refuse a cancelled one (409 registration_cancelled), make the plan, write it; replan
+ * from fresh reads when stale; then promote what the change left owed while time lasts.
+ */
+async function changeSeats(
+  stores: Stores,
+  eventId: string,
+  registrationId: string,
+  options: PlanOptions,
+  makePlan: (snapshot: Snapshot, now: () => Date) => Promise<SeatPlan>,
+) {
   const { read, deadline, now = () => new Date(), sleep } = options;
+  const clock = () => now().getTime();
   const done = await replan(
     MAX_PLANS,
     async (attempt) => {
-      const { page, registration } = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
-      if (registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
-      if (registration.status === 'denied') throw registrationDenied();
-      const wanted = changes.sessions;
-      const dropped = wanted ? registration.sessions.map((s) => s.id).filter((id) => !wanted.includes(id)) : [];
-      const lines = linesToRead(page, registration, dropped);
-      lines.delete('event');
-      const heads = await stores.seats.heads(eventId, lines);
-      const stamp = now().toISOString();
-      const plan = planChange(page, heads, stamp, (ledger) => {
-        if (wanted) ledger.changeSessions(registration, wanted, page.event.registration.waitlist);
-      });
-      const entry = plan.registrations.get(registration.id) ?? { before: registration, after: { ...registration, updatedAt: stamp } };
-      const { sessions: _s, ...details } = changes;
-      entry.after = {
-        ...entry.after,
-        ...details,
-        organization: changes.organization === undefined ? entry.after.organization : changes.organization || null,
-        jobTitle: changes.jobTitle === undefined ? entry.after.jobTitle : changes.jobTitle || null,
-      };
-      plan.registrations.set(registration.id, entry);
-      return finish(stores, eventId, plan, registrationId, deadline, () => now().getTime());
+      const snapshot = await readBoth(stores, eventId, registrationId, attempt === 0 ? read : undefined);
+      if (snapshot.registration.status === 'cancelled') throw new GatepassError(409, 'registration_cancelled');
+      return finish(stores, eventId, await makePlan(snapshot, now), registrationId, deadline, clock);
     },
     deadline,
-    () => now().getTime(),
+    clock,
     sleep,
   );
   if (done.owed) await continueOwedPromotions(stores, eventId, { deadline, now });
@@ -229,7 +235,7 @@ export async function changeRegistration(
 /** Writes a plan, unless too little time is left to write it (503: not begun, nothing written). */
 async function finish(stores: Stores, eventId: string, plan: SeatPlan, registrationId: string, deadline?: number, clock = Date.now) {
   if (!timeLeft(deadline, clock)) throw serviceUnavailable();
-  const outcome = await stores.seats.apply(eventId, plan);
+  const outcome = await stores.seats.apply(eventId, plan, deadline);
   return outcome === 'ok' ? { registration: plan.registrations.get(registrationId)!.after, owed: plan.owed?.op === 'put' } : 'stale';
 }
 
@@ -301,7 +307,7 @@ export async function promoteIntoFreeSeats(
     // The marker is set already: keep it while work is left; delete it with the last step.
     if (page.owedPromotions !== undefined) plan.owed = more ? undefined : { op: 'delete', token: page.owedPromotions };
     if (!timeLeft(deadline)) return { promoted, owed: true };
-    const outcome = await stores.seats.apply(eventId, plan);
+    const outcome = await stores.seats.apply(eventId, plan, deadline);
     longest = Math.max(longest, Date.now() - started);
     if (outcome === 'stale') {
       stale++;

@@ -36,7 +36,7 @@ export const handler = securedRoute(
     const folded = q ? foldForSearch(q) : undefined;
     const items = read.entries.flatMap((e) => {
       const r = read.registrations.get(e.registrationId);
-      if (!r || r.status !== 'confirmed' || !e.profile.visible) return [];
+      if (r?.status !== 'confirmed' || !e.profile.visible) return [];
       // A person whose name and organisation both match is listed once, by the name.
       if (e.entry === 'org' && folded && foldForSearch(r.name).startsWith(folded)) return [];
       return [{ registrationId: r.id, name: r.name, organization: r.organization, jobTitle: r.jobTitle, ...e.profile }];

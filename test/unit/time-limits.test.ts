@@ -98,3 +98,59 @@ describe('creating an event near the time limit', () => {
     expect(writes).toBe(0);
   });
 });
+
+describe("the function's time bounds the retries of a write another one cancelled", () => {
+  // Deployed, concurrent writers cancel each other's transactions on the event's counters: the
+  // adapter retries them while the function's time lasts (transactions.test.ts), if it is told it.
+  const forumEvent = async () => {
+    const { newEvent, freshCounters } = await import('#domain/event');
+    const { eventInput } = await import('#schemas/event');
+    const forum = (await import('../../functions/local/forum-2023.json', { with: { type: 'json' } })).default;
+    const input = eventInput().parse({
+      ...forum.event,
+      registration: { ...forum.event.registration, opensAt: '2020-01-01T00:00:00Z', closesAt: '2099-01-01T00:00:00Z' },
+    });
+    const event = newEvent('abcdefghijkl', input, new Date('2020-01-01T00:00:00Z'));
+    return { event, counters: freshCounters(event) };
+  };
+
+  it('a registration hands its deadline to the store that writes it', async () => {
+    // Prepare
+    const { register } = await import('#domain/use-cases');
+    const page = await forumEvent();
+    const deadlines: unknown[] = [];
+    const events = { read: async () => page } as never;
+    const registrations = {
+      insert: async (_r: unknown, _k: unknown, deadline?: number) => (deadlines.push(deadline), 'ok' as const),
+      holdsEmail: async () => false,
+    } as never;
+    const deadline = Date.now() + 60_000;
+    // Act
+    await register(events, registrations, page.event.id, () => ({ email: 'a@example.com', name: '김민지', consent: true }) as never, {
+      deadline,
+    });
+    // Assess
+    expect(deadlines).toEqual([deadline]);
+  });
+
+  it('a cancellation hands its deadline to the store that writes its plan', async () => {
+    // Prepare
+    const { cancelRegistration } = await import('#domain/seat-changes');
+    const page = await forumEvent();
+    const registration = { id: 'r1', eventId: page.event.id, status: 'waitlisted', sessions: [], email: 'a@example.com' };
+    const deadlines: unknown[] = [];
+    const stores = {
+      events: { read: async () => page },
+      registrations: { read: async () => registration },
+      seats: {
+        heads: async () => new Map(),
+        apply: async (_e: string, _p: unknown, deadline?: number) => (deadlines.push(deadline), 'ok' as const),
+      },
+    } as never;
+    const deadline = Date.now() + 60_000;
+    // Act
+    await cancelRegistration(stores, page.event.id, 'r1', { deadline });
+    // Assess
+    expect(deadlines).toEqual([deadline]);
+  });
+});
