@@ -133,7 +133,7 @@ const pendingPut = (before: StoredRegistration, after: StoredRegistration): Tran
 });
 
 export const registrationStore: RegistrationStore = {
-  async insert(r, keyed, deadline): Promise<InsertOutcome> {
+  async insert(r, keyed): Promise<InsertOutcome> {
     const TableName = table();
     const items: TransactItems = [
       {
@@ -192,7 +192,7 @@ export const registrationStore: RegistrationStore = {
         },
       });
     }
-    const outcome = await transactWrite(items, { deadline });
+    const outcome = await transactWrite(items);
     if (outcome.ok) return 'ok';
     if (keyed && outcome.failed.includes(keyedAt)) return 'key_taken';
     return outcome.failed.includes(0) ? 'duplicate' : 'stale';

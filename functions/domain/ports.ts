@@ -43,8 +43,7 @@ export interface RegistrationStore {
    * the registration's status and sessions are the seat decision (`pending`: no seat, no line;
    * `overCapacity`: confirmed apart from the seats).
    */
-  /** `deadline` (epoch ms, the function's time limit) bounds the retries of a cancelled transaction. */
-  insert(registration: StoredRegistration, keyed?: KeyedRequestRecord, deadline?: number): Promise<InsertOutcome>;
+  insert(registration: StoredRegistration, keyed?: KeyedRequestRecord): Promise<InsertOutcome>;
   /**
    * A pending registration approved: `after` takes seats as `decision` says (lines by its
    * approval time), with its email, in one transaction; `stale` when it or the counters moved.

@@ -239,7 +239,7 @@ export async function register(
     };
     // Before each write: with too little time left for it, not begun (503, nothing written).
     if (Date.now() > deadline - DECISION_MARGIN_MS) break;
-    const outcome = await registrations.insert(registration, record, deadline);
+    const outcome = await registrations.insert(registration, record);
     if (outcome === 'ok') return registration;
     // The key first: a repeat also finds its own email taken, and is answered as a repeat.
     if (outcome === 'key_taken') throw keyInUse();

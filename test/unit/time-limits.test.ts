@@ -102,6 +102,8 @@ describe('creating an event near the time limit', () => {
 describe("the function's time bounds the retries of a write another one cancelled", () => {
   // Deployed, concurrent writers cancel each other's transactions on the event's counters: the
   // adapter retries them while the function's time lasts (transactions.test.ts), if it is told it.
+  // (A registration's own insert keeps its bounded tries, fault-injection.test.ts: it re-decides
+  // from fresh counters instead.)
   const forumEvent = async () => {
     const { newEvent, freshCounters } = await import('#domain/event');
     const { eventInput } = await import('#schemas/event');
@@ -113,25 +115,6 @@ describe("the function's time bounds the retries of a write another one cancelle
     const event = newEvent('abcdefghijkl', input, new Date('2020-01-01T00:00:00Z'));
     return { event, counters: freshCounters(event) };
   };
-
-  it('a registration hands its deadline to the store that writes it', async () => {
-    // Prepare
-    const { register } = await import('#domain/use-cases');
-    const page = await forumEvent();
-    const deadlines: unknown[] = [];
-    const events = { read: async () => page } as never;
-    const registrations = {
-      insert: async (_r: unknown, _k: unknown, deadline?: number) => (deadlines.push(deadline), 'ok' as const),
-      holdsEmail: async () => false,
-    } as never;
-    const deadline = Date.now() + 60_000;
-    // Act
-    await register(events, registrations, page.event.id, () => ({ email: 'a@example.com', name: '김민지', consent: true }) as never, {
-      deadline,
-    });
-    // Assess
-    expect(deadlines).toEqual([deadline]);
-  });
 
   it('a cancellation hands its deadline to the store that writes its plan', async () => {
     // Prepare
