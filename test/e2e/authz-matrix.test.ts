@@ -27,7 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoClient } from '#local/engines';
 import { issuerKey, localClientId, signToken } from '#local/issuer';
 import { routes, type Role, type Route } from '#routes';
-import { openEvent, participant, startTestStack, type TestStack } from '../support/stack.ts';
+import { openEvent, participant, startTestStack, tampered, type TestStack } from '../support/stack.ts';
 import { fingerprint, fingerprintDiff, outboxItems } from '../support/table-fingerprint.ts';
 
 interface Reg {
@@ -93,7 +93,7 @@ const callers: Caller[] = [
   {
     name: 'a tampered manage token',
     kind: 'invalid',
-    credentials: ({ a }) => ({ headers: { 'x-manage-token': `${a.manageToken.slice(0, -2)}AA` } }),
+    credentials: ({ a }) => ({ headers: { 'x-manage-token': tampered(a.manageToken) } }),
   },
 ];
 

@@ -42,3 +42,12 @@ export const participant = (i: number, overrides: Record<string, unknown> = {}) 
   consent: { privacy: true },
   ...overrides,
 });
+
+/**
+ * The string with one character changed in its middle. Changing the last characters of base64url
+ * may change only padding bits (the same bytes: a "tampered" value that still verifies).
+ */
+export function tampered(value: string): string {
+  const i = Math.floor(value.length / 2);
+  return `${value.slice(0, i)}${value[i] === 'A' ? 'B' : 'A'}${value.slice(i + 1)}`;
+}

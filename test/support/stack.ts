@@ -136,4 +136,4 @@ export async function startTestStack(
   return { ...stack, stop, token: (role, options) => signToken(stateDir, role, options), call };
 }
 
-export { openEvent, participant } from './fixtures.ts';
+export { openEvent, participant, tampered } from './fixtures.ts';
