@@ -5,14 +5,19 @@ import { defineConfig } from 'vitest/config';
 // tables.
 //
 // Two groups: first everything else, two files at a time; then the load project, one file at a
-// time, alone on the machine: files whose tests race hundreds of requests against each other or
-// against a function's time limit, so that what they measure is the code, not the neighbours.
+// time, alone on the machine.
 const load = [
+  // Tests that race hundreds of requests against each other or against a function's time limit:
+  // what they measure is then the code, not the neighbours.
   'test/integration/registration-concurrency.test.ts',
   'test/e2e/approval-concurrency.test.ts',
   'test/e2e/meetings-concurrency.test.ts',
   'test/e2e/seat-plans-time.test.ts',
   'test/e2e/seat-plans.test.ts',
+  // The README's examples as written: both run its walk-through, which writes registration.json
+  // into the working directory, the project's root.
+  'test/e2e/readme.test.ts',
+  'test/e2e/readme-devices.test.ts',
 ];
 const engines = { globalSetup: ['test/support/engines.ts'] };
 const first = { maxWorkers: 2, sequence: { groupOrder: 0 } };
