@@ -151,12 +151,15 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
    * event source mapping does with an iterator it cannot use, take a new one where reading stopped.
    */
   async function readShard(shardId: string, iterator: string) {
-    try {
-      return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
-    } catch (error) {
-      const name = error instanceof Error ? error.name : '';
-      if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
-      return streams.send(new GetRecordsCommand({ ShardIterator: (await iteratorFor(shardId)) ?? iterator, Limit: 100 }));
+    // The new iterator may be refused too if another table writes in between: a few tries.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
+      } catch (error) {
+        const name = error instanceof Error ? error.name : '';
+        if ((name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') || attempt >= 3) throw error;
+        iterator = (await iteratorFor(shardId)) ?? iterator;
+      }
     }
   }
 
@@ -187,6 +190,7 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
     while (!stopped) {
       const pass = ++passes;
       let any = false;
+      let failed = false;
       try {
         if (Date.now() - lastRefresh > 5000) {
           await refreshShards();
@@ -201,9 +205,11 @@ export async function startWorkers(options: WorkerOptions): Promise<RunningWorke
           any = await pollOnce();
         }
       } catch (error) {
+        failed = true;
         if (!stopped) log(`stream poller: ${error instanceof Error ? error.name : String(error)}`);
       }
-      if (!any) {
+      // A pass that failed has not seen the stream: it tells no waiter that nothing is left.
+      if (!any && !failed) {
         for (const w of idleWaiters.filter((w) => w.after < pass)) {
           idleWaiters.splice(idleWaiters.indexOf(w), 1);
           w.resolve();
