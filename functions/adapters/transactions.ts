@@ -4,8 +4,11 @@
  * those are retried, bounded and jittered, under one ClientRequestToken so that a retry that
  * races a success applies once. Given the function's `deadline`, conflicts are retried for as
  * long as a write still fits before it (a burst on one hot item, e.g. the event's counters, can
- * outlast any small fixed count), else `maxAttempts` times; either way 503 means nothing applied. A failed condition is not retried here: it is returned, by
- * item index, for the caller to interpret (the seat is gone, the email is taken…).
+ * outlast any small fixed count), else `maxAttempts` times. A 503 after cancelled tries means
+ * nothing applied; after a try still in progress (same token) it may yet apply, as a read
+ * afterwards shows (the 503 says "retry shortly", never that it failed). A failed condition is not retried
+ * here: it is returned, by item index, for the caller to interpret (the seat is gone, the email
+ * is taken…).
  */
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -64,8 +67,9 @@ export async function transactWrite(items: TransactItems, options: TransactOptio
       // Full jitter: spreads the retries of many writers that collided on one item.
       const pause = Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
       // Every try so far was cancelled (nothing applied): with no time for another, say so. One
-      // still being applied is asked after up to the deadline itself (it may yet have applied).
-      if (deadline !== undefined && now() + pause > deadline - (inProgress ? 0 : marginMs)) throw serviceUnavailable();
+      // still being applied is asked again later, but never so late that the function is cut off
+      // mid-call (half the margin: the try itself is already sent).
+      if (deadline !== undefined && now() + pause > deadline - (inProgress ? marginMs / 2 : marginMs)) throw serviceUnavailable();
       await sleep(pause);
     }
   }
