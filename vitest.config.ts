@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// One run starts one SES emulator and a pool of DynamoDB Local engines (test/support/engines.ts)
-// for the integration, e2e and load projects; each test file leases an engine and makes its own
-// tables.
+// One run starts a pool of DynamoDB Local engines (test/support/engines.ts) for the integration,
+// e2e and load projects; each test file leases an engine, makes its own tables and starts its own
+// SES emulator (test/support/stack.ts).
 //
 // Two groups: first everything else, two files at a time; then the load project, one file at a
 // time, alone on the machine.

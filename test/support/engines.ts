@@ -2,7 +2,8 @@
  * Global setup of the integration, e2e and load projects: a small pool of DynamoDB Local engines
  * (JVMs, too heavy to start one per file on two cores) that test files lease, one engine per file
  * (test/support/stack.ts leases it, with an SES emulator of the file's own, and gives it back in
- * its last afterAll). The projects' setups run in one process, so they share one pool.
+ * its last afterAll). Each project loads this setup in a module runner of its own, so the pool
+ * is kept on `globalThis`: one pool for the run, whichever projects run.
  *
  * Why a pool: DynamoDB Local slows down as stream records pile up in it, across tables, and
  * dropping the tables does not give the time back. Measured here (20 tables × 1,000 items,
@@ -103,10 +104,17 @@ class EnginePool {
     await Promise.all([...this.engines].map((e) => this.stop(e)));
   }
 
-  private async start(): Promise<Engine> {
-    const engine = await startEngine();
-    this.engines.add(engine);
-    return engine;
+  /** A start that fails (a port taken meanwhile on a busy machine) is tried once more. */
+  private start(): Promise<Engine> {
+    const started = startEngine()
+      .catch(() => startEngine())
+      .then((engine) => {
+        this.engines.add(engine);
+        return engine;
+      });
+    // Awaited when leased; until then a failure is not an unhandled rejection.
+    started.catch(() => undefined);
+    return started;
   }
 
   private async stop(engine: Engine): Promise<void> {
@@ -115,8 +123,11 @@ class EnginePool {
   }
 }
 
-let shared: Promise<{ pool: EnginePool; server: Server; url: string }> | undefined;
-let users = 0;
+interface Shared {
+  started: Promise<{ pool: EnginePool; server: Server; url: string }>;
+  users: number;
+}
+const run = globalThis as typeof globalThis & { gatepassEnginePool?: Shared };
 
 async function startShared() {
   const pool = new EnginePool();
@@ -145,12 +156,14 @@ async function startShared() {
 }
 
 export default async function setup(project: TestProject) {
-  shared ??= startShared();
-  users++;
-  const { url, pool, server } = await shared;
+  run.gatepassEnginePool ??= { started: startShared(), users: 0 };
+  const shared = run.gatepassEnginePool;
+  shared.users++;
+  const { url, pool, server } = await shared.started;
   project.provide('enginePool', url);
   return async () => {
-    if (--users > 0) return;
+    if (--shared.users > 0) return;
+    run.gatepassEnginePool = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await pool.stopAll();
