@@ -58,8 +58,9 @@ interface World {
   patchEventId: string;
   /**
    * The badge print run renders one A6 page per confirmed registration of its event, a request:
-   * its own event of three, with names and organizations a badge finds hard, keeps each accepted
-   * request a render of three pages (the fuzz event's registrations grow with the fuzz).
+   * its own event of three names and organizations a badge finds hard and those of a fixed
+   * sample of the fuzz's strings that registration accepts, keeps each accepted request a render
+   * of a few pages (the fuzz event's registrations grow with the fuzz).
    */
   printEventId: string;
   /** A: read, badge, check-in; U: PATCH target; C: DELETE target; R: manage-link rotation target; B: someone else. */
@@ -109,6 +110,15 @@ beforeAll(async () => {
     { name: 'Ωμέγα 漢字 ﷽ 𝔘𝔫𝔦', organization: '' },
   ].entries())
     await register(stack, printEventId, 700 + i, extra);
+  // And names and organisations drawn from the fuzz's own strings (a fixed seed), as registration
+  // accepts them: what the fuzz would register, rendered on badges.
+  let drawnAccepted = 0;
+  for (const [i, [name, organization]] of fc.sample(fc.tuple(smallString, smallString), { numRuns: 12, seed: 1914 }).entries()) {
+    const r = await stack.call('POST', `/events/${printEventId}/registrations`, { body: participant(720 + i, { name, organization }) });
+    if (r.status === 201) drawnAccepted++;
+    else expect(r.status, r.text).toBe(422);
+  }
+  expect(drawnAccepted, 'some drawn names are accepted, so the print run renders them').toBeGreaterThan(0);
   const regs = {
     a: await register(stack, eventId, 1, { email: 'fuzz-a@example.com', sessions: ['bio'] }),
     u: await register(stack, eventId, 2, { email: 'fuzz-u@example.com', sessions: ['bio'] }),
