@@ -391,3 +391,21 @@ export async function sweepMeetings(ports: MeetingPorts, until: number): Promise
   }
   return { cascades, settled };
 }
+
+/**
+ * Keeps a person who changed their name or organisation findable in the directory by the new one.
+ * 1. Nothing to do unless the name or the organisation changed.
+ * 2. Read their meeting profile; without one, nothing to do.
+ * 3. Write it again: its directory entries are taken from the registration as it is now.
+ * (The directory also drops an entry that no longer matches the registration, list-meeting-profiles.)
+ */
+export async function followRename(
+  meetings: Pick<typeof meetingStore, 'readProfile' | 'putProfile'>,
+  before: StoredRegistration,
+  after: StoredRegistration,
+  now: Date,
+): Promise<void> {
+  if (before.name === after.name && before.organization === after.organization) return;
+  const profile = await meetings.readProfile(after.eventId, after.id);
+  if (profile) await meetings.putProfile(after, profile, now.toISOString());
+}

@@ -37,6 +37,8 @@ export const handler = securedRoute(
     const items = read.entries.flatMap((e) => {
       const r = read.registrations.get(e.registrationId);
       if (r?.status !== 'confirmed' || !e.profile.visible) return [];
+      // An entry written under a name or organisation the person has since changed finds them no more.
+      if (folded && !foldForSearch((e.entry === 'org' ? r.organization : r.name) ?? '').startsWith(folded)) return [];
       // A person whose name and organisation both match is listed once, by the name.
       if (e.entry === 'org' && folded && foldForSearch(r.name).startsWith(folded)) return [];
       return [{ registrationId: r.id, name: r.name, organization: r.organization, jobTitle: r.jobTitle, ...e.profile }];

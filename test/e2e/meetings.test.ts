@@ -312,6 +312,37 @@ describe('directory, request, accept, emails, check-in', () => {
   });
 });
 
+describe('the directory follows a change of name or organisation', () => {
+  it('a person who renames is found by the new name and organisation, no longer by the old', async () => {
+    // Prepare
+    const e = (await meetingEvent()).id;
+    const looking = await person(e, { name: 'Looking Person', organization: 'Seeker Inc.' });
+    const renamed = await person(e, { name: '박서준', organization: '광주모빌리티' }, { visible: true, sectors: ['mobility'] });
+    const found = async (q: string) =>
+      (await asPerson(looking, 'GET', `/events/${e}/meeting-profiles?q=${encodeURIComponent(q)}`)).json.items.map(
+        (p: { registrationId: string }) => p.registrationId,
+      );
+    expect(await found('박서')).toEqual([renamed.id]);
+    // Act: the participant changes both through their manage link
+    const r = await asPerson(renamed, 'PATCH', `/events/${e}/registrations/${renamed.id}`, {
+      name: '최서준',
+      organization: 'Future Mobility Lab',
+    });
+    expect(r.status, r.text).toBe(200);
+    // Assess
+    expect(await found('박서')).toEqual([]);
+    expect(await found('광주모')).toEqual([]);
+    expect(await found('최서')).toEqual([renamed.id]);
+    expect(await found('future mob')).toEqual([renamed.id]);
+    const listed = await asPerson(looking, 'GET', `/events/${e}/meeting-profiles`);
+    expect(listed.json.items.find((p: { registrationId: string }) => p.registrationId === renamed.id)).toMatchObject({
+      name: '최서준',
+      organization: 'Future Mobility Lab',
+      sectors: ['mobility'],
+    });
+  });
+});
+
 describe('decline, limits, no-show and the cancellation cascade', () => {
   it('a declined request cannot be asked again; requests sent plus meetings scheduled stay within the limit', async () => {
     const event = await meetingEvent(programme({ maxPerParticipant: 2 }));
