@@ -2,8 +2,9 @@
  * Moving an event's personal data expiry (DynamoDB TTL) when its dates or retention change.
  * The PATCH writes one owed "expiry move" item in its own transaction (nothing is scanned in
  * the request); the sweeper then walks the event's registrations page by page (its
- * registrations index), setting the new expiry on each registration, its check-ins and its email
- * guard, and keeps its cursor on the item after each page, so a sweep cut short resumes where
+ * registrations index), setting the new expiry on each registration, everything in its partition
+ * (check-ins, scans, its meeting profile and slots), its email guard and the meetings it asked
+ * for (each meeting has one such side, so each is moved once), and keeps its cursor on the item after each page, so a sweep cut short resumes where
  * it stopped. A later PATCH replaces the item (new target, from the start); a page written
  * under a replaced target stops there. A last pass, once registrations that read the event
  * before the PATCH have landed, re-reads those created since shortly before the move.
@@ -13,7 +14,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
-import { keys, registrationsIndex } from '#adapters/keys';
+import { keys, meetingsWithIndex, registrationsIndex } from '#adapters/keys';
 
 const table = () => config().DATA_TABLE;
 const PENDING = 'EXPIRY#PENDING';
@@ -74,7 +75,30 @@ async function setExpiry(
   }
 }
 
-/** One registration: the registration item, its check-ins (same partition) and its email guard. */
+/** The meetings a registration asked for (the requester's index, gsi4), every page: their keys. */
+async function meetingsAskedBy(eventId: string, registrationId: string): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await tableCall(() =>
+      documents.send(
+        new QueryCommand({
+          TableName: table(),
+          IndexName: 'gsi4',
+          KeyConditionExpression: 'gsi4pk = :pk',
+          ExpressionAttributeValues: { ':pk': meetingsWithIndex(eventId, registrationId) },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey,
+        }),
+      ),
+    );
+    found.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return found;
+}
+
+/** One registration: every item of its partition, its email guard, and the meetings it asked for. */
 async function moveRegistration(eventId: string, registration: Record<string, unknown>, expiresAt: number) {
   const pk = String(registration.pk);
   const own = await tableCall(() =>
@@ -87,7 +111,8 @@ async function moveRegistration(eventId: string, registration: Record<string, un
       }),
     ),
   );
-  const writes = (own.Items ?? []).map((item) => setExpiry({ pk: item.pk, sk: item.sk }, expiresAt));
+  const asked = typeof registration.id === 'string' ? await meetingsAskedBy(eventId, registration.id) : [];
+  const writes = [...(own.Items ?? []), ...asked].map((item) => setExpiry({ pk: item.pk, sk: item.sk }, expiresAt));
   if (typeof registration.emailHash === 'string') {
     writes.push(
       setExpiry(keys.emailGuard(eventId, registration.emailHash), expiresAt, 'registrationId = :rid', { ':rid': registration.id }),

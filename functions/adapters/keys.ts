@@ -65,3 +65,5 @@ export const rosterIndex = (eventId: string) => `EVENT#${eventId}#ROSTER`;
 export const statusIndex = (eventId: string, status: string) => `EVENT#${eventId}#STATUS#${status}`;
 export const nameIndex = (eventId: string) => `EVENT#${eventId}#NAME`;
 export const emailIndex = (eventId: string) => `EVENT#${eventId}#EMAIL`;
+/** A person's meetings: gsi4 holds them by requester, gsi5 by invitee (meeting-store.ts). */
+export const meetingsWithIndex = (eventId: string, registrationId: string) => `EVENT#${eventId}#MEETWITH#${registrationId}`;

@@ -12,7 +12,7 @@ import { config } from '#config';
 import { batchGetAll } from '#adapters/batch-get';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
-import { keys } from '#adapters/keys';
+import { keys, meetingsWithIndex } from '#adapters/keys';
 import { newOutboxItem } from '#adapters/outbox-store';
 import { owedChangeItems } from '#adapters/webhook-store';
 import type { WebhookMessage, WebhookType } from '#domain/webhooks';
@@ -60,7 +60,7 @@ export const meetingKeys = {
 export const meetingIndexes = {
   all: (eventId: string) => `EVENT#${eventId}#MEETINGS`,
   status: (eventId: string, status: string) => `EVENT#${eventId}#MEETSTATUS#${status}`,
-  withPerson: (eventId: string, registrationId: string) => `EVENT#${eventId}#MEETWITH#${registrationId}`,
+  withPerson: meetingsWithIndex,
   directory: (eventId: string) => `EVENT#${eventId}#MEETDIR`,
   names: (eventId: string) => `EVENT#${eventId}#MEETNAMES`,
   /** Open meetings by when time alone changes them (expiry, no-show): the sweeper's index (gsi2). */

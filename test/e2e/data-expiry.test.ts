@@ -134,6 +134,68 @@ describe('data expiry follows the event', () => {
     expect(await expiries(`EVENT#${event.id}#REG#${late.id}`)).toEqual({ REG: now });
   }, 90_000);
 
+  it('postponing moves the TTL of meetings, meeting profiles and booked slots too', async () => {
+    // Prepare: two people with visible profiles; a meeting asked, accepted and scheduled
+    const HOUR = 3_600_000;
+    const at = (ms: number) => new Date(Math.ceil((Date.now() + ms) / 60_000) * 60_000).toISOString();
+    const start = at(HOUR);
+    const body = openEvent({
+      startsAt: at(-HOUR),
+      endsAt: at(8 * HOUR),
+      registration: { opensAt: at(-24 * HOUR), closesAt: at(7 * HOUR), waitlist: true },
+      sessions: [],
+      meetings: {
+        blocks: [{ startsAt: start, endsAt: new Date(Date.parse(start) + HOUR).toISOString() }],
+        slotMinutes: 30,
+        tables: ['A1'],
+        maxPerParticipant: 3,
+        requestHours: 48,
+      },
+    });
+    const created = await stack.call('POST', '/events', { token: admin, body });
+    expect(created.status, created.text).toBe(201);
+    const event = created.json as { id: string; endsAt: string };
+    const people: Reg[] = [];
+    for (const i of [1, 2]) {
+      const r = (await stack.call('POST', `/events/${event.id}/registrations`, { body: participant(500 + i) })).json as Reg;
+      const as = { 'x-manage-token': r.manageToken };
+      const put = await stack.call('PUT', `/events/${event.id}/registrations/${r.id}/meeting-profile`, {
+        headers: as,
+        body: { visible: true },
+      });
+      expect(put.status, put.text).toBe(200);
+      people.push(r);
+    }
+    const [asker, invitee] = [people[0]!, people[1]!];
+    const asked = await stack.call('POST', `/events/${event.id}/meetings`, {
+      headers: { 'x-manage-token': asker.manageToken },
+      body: { with: invitee.id },
+    });
+    expect(asked.status, asked.text).toBe(201);
+    const accepted = await stack.call('POST', `/events/${event.id}/meetings/${asked.json.id}/accept`, {
+      headers: { 'x-manage-token': invitee.manageToken },
+    });
+    expect(accepted.status, accepted.text).toBe(200);
+    const meetingPk = `EVENT#${event.id}#MEETING#${asked.json.id}`;
+    const before = expected(event.endsAt, 180);
+    expect(await expiries(meetingPk)).toEqual({ MEETING: before });
+
+    // Act: postponed by 60 days; the sweeper runs
+    const endsAt = new Date(Date.parse(event.endsAt) + 60 * DAY * 1000).toISOString();
+    expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { endsAt } })).status).toBe(200);
+    await stack.workers.tick();
+
+    // Assess: the meeting, and every item of both people's partitions (profile, booked slot, load)
+    const moved = expected(endsAt, 180);
+    expect(await expiries(meetingPk)).toEqual({ MEETING: moved });
+    for (const p of people) {
+      const items = await expiries(`EVENT#${event.id}#REG#${p.id}`);
+      expect(Object.keys(items)).toEqual(expect.arrayContaining(['REG', 'MEETPROFILE']));
+      expect(Object.keys(items).some((sk) => sk.startsWith('MEETSLOT#'))).toBe(true);
+      expect(Object.entries(items).filter(([, v]) => v !== moved)).toEqual([]);
+    }
+  }, 60_000);
+
   it('a PATCH that changes neither dates nor retention owes no move', async () => {
     const event = (await stack.call('POST', '/events', { token: admin, body: openEvent() })).json as { id: string };
     expect((await stack.call('PATCH', `/events/${event.id}`, { token: admin, body: { capacity: 150 } })).status).toBe(200);
