@@ -1,34 +1,14 @@
 /**
- * Webhooks (API.md "Webhooks"): the message types, what a change owes, who is subscribed, the
+ * Webhooks (API.md "Webhooks"): what a change owes, who is subscribed, the
  * retry schedule and the address rules that keep a webhook from reaching inside the network.
  * Pure (node:crypto and node:net only).
  */
 import { createHash } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { registrationView, type StoredRegistration } from '#domain/registration';
+import { WEBHOOK_TYPES, type WebhookType } from '#domain/webhook-types';
 
-/** Every type of API.md, so an endpoint can subscribe to one before its change emits it. */
-export const WEBHOOK_TYPES = [
-  'registration.created',
-  'registration.confirmed',
-  'registration.waitlisted',
-  'registration.pending',
-  'registration.promoted',
-  'registration.updated',
-  'registration.cancelled',
-  'registration.approved',
-  'registration.denied',
-  'checkin.created',
-  'checkout.created',
-  'meeting.requested',
-  'meeting.scheduled',
-  'meeting.declined',
-  'meeting.cancelled',
-  'meeting.expired',
-  'meeting.held',
-  'meeting.no_show',
-] as const;
-export type WebhookType = (typeof WEBHOOK_TYPES)[number];
+export { WEBHOOK_TYPES, type WebhookType };
 
 /** One message a change owes: its type and the snapshot taken at the change. */
 export interface WebhookMessage {
