@@ -9,6 +9,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
+import { dueAcrossShards } from '#adapters/due-index';
 import { CLAIM_TIMEOUT_MS, MAX_ATTEMPTS, nextAttemptAfter, type EmailKind, type OutboxItem } from '#domain/outbox';
 
 const table = () => config().DATA_TABLE;
@@ -141,25 +142,7 @@ export const outboxStore = {
 
   /** Items owed whose next attempt is due (the sweeper), oldest first, across the shards. */
   async due(now: Date, limit = 100): Promise<OutboxItem[]> {
-    const pages = await Promise.all(
-      Array.from({ length: PENDING_SHARDS }, (_, shard) =>
-        tableCall(() =>
-          documents.send(
-            new QueryCommand({
-              TableName: table(),
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-              ExpressionAttributeValues: { ':pk': `OUTBOX#PENDING#${shard}`, ':now': `${now.toISOString()}#~` },
-              Limit: limit,
-            }),
-          ),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((p) => (p.Items ?? []).map(strip))
-      .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : 1))
-      .slice(0, limit);
+    return (await dueAcrossShards('OUTBOX#PENDING#', PENDING_SHARDS, now, limit)).map(strip);
   },
 
   /**

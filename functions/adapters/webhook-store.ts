@@ -14,6 +14,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
+import { dueAcrossShards } from '#adapters/due-index';
 import { webhookSecretKey } from '#adapters/secrets';
 import type { TransactItems } from '#adapters/transactions';
 import type { OwedChange, StoredDelivery, StoredWebhook, WebhookMessage } from '#domain/webhooks';
@@ -474,26 +475,10 @@ export const webhookStore = {
 
   /** Retrying deliveries whose next attempt is due, oldest first, across the shards. */
   async due(now: Date, limit = 200): Promise<DeliveryRef[]> {
-    const pages = await Promise.all(
-      Array.from({ length: DUE_SHARDS }, (_, shard) =>
-        tableCall(() =>
-          documents.send(
-            new QueryCommand({
-              TableName: table(),
-              IndexName: 'gsi1',
-              KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk <= :now',
-              ExpressionAttributeValues: { ':pk': `WEBHOOK#DUE#${shard}`, ':now': `${now.toISOString()}#~` },
-              Limit: limit,
-            }),
-          ),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((p) => p.Items ?? [])
-      .sort((a, b) => (String(a.gsi1sk) < String(b.gsi1sk) ? -1 : 1))
-      .slice(0, limit)
-      .map((i) => ({ webhookId: String(i.pk).slice('WEBHOOK#'.length, -'#DELIVERIES'.length), sk: String(i.sk) }));
+    return (await dueAcrossShards('WEBHOOK#DUE#', DUE_SHARDS, now, limit)).map((i) => ({
+      webhookId: String(i.pk).slice('WEBHOOK#'.length, -'#DELIVERIES'.length),
+      sk: String(i.sk),
+    }));
   },
 
   /** Recent deliveries of one endpoint, newest first. */
