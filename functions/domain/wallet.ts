@@ -5,6 +5,7 @@
  */
 import type { Localized, StoredEvent } from '#domain/event';
 import type { StoredRegistration } from '#domain/registration';
+import { zonedParts } from '#domain/zoned-time';
 
 export type WalletKind = 'apple' | 'google';
 export type WalletOffer = Readonly<Record<WalletKind, boolean>>;
@@ -57,22 +58,7 @@ export function eventTimeText(event: Pick<StoredEvent, 'startsAt' | 'endsAt' | '
 
 /** An instant as local date-time with the zone's offset (`2027-09-14T09:30:00+09:00`): Google shows that local time. */
 export function zonedIso(instant: string, timeZone: string): string {
-  const date = new Date(instant);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = zonedParts(new Date(instant), timeZone);
   const offset = parts.timeZoneName === 'GMT' ? '+00:00' : String(parts.timeZoneName).replace('GMT', '');
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
 }

@@ -7,6 +7,7 @@
  */
 import ExcelJS from 'exceljs';
 import type { ExportValue } from '#domain/csv';
+import { zonedParts } from '#domain/zoned-time';
 
 /** How times show: the event's local wall-clock time (Excel dates carry no timezone). */
 export const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
@@ -17,21 +18,9 @@ export const DATE_FORMAT = 'yyyy-mm-dd hh:mm:ss';
  */
 export function wallClock(iso: string, timeZone: string): Date {
   const at = new Date(iso);
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(at)
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!, at.getUTCMilliseconds()));
+  const p = zonedParts(at, timeZone);
+  const n = (field: string) => Number(p[field]);
+  return new Date(Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second'), at.getUTCMilliseconds()));
 }
 
 /**
