@@ -8,7 +8,7 @@ import { useEffect } from 'preact/hooks';
 import { ApiError } from '../lib/api.ts';
 import { lang, pick } from '../lib/i18n.ts';
 import type { PublicEvent, Registration } from '../lib/types.ts';
-import { session } from './auth.ts';
+import { downloadWithToken } from './download.ts';
 import { meetingStrings } from './meetings.strings.ts';
 import { call, eventPath, type Page } from './state.ts';
 
@@ -185,34 +185,10 @@ function MeetingsCsv({ eventId }: { eventId: string }) {
   const progress = useSignal('');
   const download = async () => {
     progress.value = t.preparing;
-    try {
-      const response = await fetch(eventPath(eventId, '/meetings/export.csv'), {
-        headers: { authorization: `Bearer ${session.value?.accessToken ?? ''}`, 'accept-language': lang.value },
-        cache: 'no-store',
-      });
-      if (!response.ok) {
-        progress.value = t.downloadFailed;
-        return;
-      }
-      const reader = response.body!.getReader();
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
-      let received = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.length;
-        progress.value = t.received(Math.round(received / 1024));
-      }
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(new Blob(chunks, { type: 'text/csv' }));
-      a.download = `meetings-${eventId}.csv`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      progress.value = '';
-    } catch {
-      progress.value = t.downloadFailed;
-    }
+    const outcome = await downloadWithToken(eventPath(eventId, '/meetings/export.csv'), `meetings-${eventId}.csv`, (kb) => {
+      progress.value = t.received(kb);
+    });
+    progress.value = outcome === 'saved' ? '' : t.downloadFailed;
   };
   return (
     <div class="downloads">

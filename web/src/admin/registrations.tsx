@@ -5,6 +5,7 @@ import { ApiError } from '../lib/api.ts';
 import { lang, pick } from '../lib/i18n.ts';
 import type { PublicEvent, Registration } from '../lib/types.ts';
 import { session } from './auth.ts';
+import { downloadWithToken } from './download.ts';
 import { call, eventPath, type Page } from './state.ts';
 import { strings } from './strings.ts';
 
@@ -242,35 +243,14 @@ function Downloads({ eventId }: { eventId: string }) {
   const progress = useSignal('');
   const download = async (kind: 'csv' | 'xlsx') => {
     progress.value = t.preparing;
-    try {
-      const response = await fetch(eventPath(eventId, `/registrations/export.${kind}`), {
-        headers: { authorization: `Bearer ${session.value?.accessToken ?? ''}`, 'accept-language': lang.value },
-        cache: 'no-store',
-      });
-      if (!response.ok) {
-        progress.value = response.status === 404 ? t.notAvailable : t.downloadFailed;
-        return;
-      }
-      const reader = response.body!.getReader();
-      const chunks: Uint8Array<ArrayBuffer>[] = [];
-      let received = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        received += value.length;
-        progress.value = t.received(Math.round(received / 1024));
-      }
-      const blob = new Blob(chunks, { type: response.headers.get('content-type') ?? 'application/octet-stream' });
-      const a = document.createElement('a');
-      a.href = URL.createObjectURL(blob);
-      a.download = `registrations-${eventId}.${kind}`;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-      progress.value = '';
-    } catch {
-      progress.value = t.downloadFailed;
-    }
+    const outcome = await downloadWithToken(
+      eventPath(eventId, `/registrations/export.${kind}`),
+      `registrations-${eventId}.${kind}`,
+      (kb) => {
+        progress.value = t.received(kb);
+      },
+    );
+    progress.value = outcome === 'saved' ? '' : outcome === 404 ? t.notAvailable : t.downloadFailed;
   };
   return (
     <fieldset class="downloads">
