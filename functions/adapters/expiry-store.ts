@@ -14,6 +14,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
+import { queryAll } from '#adapters/query-all';
 import { keys, meetingsWithIndex, registrationsIndex } from '#adapters/keys';
 
 const table = () => config().DATA_TABLE;
@@ -77,25 +78,13 @@ async function setExpiry(
 
 /** The meetings a registration asked for (the requester's index, gsi4), every page: their keys. */
 async function meetingsAskedBy(eventId: string, registrationId: string): Promise<Record<string, unknown>[]> {
-  const found: Record<string, unknown>[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await tableCall(() =>
-      documents.send(
-        new QueryCommand({
-          TableName: table(),
-          IndexName: 'gsi4',
-          KeyConditionExpression: 'gsi4pk = :pk',
-          ExpressionAttributeValues: { ':pk': meetingsWithIndex(eventId, registrationId) },
-          ProjectionExpression: 'pk, sk',
-          ExclusiveStartKey,
-        }),
-      ),
-    );
-    found.push(...(page.Items ?? []));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return found;
+  return queryAll({
+    TableName: table(),
+    IndexName: 'gsi4',
+    KeyConditionExpression: 'gsi4pk = :pk',
+    ExpressionAttributeValues: { ':pk': meetingsWithIndex(eventId, registrationId) },
+    ProjectionExpression: 'pk, sk',
+  });
 }
 
 /** One registration: every item of its partition, its email guard, and the meetings it asked for. */

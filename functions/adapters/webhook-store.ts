@@ -14,6 +14,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { config } from '#config';
 import { documents } from '#adapters/clients';
 import { tableCall } from '#adapters/dynamo-errors';
+import { queryAll } from '#adapters/query-all';
 import { dueAcrossShards } from '#adapters/due-index';
 import { webhookSecretKey } from '#adapters/secrets';
 import type { TransactItems } from '#adapters/transactions';
@@ -176,23 +177,12 @@ export const webhookStore = {
 
   /** Every endpoint (admins make a handful: one partition, read in pages). */
   async all(): Promise<(StoredWebhook & { pausedUntil?: string })[]> {
-    const items: Record<string, unknown>[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await tableCall(() =>
-        documents.send(
-          new QueryCommand({
-            TableName: table(),
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': ENDPOINTS_PK },
-            ConsistentRead: true,
-            ExclusiveStartKey,
-          }),
-        ),
-      );
-      items.push(...(page.Items ?? []));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    const items = await queryAll({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': ENDPOINTS_PK },
+      ConsistentRead: true,
+    });
     return items.map(endpointOf).sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
   },
 
